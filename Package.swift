@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// The quality-reporting suite: five services over one shared kit. No package dependencies:
+// Foundation, Dispatch, Glibc and system C libraries (libpq, libcurl, libcrypto, zlib) only.
+import PackageDescription
+
+let kit: [Target.Dependency] = ["Models", "KitCore", "KitHTTP", "KitClient", "KitPostgres", "KitCrypto", "ServiceKit"]
+
+let package = Package(
+    name: "QualitySuite",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "identity", targets: ["identity"]),
+        .executable(name: "documents", targets: ["documents"]),
+        .executable(name: "approval", targets: ["approval"]),
+        .executable(name: "reporting", targets: ["reporting"]),
+        .executable(name: "gateway", targets: ["gateway"]),
+    ],
+    targets: [
+        // C: system libraries and thin shims.
+        .systemLibrary(name: "CPostgres", path: "Shared/CPostgres"),
+        .systemLibrary(name: "CCrypto", path: "Shared/CCrypto"),
+        .systemLibrary(name: "CZlib", path: "Shared/CZlib"),
+        .target(name: "CCurl", path: "Shared/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CSystem", path: "Shared/CSystem"),
+
+        // Shared plumbing and models.
+        .target(name: "Models", path: "Shared/Models"),
+        .target(name: "KitCore", path: "Shared/KitCore"),
+        .target(name: "KitCrypto", dependencies: ["CCrypto"], path: "Shared/KitCrypto"),
+        .target(name: "KitPostgres", dependencies: ["CPostgres"], path: "Shared/KitPostgres"),
+        .target(name: "KitHTTP", dependencies: ["CSystem", "CZlib", "KitCore", "Models"], path: "Shared/KitHTTP"),
+        .target(name: "KitClient", dependencies: ["CCurl"], path: "Shared/KitClient"),
+        .target(name: "KitMedia", dependencies: ["CZlib"], path: "Shared/KitMedia"),
+        .target(name: "KitPDF", dependencies: ["CZlib"], path: "Shared/KitPDF"),
+        .target(name: "ServiceKit",
+                dependencies: ["Models", "KitCore", "KitHTTP", "KitClient", "KitPostgres", "KitCrypto"],
+                path: "Shared/ServiceKit", resources: [.copy("KitMigrations")]),
+
+        // Services: a library (routes → handlers → store) and a thin executable each.
+        .target(name: "IdentityService", dependencies: kit + ["KitMedia"], path: "Services/Identity/Sources",
+                resources: [.copy("Migrations")]),
+        .executableTarget(name: "identity", dependencies: ["IdentityService", "ServiceKit"], path: "Services/Identity/Main"),
+        .target(name: "DocumentsService", dependencies: kit + ["KitMedia", "KitPDF"], path: "Services/Documents/Sources",
+                resources: [.copy("Migrations")]),
+        .executableTarget(name: "documents", dependencies: ["DocumentsService", "ServiceKit"], path: "Services/Documents/Main"),
+        .target(name: "ApprovalService", dependencies: kit, path: "Services/Approval/Sources",
+                resources: [.copy("Migrations")]),
+        .executableTarget(name: "approval", dependencies: ["ApprovalService", "ServiceKit"], path: "Services/Approval/Main"),
+        .target(name: "ReportingService", dependencies: kit, path: "Services/Reporting/Sources",
+                resources: [.copy("Migrations")]),
+        .executableTarget(name: "reporting", dependencies: ["ReportingService", "ServiceKit"], path: "Services/Reporting/Main"),
+        .target(name: "GatewayService", dependencies: kit, path: "Services/Gateway/Sources"),
+        .executableTarget(name: "gateway", dependencies: ["GatewayService", "ServiceKit"], path: "Services/Gateway/Main"),
+        .executableTarget(name: "bench-server", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tools/BenchServer"),
+
+        // Tests.
+        .testTarget(name: "KitHTTPTests", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tests/KitHTTPTests"),
+        .testTarget(name: "KitCryptoTests", dependencies: ["KitCrypto"], path: "Tests/KitCryptoTests"),
+        .testTarget(name: "KitPostgresTests", dependencies: ["KitPostgres", "KitCore"], path: "Tests/KitPostgresTests"),
+        .testTarget(name: "KitClientTests", dependencies: ["KitClient", "KitHTTP", "KitCore", "Models"], path: "Tests/KitClientTests"),
+        .testTarget(name: "KitMediaTests", dependencies: ["KitMedia"], path: "Tests/KitMediaTests"),
+        .testTarget(name: "KitPDFTests", dependencies: ["KitPDF"], path: "Tests/KitPDFTests"),
+        .testTarget(name: "SuiteTests", dependencies: kit, path: "Tests/SuiteTests"),
+    ]
+)

@@ -1,0 +1,4 @@
+import ApprovalService
+import ServiceKit
+
+ServiceRunner.run(ApprovalService.definition)

@@ -1,0 +1,4 @@
+import DocumentsService
+import ServiceKit
+
+ServiceRunner.run(DocumentsService.definition)

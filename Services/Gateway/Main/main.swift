@@ -1,0 +1,4 @@
+import GatewayService
+import ServiceKit
+
+ServiceRunner.run(GatewayService.definition)

@@ -1,0 +1,73 @@
+import Foundation
+import KitClient
+import KitHTTP
+import Models
+
+/// Forwards `/api/<service>/…` to an instance of that service through the libcurl client:
+/// hop-by-hop headers dropped, X-Forwarded-For and X-Request-Id added, failover to the next
+/// instance when one cannot be reached (only before it could have acted: connect errors, or
+/// any error for idempotent methods).
+struct Proxy: Sendable {
+    let upstreams: [String: Upstream]
+    let client: HTTPClient
+    let timeout: TimeInterval
+
+    static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
+                                        "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host",
+                                        "content-length", "expect"]
+
+    func forward(_ request: Request, service: String, extraHeaders: [(String, String)] = []) throws -> Response {
+        guard let upstream = upstreams[service] else { throw APIError.notFound }
+        var headers: [(String, String)] = []
+        for (name, value) in request.headers where !Proxy.hopByHop.contains(name.lowercased()) {
+            let lower = name.lowercased()
+            if lower == "x-forwarded-for" || lower == "x-request-id" || lower == "x-internal-token" { continue }
+            headers.append((name, value))
+        }
+        let xff = request.headers["x-forwarded-for"].map { "\($0), \(request.remoteAddress)" } ?? request.remoteAddress
+        headers.append(("X-Forwarded-For", xff))
+        headers.append(("X-Request-Id", request.requestID))
+        headers.append(contentsOf: extraHeaders)
+        let target = request.path + (request.rawQuery.isEmpty ? "" : "?" + request.rawQuery)
+        let idempotent = [.GET, .HEAD, .PUT, .DELETE, .OPTIONS].contains(request.method)
+        var lastError: Error = ClientError.connect("no instance")
+        for i in upstream.order() {
+            let base = upstream.instances[i]
+            let req = ClientRequest(method: request.method.rawValue, url: base + target, headers: headers,
+                                    body: request.body, timeout: timeout)
+            do {
+                let r = try client.sendOnce(req)
+                if r.status == 502 || r.status == 503, idempotent {
+                    upstream.markDown(i)
+                    lastError = ClientError.status(r.status, r.body)
+                    continue
+                }
+                upstream.markUp(i)
+                return Proxy.response(from: r)
+            } catch let e as ClientError {
+                upstream.markDown(i)
+                lastError = e
+                if case .connect = e { continue }
+                if idempotent { continue }
+                break
+            }
+        }
+        if case ClientError.timeout = lastError { throw APIError.gatewayTimeout }
+        if case ClientError.status(let status, let body) = lastError {
+            return Response(status: status, contentType: Response.jsonType, body: body)
+        }
+        throw APIError.badGateway
+    }
+
+    static func response(from r: ClientResponse) -> Response {
+        var contentType: String?
+        var headers: [(String, String)] = []
+        for (name, value) in r.headers {
+            let lower = name.lowercased()
+            if hopByHop.contains(lower) || lower == "date" || lower == "x-request-id" { continue }
+            if lower == "content-type" { contentType = value; continue }
+            headers.append((name, value))
+        }
+        return Response(status: r.status, contentType: contentType, headers: headers, body: r.body)
+    }
+}

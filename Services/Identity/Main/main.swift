@@ -1,0 +1,4 @@
+import IdentityService
+import ServiceKit
+
+ServiceRunner.run(IdentityService.definition)

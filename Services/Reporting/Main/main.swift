@@ -1,0 +1,4 @@
+import ReportingService
+import ServiceKit
+
+ServiceRunner.run(ReportingService.definition)

@@ -1,0 +1,61 @@
+/// State of one client connection, owned by exactly one event loop.
+final class Connection {
+    enum Phase { case idle, head, body, busy, draining }
+
+    let fd: Int32
+    let generation: UInt64
+    let remote: String
+    var phase = Phase.idle
+    var phaseStart: UInt64 = 0
+    var lastActive: UInt64
+
+    // Input: bytes [start, end) of `input` are unread.
+    var input: [UInt8]
+    var start = 0
+    var end = 0
+    var scanned = 0
+
+    // The request being read.
+    var head: RequestHead?
+    var headBytes: [UInt8] = []
+    var route: Router.Route?
+    var params: [String: String] = [:]
+    var routeError: Int = 0 // 404 or 405 when no route
+    var allowed: [HTTPMethod] = []
+    var body: [UInt8] = []
+    var bodyRemaining = 0
+    var chunked: ChunkedDecoder?
+    var requestStarted: UInt64 = 0
+
+    // Output.
+    var output: [UInt8] = []
+    var outputPos = 0
+    var fileFD: Int32 = -1
+    var fileOffset = 0
+    var fileRemaining = 0
+    var closeAfterWrite = false
+    var interest: UInt32 = 0
+
+    init(fd: Int32, generation: UInt64, remote: String, now: UInt64) {
+        self.fd = fd
+        self.generation = generation
+        self.remote = remote
+        self.lastActive = now
+        self.input = [UInt8](repeating: 0, count: 16 * 1024)
+        self.output.reserveCapacity(4096)
+    }
+
+    var pendingOutput: Bool { outputPos < output.count || fileRemaining > 0 }
+
+    func resetRequest() {
+        head = nil
+        route = nil
+        if !params.isEmpty { params = [:] }
+        routeError = 0
+        body = []
+        bodyRemaining = 0
+        chunked = nil
+        scanned = 0
+        phase = .idle
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Models
+import KitCore
+
+/// One HTTP request as handlers see it.
+public struct Request: Sendable {
+    public let method: HTTPMethod
+    /// Path without the query, still percent-encoded as received.
+    public let path: String
+    /// Raw query string without the `?`, or "".
+    public let rawQuery: String
+    public let headers: HTTPHeaders
+    public var body: [UInt8]
+    /// Path parameters from the route pattern (`/users/:id` → `id`), percent-decoded.
+    public var parameters: [String: String]
+    public let requestID: String
+    public let remoteAddress: String
+    /// Values middleware attaches for handlers (the verified caller, for example).
+    public var locals: Locals
+
+    public init(method: HTTPMethod, path: String, rawQuery: String = "", headers: HTTPHeaders = HTTPHeaders([]),
+                body: [UInt8] = [], parameters: [String: String] = [:], requestID: String = "test",
+                remoteAddress: String = "127.0.0.1", locals: Locals = Locals()) {
+        self.method = method
+        self.path = path
+        self.rawQuery = rawQuery
+        self.headers = headers
+        self.body = body
+        self.parameters = parameters
+        self.requestID = requestID
+        self.remoteAddress = remoteAddress
+        self.locals = locals
+    }
+
+    /// A path parameter, or 404 when the route has none of that name.
+    public func parameter(_ name: String) throws -> String {
+        guard let v = parameters[name] else { throw APIError.notFound }
+        return v
+    }
+
+    /// Query parameters, percent-decoded (`+` as space). Last value wins.
+    public var query: [String: String] {
+        var out: [String: String] = [:]
+        for pair in rawQuery.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let k = Request.formDecode(kv[0])
+            let v = kv.count > 1 ? Request.formDecode(kv[1]) : ""
+            if !k.isEmpty { out[k] = v }
+        }
+        return out
+    }
+
+    /// Decodes a JSON body into `T`; a clear 400 when it is not valid JSON of that shape.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        guard !body.isEmpty else { throw APIError.badRequest("请求体不能为空", code: "empty_body") }
+        do {
+            return try JSON.sharedDecoder.decode(type, from: Data(body))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw APIError.invalid(key.stringValue, "缺少必填字段：\(key.stringValue)", code: "missing_field")
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
+            let field = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+            throw APIError.invalid(field, "字段格式错误：\(field)", code: "invalid_field")
+        } catch let DecodingError.dataCorrupted(ctx) where !ctx.codingPath.isEmpty {
+            let field = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+            throw APIError.invalid(field, "字段格式错误：\(field)", code: "invalid_field")
+        } catch {
+            throw APIError.badRequest("请求体不是有效的 JSON", code: "invalid_json")
+        }
+    }
+
+    /// The caller's address: X-Forwarded-For's first hop when the peer is a trusted proxy
+    /// (loopback), else the socket peer.
+    public var clientAddress: String {
+        if remoteAddress.hasPrefix("127.") || remoteAddress == "::1",
+           let xff = headers["x-forwarded-for"], let first = xff.split(separator: ",").first {
+            return first.trimmingCharacters(in: .whitespaces)
+        }
+        return remoteAddress
+    }
+
+    static func formDecode<S: StringProtocol>(_ s: S) -> String {
+        let replaced = s.replacingOccurrences(of: "+", with: " ")
+        return replaced.removingPercentEncoding ?? replaced
+    }
+}
+
+/// A small typed bag for middleware-to-handler values.
+public struct Locals: Sendable {
+    private var values: [String: any Sendable] = [:]
+    public init() {}
+    public subscript<T: Sendable>(_ key: String, as type: T.Type) -> T? {
+        values[key] as? T
+    }
+    public mutating func set(_ key: String, _ value: any Sendable) { values[key] = value }
+}
+

@@ -1,0 +1,25 @@
+import KitCrypto
+import KitHTTP
+import Models
+
+/// Who is calling: the verified claims of a bearer token, or an internal service call.
+extension ServiceContext {
+    /// The caller's claims from `Authorization: Bearer …` (the gateway turns the portal's
+    /// session cookie into this header). 401 when absent or invalid.
+    public func caller(_ request: Request) throws -> AccessClaims {
+        guard let auth = request.headers["authorization"], auth.count > 7,
+              auth.prefix(7).lowercased() == "bearer " else { throw APIError.unauthorized }
+        return try tokens.verify(String(auth.dropFirst(7)))
+    }
+
+    /// Requires the shared internal token (service-to-service callbacks). 403 otherwise.
+    public func requireInternal(_ request: Request) throws {
+        guard let given = request.headers["x-internal-token"],
+              constantTimeEquals(Array(given.utf8), Array(settings.internalToken.utf8)) else {
+            throw APIError.forbidden
+        }
+    }
+
+    /// Headers for calls to other services.
+    public var internalHeaders: [(String, String)] { [("X-Internal-Token", settings.internalToken)] }
+}

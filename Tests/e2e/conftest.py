@@ -1,0 +1,49 @@
+"""End-to-end fixtures: the real executables on free loopback ports, against the test
+cluster that scripts/test started (TEST_SERVICES_ENV holds the per-service database URLs)."""
+import os
+import sys
+import uuid
+
+import pytest
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+import suite as suite_lib  # noqa: E402
+
+
+def _require(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.exit(f"{name} is not set: run the tests with scripts/test", returncode=2)
+    return value
+
+
+@pytest.fixture(scope="session")
+def suite(tmp_path_factory):
+    bin_dir = _require("SUITE_BIN_DIR")
+    db_env = suite_lib.read_env_file(_require("TEST_SERVICES_ENV"))
+    run_dir = os.path.join(ROOT, "test-artifacts", "suite")
+    s = suite_lib.Suite(bin_dir, db_env, run_dir, extra_env={"DEV_MODE": "1", "LOG_LEVEL": "info",
+                                                             "OUTBOX_INTERVAL": "0.2"})
+    s.start_all()
+    yield s
+    s.stop_all()
+
+
+@pytest.fixture(scope="session")
+def gw(suite):
+    """Base URL of the gateway."""
+    return suite.url("gateway")
+
+
+@pytest.fixture
+def http():
+    with requests.Session() as session:
+        yield session
+
+
+def unique_phone():
+    """A valid mainland mobile number unlikely to collide between tests."""
+    n = uuid.uuid4().int % 10**8
+    return f"139{n:08d}"
