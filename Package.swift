@@ -54,12 +54,12 @@ let package = Package(
         .executableTarget(name: "bench-server", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tools/BenchServer"),
 
         // Tests.
-        .testTarget(name: "KitHTTPTests", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tests/KitHTTPTests"),
+        .testTarget(name: "KitHTTPTests", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tests/KitHTTPTests", exclude: ["Fixtures"]),
         .testTarget(name: "KitCryptoTests", dependencies: ["KitCrypto"], path: "Tests/KitCryptoTests"),
         .testTarget(name: "KitPostgresTests", dependencies: ["KitPostgres", "KitCore"], path: "Tests/KitPostgresTests"),
-        .testTarget(name: "KitClientTests", dependencies: ["KitClient", "KitHTTP", "KitCore", "Models"], path: "Tests/KitClientTests"),
-        .testTarget(name: "KitMediaTests", dependencies: ["KitMedia"], path: "Tests/KitMediaTests"),
+        .testTarget(name: "KitClientTests", dependencies: ["KitClient", "KitHTTP", "KitCore", "Models"], path: "Tests/KitClientTests", exclude: ["Fixtures"]),
+        .testTarget(name: "KitMediaTests", dependencies: ["KitMedia"], path: "Tests/KitMediaTests", exclude: ["Fixtures"]),
         .testTarget(name: "KitPDFTests", dependencies: ["KitPDF"], path: "Tests/KitPDFTests"),
-        .testTarget(name: "SuiteTests", dependencies: kit, path: "Tests/SuiteTests"),
+        .testTarget(name: "FormsTests", dependencies: ["DocumentsService"], path: "Tests/FormsTests"),
     ]
 )

@@ -23,6 +23,8 @@ final class Connection {
     var routeError: Int = 0 // 404 or 405 when no route
     var allowed: [HTTPMethod] = []
     var body: [UInt8] = []
+    /// Body limit of the request being read (the route's, or tighter per request).
+    var maxBody = 1 << 20
     var bodyRemaining = 0
     var chunked: ChunkedDecoder?
     var requestStarted: UInt64 = 0

@@ -309,19 +309,21 @@ final class EventLoop: @unchecked Sendable {
         conn.head = head
         conn.headBytes = conn.input.withUnsafeBufferPointer { Array($0[conn.start..<(conn.start + head.length)]) }
         conn.start += head.length
-        let (pathStr, _) = splitTarget(conn.headBytes, head)
+        let (pathStr, queryStr) = splitTarget(conn.headBytes, head)
         var maxBody = 1 << 20
         switch router.match(head.method, pathStr) {
         case .found(let route, let params):
             conn.route = route
             conn.params = params
             maxBody = route.options.maxBody
+            if let limit = route.options.bodyLimit { maxBody = min(maxBody, max(0, limit(queryStr))) }
         case .methodNotAllowed(let allowed):
             conn.routeError = 405
             conn.allowed = allowed
         case .notFound:
             if router.fallback != nil { maxBody = 1 << 20 } else { conn.routeError = 404 }
         }
+        conn.maxBody = maxBody
         let length = head.contentLength ?? 0
         if length > maxBody {
             respondEarly(conn, .payloadTooLarge)
@@ -349,7 +351,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Moves buffered body bytes into the request.
     private func readBody(_ conn: Connection) -> BodyProgress {
-        let maxBody = conn.route?.options.maxBody ?? (1 << 20)
+        let maxBody = conn.maxBody
         if var decoder = conn.chunked {
             var consumed = 0
             var body = conn.body

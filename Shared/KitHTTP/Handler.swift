@@ -15,10 +15,14 @@ public struct RouteOptions: Sendable {
     public var maxBody: Int
     /// Run on the event loop: only for handlers that never block (health, static answers).
     public var inline: Bool
+    /// A tighter limit for one request, computed from its raw query string before the body is
+    /// read (an upload's `kind`, for example); `maxBody` still caps it.
+    public var bodyLimit: (@Sendable (_ rawQuery: String) -> Int)?
 
-    public init(maxBody: Int = 1 << 20, inline: Bool = false) {
+    public init(maxBody: Int = 1 << 20, inline: Bool = false, bodyLimit: (@Sendable (_ rawQuery: String) -> Int)? = nil) {
         self.maxBody = maxBody
         self.inline = inline
+        self.bodyLimit = bodyLimit
     }
 
     public static let `default` = RouteOptions()

@@ -37,19 +37,26 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// One grant: a role at an organisation, optionally limited to a specialty. `orgPath` is the
-/// organisation's path in the tree ("86/33/3301/<id>"), so a subtree is a prefix in SQL.
+/// One grant: a role at an organisation, optionally limited to a specialty.
+/// `scopePath` is the subtree the grant sees, as a path of the organisation tree: a
+/// provincial centre of Zhejiang has "86/33", a city commission "86/33/3301", an institution
+/// its own node "86/33/3301/<org id>". Scope checks in SQL are prefix matches on it.
 public struct RoleAssignment: Codable, Sendable, Hashable {
     public var role: Role
     public var orgID: String
-    public var orgPath: String
+    public var scopePath: String
     public var specialty: String?
 
-    public init(role: Role, orgID: String, orgPath: String, specialty: String? = nil) {
+    public init(role: Role, orgID: String, scopePath: String, specialty: String? = nil) {
         self.role = role
         self.orgID = orgID
-        self.orgPath = orgPath
+        self.scopePath = scopePath
         self.specialty = specialty
+    }
+
+    /// True when `path` lies in this grant's subtree.
+    public func covers(_ path: String) -> Bool {
+        path == scopePath || path.hasPrefix(scopePath + "/")
     }
 }
 
@@ -75,4 +82,22 @@ public struct AccessClaims: Codable, Sendable {
     }
 
     public func has(_ role: Role) -> Bool { roles.contains { $0.role == role } }
+}
+
+/// What an applicant token says: a verified phone working on one registration application
+/// before any account exists. Lets the applicant upload documents and edit the application.
+public struct ApplicantClaims: Codable, Sendable {
+    public var sub: String      // application id
+    public var phone: String
+    public var iat: Int
+    public var exp: Int
+    public var typ: String
+
+    public init(applicationID: String, phone: String, iat: Int, exp: Int) {
+        self.sub = applicationID
+        self.phone = phone
+        self.iat = iat
+        self.exp = exp
+        self.typ = "applicant"
+    }
 }

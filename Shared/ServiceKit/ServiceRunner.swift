@@ -66,6 +66,10 @@ public enum ServiceRunner {
             let db = PGPool(url: settings.databaseURL, size: settings.databasePoolSize,
                             onEvent: { event in logger.warning("database", ["event": event]) })
             try waitForDatabase(db, logger: logger)
+            // The kit's own tables (outbox, processed keys, audit log) first, then the service's.
+            if let kitDir = Bundle.module.url(forResource: "KitMigrations", withExtension: nil) {
+                _ = try Migrator(pool: db, schema: definition.name.rawValue, directory: kitDir, table: "kit_migrations").migrate()
+            }
             let applied = try Migrator(pool: db, schema: definition.name.rawValue, directory: migrations).migrate()
             if !applied.isEmpty { logger.info("migrated", ["versions": applied.map(String.init).joined(separator: ",")]) }
             pool = db
@@ -73,6 +77,8 @@ public enum ServiceRunner {
         let http = HTTPClient(options: {
             var o = HTTPClient.Options()
             o.timeout = Env.double("HTTP_CLIENT_TIMEOUT", 10)
+            o.jsonEncoder = JSON.encoder()
+            o.jsonDecoder = JSON.decoder()
             return o
         }())
         let tokens = TokenKeyStore(identityURL: settings.identityURL, http: http)

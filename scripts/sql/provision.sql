@@ -1,4 +1,5 @@
 -- One service's database role and schema (psql variables: svc, role, pw, db).
+SET client_min_messages = warning;
 -- The role owns its schema and has no rights on any other schema; public is closed.
 SELECT format('CREATE ROLE %I LOGIN', :'role')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec

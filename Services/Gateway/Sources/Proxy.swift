@@ -18,6 +18,8 @@ struct Proxy: Sendable {
 
     func forward(_ request: Request, service: String, extraHeaders: [(String, String)] = []) throws -> Response {
         guard let upstream = upstreams[service] else { throw APIError.notFound }
+        // Internal endpoints are for services only; the public entry never forwards them.
+        if request.path.contains("/internal/") || request.path.hasSuffix("/internal") { throw APIError.notFound }
         var headers: [(String, String)] = []
         for (name, value) in request.headers where !Proxy.hopByHop.contains(name.lowercased()) {
             let lower = name.lowercased()

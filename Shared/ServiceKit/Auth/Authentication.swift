@@ -7,9 +7,21 @@ extension ServiceContext {
     /// The caller's claims from `Authorization: Bearer …` (the gateway turns the portal's
     /// session cookie into this header). 401 when absent or invalid.
     public func caller(_ request: Request) throws -> AccessClaims {
+        try tokens.verify(try bearer(request))
+    }
+
+    /// The bearer's token string, or 401.
+    public func bearer(_ request: Request) throws -> String {
         guard let auth = request.headers["authorization"], auth.count > 7,
               auth.prefix(7).lowercased() == "bearer " else { throw APIError.unauthorized }
-        return try tokens.verify(String(auth.dropFirst(7)))
+        return String(auth.dropFirst(7))
+    }
+
+    /// An applicant working on a registration application (token from phone verification).
+    public func applicant(_ request: Request) throws -> ApplicantClaims {
+        let claims = try tokens.verify(try bearer(request), as: ApplicantClaims.self)
+        guard claims.typ == "applicant" else { throw APIError.unauthorized }
+        return claims
     }
 
     /// Requires the shared internal token (service-to-service callbacks). 403 otherwise.

@@ -26,22 +26,27 @@ public final class TokenKeyStore: @unchecked Sendable {
         fixed = true
     }
 
-    /// Verifies a bearer token; 401 with the envelope's codes when it is missing, bad or old.
+    /// Verifies an access token; 401 with the envelope's codes when it is missing, bad or old.
     public func verify(_ token: String) throws -> AccessClaims {
-        var current = currentVerifier()
+        let claims = try verify(token, as: AccessClaims.self)
+        guard claims.typ == "access" else { throw APIError.unauthorized }
+        return claims
+    }
+
+    /// Verifies any token the identity service signed and decodes its claims.
+    public func verify<C: Decodable>(_ token: String, as type: C.Type) throws -> C {
         do {
-            return try check(token, current)
+            return try check(token, currentVerifier(), type)
         } catch CryptoError.invalidToken("unknown kid") where refresh() {
-            current = currentVerifier()
-            return try check(token, current)
+            return try check(token, currentVerifier(), type)
+        } catch CryptoError.invalidToken("unknown kid") {
+            throw APIError.unauthorized
         }
     }
 
-    private func check(_ token: String, _ v: TokenVerifier) throws -> AccessClaims {
+    private func check<C: Decodable>(_ token: String, _ v: TokenVerifier, _ type: C.Type) throws -> C {
         do {
-            let claims = try v.verify(token, as: AccessClaims.self)
-            guard claims.typ == "access" else { throw APIError.unauthorized }
-            return claims
+            return try v.verify(token, as: type)
         } catch CryptoError.expired {
             throw APIError.tokenExpired
         } catch CryptoError.invalidToken("unknown kid") {

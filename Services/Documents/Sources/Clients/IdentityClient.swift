@@ -1,0 +1,32 @@
+import KitClient
+import KitCore
+import Models
+import ServiceKit
+
+/// Fetches what a generated form is filled with from identity
+/// (`GET /api/identity/v1/internal/applications/<id>/form-data`, contracts.md).
+struct IdentityClient: Sendable {
+    let context: ServiceContext
+
+    struct FormData: Decodable, Sendable {
+        struct Field: Decodable, Sendable {
+            var label: String
+            var value: String
+        }
+        var fields: [Field]
+        var applicationId: String
+    }
+
+    /// The application's form data; nil when identity does not know the application.
+    func formData(applicationID: String) throws -> FormData? {
+        let url = context.settings.identityURL + "/api/identity/v1/internal/applications/\(applicationID)/form-data"
+        do {
+            return try context.http.getJSON(url, headers: context.internalHeaders, as: FormData.self)
+        } catch ClientError.status(404, _) {
+            return nil
+        } catch {
+            context.logger.error("form-data failed", ["error": String(describing: error), "application": applicationID])
+            throw APIError.badGateway
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import KitHTTP
+import Models
+
+/// `DELETE /documents/:id`: the owner removes a file that was not submitted yet.
+struct DeleteHandler: Sendable {
+    let app: DocumentsApp
+    let uploads: UploadHandlers
+
+    func delete(_ request: Request) throws -> Response {
+        let caller = try app.caller(request)
+        let released = try app.store.delete(try request.parameter("id"), caller: caller, request: request)
+        for sha in released { uploads.discard(sha) }
+        return .noContent()
+    }
+}

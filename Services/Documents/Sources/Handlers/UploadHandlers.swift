@@ -1,0 +1,64 @@
+import KitHTTP
+import Models
+
+/// `POST /documents?kind=&object=` (new document) and `PUT /documents/:id/content` (new file for
+/// a document): check the file, store it once, record it.
+struct UploadHandlers: Sendable {
+    let app: DocumentsApp
+
+    func upload(_ request: Request) throws -> Response {
+        let caller = try app.caller(request)
+        let query = request.query
+        guard let kind = app.catalog.kind(query["kind"] ?? "") else { throw DocumentErrors.unknownKind(query["kind"]) }
+        let object = try ObjectRef.parse(query["object"])
+        // Someone else's object: 404 before looking at the file (the transaction checks again).
+        if caller.ownApplication != object {
+            if case .applicant = caller { throw APIError.notFound }
+            if try app.store.objectExists(object.key) && !(try app.store.objectVisible(object.key, access: .write(caller))) {
+                throw APIError.notFound
+            }
+        }
+        let incoming = try IncomingFile.from(request)
+        let file = try FileCheck.check(incoming, kind: kind)
+        var wrote = false
+        do {
+            let record = try app.store.insert(object: object, kind: kind, file: file, caller: caller, request: request) {
+                wrote = try app.blobs.put(incoming.bytes, sha256: file.sha256)
+            }
+            return .json(DocumentJSON(record, catalog: app.catalog), status: 201)
+        } catch {
+            if wrote { discard(file.sha256) }
+            throw error
+        }
+    }
+
+    func replace(_ request: Request) throws -> Response {
+        let caller = try app.caller(request)
+        let id = try request.parameter("id")
+        guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
+        guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
+        let incoming = try IncomingFile.from(request)
+        let file = try FileCheck.check(incoming, kind: kind)
+        var wrote = false
+        do {
+            let (record, released) = try app.store.replace(id, file: file, caller: caller, request: request) {
+                wrote = try app.blobs.put(incoming.bytes, sha256: file.sha256)
+            }
+            if let old = released { discard(old) }
+            return .json(DocumentJSON(record, catalog: app.catalog, versions: try app.store.versions(id)))
+        } catch {
+            if wrote { discard(file.sha256) }
+            throw error
+        }
+    }
+
+    /// Unlinks a stored file when nothing refers to it (best effort: a failure leaves an orphan,
+    /// never a dangling reference).
+    func discard(_ sha256: String) {
+        do {
+            try app.store.collectGarbage(sha256, remove: app.blobs.remove)
+        } catch {
+            app.context.logger.warning("blob cleanup failed", ["sha256": sha256, "error": String(describing: error)])
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import KitCore
+import KitPostgres
+import Models
+
+/// Dev-mode demo data (DEV_MODE=1 and SEED_DEMO=1): Zhejiang with two provincial centres, the
+/// national centre and a platform operator, each with a login; written to DEMO_LOGINS_FILE.
+enum DemoSeed {
+    struct Login { let username: String; let password: String; let who: String }
+
+    static func run(_ app: IdentityApp) throws {
+        let password = Env.string("DEMO_PASSWORD", "Demo@2026")
+        let orgs = OrganisationStore(app: app)
+        let users = UserStore(app: app)
+        let logins: [Login] = try app.db.transaction { conn in
+            try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-demo-seed'))")
+            func centre(_ name: String, specialties: [String]) throws -> Organisation {
+                if let row = try conn.query("SELECT \(OrganisationStore.columns) FROM organisations WHERE kind = 'provincial_centre' AND name = $1",
+                                            [name]).first { return try OrganisationStore.decode(row) }
+                return try orgs.create(conn, kind: "provincial_centre", data: OrganisationData(name: name, specialties: specialties), regionCode: "33")
+            }
+            func account(_ username: String, _ name: String, _ phone: String, _ org: Organisation, _ role: Role) throws -> Login {
+                if try conn.query("SELECT 1 FROM users WHERE username = $1", [username]).rows.isEmpty {
+                    let id = try users.create(conn, username: username, phone: phone, email: nil, displayName: name, orgID: org.id,
+                                              mainAccountID: nil, password: password)
+                    try conn.query("UPDATE users SET must_change_password = false WHERE id = $1::uuid", [id])
+                    try users.grant(conn, userID: id, role: role, orgID: org.id, scopePath: org.scopePath, specialty: nil)
+                }
+                return Login(username: username, password: password, who: "\(role.title) · \(org.name)")
+            }
+            let all = Specialty.all.map(\.code)
+            let medicine = try centre("浙江省心血管病质控中心（内科）", specialties: Array(all.suffix(5)))
+            let surgery = try centre("浙江省心血管病质控中心（外科介入）", specialties: Array(all.prefix(7)))
+            guard let national = try orgs.get(conn, id: "00000000-0000-7000-8000-000000000002"),
+                  let platform = try orgs.get(conn, id: "00000000-0000-7000-8000-000000000001") else { return [] }
+            return [
+                try account("zj_centre_a", "浙江内科质控", "13900000001", medicine, .provincialCentre),
+                try account("zj_centre_b", "浙江外科质控", "13900000002", surgery, .provincialCentre),
+                try account("national", "国家质控中心", "13900000003", national, .nationalCentre),
+                try account("operator", "平台运营", "13900000004", platform, .platformOperator),
+            ]
+        }
+        if let path = Env.optional("DEMO_LOGINS_FILE") {
+            let text = logins.map { "\($0.username) / \($0.password)   \($0.who)" }.joined(separator: "\n") + "\n"
+            try? text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        app.context.logger.info("demo data ready", ["accounts": String(logins.count)])
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import KitClient
+import KitCore
+import Models
+import ServiceKit
+
+/// Where an application waits, as the approval service reports it (docs/contracts.md).
+struct ApprovalProgress: Codable, Sendable {
+    struct PendingOrg: Codable, Sendable { let id: String; let name: String }
+    struct Decision: Codable, Sendable { let orgName: String?; let decision: String; let opinion: String?; let at: Date? }
+    struct Stage: Codable, Sendable {
+        let index: Int
+        let name: String
+        let rule: String
+        let status: String
+        let since: Date?
+        let pendingOrgs: [PendingOrg]?
+        let decisions: [Decision]?
+    }
+    let id: String
+    let status: String
+    let currentStage: Int?
+    let stages: [Stage]
+    let acted: Bool
+}
+
+/// Calls to the approval service's internal API.
+struct ApprovalClient: Sendable {
+    let context: ServiceContext
+
+    /// Progress of the request on an application; nil when there is none (or approval is down).
+    func progress(applicationID: String) -> ApprovalProgress? {
+        let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?service=identity&id=\(applicationID)"
+        return try? context.http.getJSON(url, headers: context.internalHeaders, as: ApprovalProgress.self)
+    }
+
+    /// True when an approver has acted (the application is no longer editable). Unknown → true (safe).
+    func hasActed(applicationID: String) -> Bool {
+        let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?service=identity&id=\(applicationID)"
+        do {
+            return try context.http.getJSON(url, headers: context.internalHeaders, as: ApprovalProgress.self).acted
+        } catch ClientError.status(404, _) {
+            return false // not arrived yet: nobody could have acted
+        } catch {
+            return true
+        }
+    }
+}

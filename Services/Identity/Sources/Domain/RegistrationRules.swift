@@ -1,0 +1,84 @@
+import Foundation
+import KitCore
+import Models
+
+/// Which applications are complete, and which approval chain each goes to (docs/contracts.md).
+enum RegistrationRules {
+    /// Roles one can apply for in the registration wizard.
+    static let applicable: [Role] = [.provincialCentre, .cityCommission, .institutionAdmin, .specialtyAdmin, .dataEntry]
+
+    static func chain(_ role: Role, program: String?) -> String {
+        switch role {
+        case .provincialCentre: return "provincial_centre_registration"
+        case .institutionAdmin: return ["ncis", "hqms"].contains(program ?? "") ? "platform_registration" : "institution_admin_registration"
+        case .specialtyAdmin: return "specialty_admin_registration"
+        case .dataEntry: return "data_entry_registration"
+        default: return "platform_registration"
+        }
+    }
+
+    /// The organisation kind an approved application creates, when it brings new organisation data.
+    static func organisationKind(_ role: Role) -> String? {
+        switch role {
+        case .provincialCentre: return "provincial_centre"
+        case .cityCommission: return "city_commission"
+        case .institutionAdmin: return "institution"
+        default: return nil
+        }
+    }
+
+    /// Checks everything a submission needs; throws the first problem with its field.
+    static func validateForSubmit(_ a: Application, orgKind: String?) throws {
+        guard let role = a.role else { throw APIError.invalid("role", "请选择用户类型", code: "missing_field") }
+        guard let region = a.regionCode else { throw APIError.invalid("regionCode", "请选择所在地区", code: "missing_field") }
+        switch role {
+        case .provincialCentre:
+            guard region.count == 2 else { throw APIError.invalid("regionCode", "省级质控中心请选择所在省份") }
+            guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写质控中心信息", code: "missing_field") }
+            try Validate.text(o.name, field: "organisation.name", label: "质控中心名称", max: 60)
+            guard !a.specialties.isEmpty else { throw APIError.invalid("specialties", "请选择质控中心负责的亚专业", code: "missing_field") }
+        case .cityCommission:
+            guard region.count == 4 else { throw APIError.invalid("regionCode", "请选择所在城市") }
+            guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写单位信息", code: "missing_field") }
+            try Validate.text(o.name, field: "organisation.name", label: "单位名称", max: 60)
+        case .institutionAdmin:
+            guard region.count == 4 else { throw APIError.invalid("regionCode", "请选择医疗机构所在城市") }
+            if a.orgID == nil {
+                guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写医疗机构信息", code: "missing_field") }
+                try validateInstitution(o)
+            } else if orgKind != "institution" {
+                throw APIError.invalid("orgId", "所选医疗机构不存在")
+            }
+        case .specialtyAdmin, .dataEntry:
+            guard a.orgID != nil, orgKind == "institution" else {
+                throw APIError.invalid("orgId", "请选择已注册的医疗机构（医疗机构须先由管理员注册）", code: "missing_field")
+            }
+            guard a.specialties.count == 1 else { throw APIError.invalid("specialties", "请选择一个亚专业", code: "missing_field") }
+        default:
+            throw APIError.invalid("role", "不支持的用户类型")
+        }
+        guard let p = a.person else { throw APIError.invalid("person", "请填写申请人信息", code: "missing_field") }
+        try Validate.name(p.name, field: "person.name")
+        guard !a.documentIDs.isEmpty else { throw APIError.invalid("documentIds", "请上传盖章后的申请材料扫描件", code: "missing_field") }
+    }
+
+    static func validateInstitution(_ o: OrganisationData) throws {
+        try Validate.text(o.name, field: "organisation.name", label: "医疗机构名称", max: 60)
+        guard let licence = o.licenceNo, ChineseFormats.isLicenceNumber(licence) else {
+            throw APIError.invalid("organisation.licenceNo", "执业许可证登记号应为22位字母或数字", code: "invalid_licence")
+        }
+        if let credit = o.creditCode, !credit.isEmpty, !ChineseFormats.isCreditCode(credit) {
+            throw APIError.invalid("organisation.creditCode", "统一社会信用代码格式或校验位错误", code: "invalid_credit_code")
+        }
+        try Validate.text(o.level, field: "organisation.level", label: "医院等级", max: 20)
+        try Validate.text(o.category, field: "organisation.category", label: "机构类别", max: 30)
+        try Validate.text(o.address, field: "organisation.address", label: "机构地址", max: 120)
+        try Validate.text(o.headName, field: "organisation.headName", label: "负责人姓名", max: 30)
+        if let p = o.headPhone, !p.isEmpty, !ChineseFormats.isMobile(p) {
+            throw APIError.invalid("organisation.headPhone", "请输入正确的11位手机号", code: "invalid_phone")
+        }
+        if let p = o.contactPhone, !p.isEmpty, !ChineseFormats.isMobile(p) {
+            throw APIError.invalid("organisation.contactPhone", "请输入正确的11位手机号", code: "invalid_phone")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import KitCrypto
+import KitPostgres
+import Models
+
+/// What a successful login, refresh or password change returns.
+struct SessionTokens: Codable, Sendable {
+    var accessToken: String
+    var refreshToken: String
+    var expiresIn: Int
+    var tokenType = "Bearer"
+    var mustChangePassword: Bool
+    var user: UserView
+}
+
+/// Signs access tokens (15 min, roles inside) and applicant tokens.
+struct TokenIssuer: Sendable {
+    let app: IdentityApp
+
+    func session(_ conn: PGConnection, user: User) throws -> SessionTokens {
+        let users = UserStore(app: app)
+        let roles = try users.roles(conn, userID: user.id)
+        let now = Int(Date().timeIntervalSince1970)
+        let claims = AccessClaims(sub: user.id, name: user.username, roles: roles, iat: now, exp: now + app.config.accessTokenTTL,
+                                  mustChangePassword: user.mustChangePassword ? true : nil)
+        let refresh = try SessionStore(app: app).issueRefresh(conn, userID: user.id)
+        return SessionTokens(accessToken: try app.signer.sign(claims), refreshToken: refresh.token,
+                             expiresIn: app.config.accessTokenTTL, mustChangePassword: user.mustChangePassword,
+                             user: try users.view(conn, user, masked: false))
+    }
+
+    func applicant(applicationID: String, phone: String) throws -> String {
+        let now = Int(Date().timeIntervalSince1970)
+        return try app.signer.sign(ApplicantClaims(applicationID: applicationID, phone: phone, iat: now, exp: now + app.config.applicantTokenTTL))
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import KitCore
+import KitCrypto
+import KitHTTP
+import Models
+import ServiceKit
+
+/// The signed-in user's own account, password resets and account lookup.
+struct AccountHandlers: Sendable {
+    let app: IdentityApp
+    var users: UserStore { UserStore(app: app) }
+
+    /// The caller's live account (token valid and account still active).
+    func currentUser(_ req: Request) throws -> (AccessClaims, User) {
+        let claims = try app.context.caller(req)
+        guard let user = try users.get(id: claims.sub), user.status == "active" else { throw APIError.unauthorized }
+        return (claims, user)
+    }
+
+    /// GET /api/identity/v1/me
+    func me(_ req: Request) throws -> Response {
+        let (_, user) = try currentUser(req)
+        return .json(try app.db.withConnection { try users.view($0, user, masked: false) })
+    }
+
+    struct ProfileChange: Codable, Sendable { let displayName: String?; let email: String?; let phone: String?; let code: String }
+
+    /// PATCH /api/identity/v1/me: name, e-mail or phone, confirmed by an SMS code to the
+    /// current phone (purpose "profile"; request it with POST /me/sms-code).
+    func updateProfile(_ req: Request) throws -> Response {
+        let (claims, user) = try currentUser(req)
+        try requireNoPendingChange(claims)
+        let body = try req.decode(ProfileChange.self)
+        if let n = body.displayName { try Validate.name(n, field: "displayName") }
+        if let e = body.email, !e.isEmpty, !ChineseFormats.isEmail(e) { throw APIError.invalid("email", "请输入正确的电子邮箱", code: "invalid_email") }
+        if let p = body.phone, !ChineseFormats.isMobile(p) { throw APIError.invalid("phone", "请输入正确的11位手机号", code: "invalid_phone") }
+        try VerificationHandlers(app: app).verify(phone: user.phone, purpose: "profile", code: body.code)
+        let view = try app.db.transaction { conn -> UserView in
+            try conn.query("""
+                UPDATE users SET display_name = coalesce($2, display_name), email = CASE WHEN $3::text IS NULL THEN email ELSE nullif($3, '') END,
+                phone = coalesce($4, phone), updated_at = now() WHERE id = $1::uuid
+                """, [user.id, body.displayName, body.email, body.phone])
+            try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: user.orgID, action: "profile_updated", objectType: "user",
+                                              objectID: user.id, oldValue: Audit.json(["displayName": user.displayName, "phone": ChineseFormats.maskMobile(user.phone)]),
+                                              newValue: Audit.json(["displayName": body.displayName ?? user.displayName, "phone": ChineseFormats.maskMobile(body.phone ?? user.phone)]),
+                                              request: req))
+            return try users.view(conn, try users.get(conn, id: user.id)!, masked: false)
+        }
+        return .json(view)
+    }
+
+    /// POST /api/identity/v1/me/sms-code: a code to the signed-in user's phone.
+    func profileCode(_ req: Request) throws -> Response {
+        let (_, user) = try currentUser(req)
+        try VerificationHandlers(app: app).sendCode(phone: user.phone, purpose: "profile", ip: req.clientAddress)
+        return .json(["phoneMasked": ChineseFormats.maskMobile(user.phone)], status: 201)
+    }
+
+    private func requireNoPendingChange(_ claims: AccessClaims) throws {
+        if claims.mustChangePassword == true {
+            throw APIError(403, "password_change_required", "首次登录或密码被重置，请先修改密码")
+        }
+    }
+
+    struct PasswordChange: Codable, Sendable { let oldPassword: String; let newPassword: String }
+
+    /// POST /api/identity/v1/me/password: with the old password; revokes other sessions and
+    /// returns fresh tokens.
+    func changePassword(_ req: Request) throws -> Response {
+        let (_, user) = try currentUser(req)
+        let body = try req.decode(PasswordChange.self)
+        guard PasswordHasher.verify(body.oldPassword, against: user.passwordHash) else {
+            throw APIError.invalid("oldPassword", "原密码错误", code: "wrong_password")
+        }
+        guard body.oldPassword != body.newPassword else {
+            throw APIError.invalid("newPassword", "新密码不能与原密码相同", code: "weak_password")
+        }
+        try PasswordPolicy.check(body.newPassword, username: user.username, phone: user.phone)
+        let tokens = try app.db.transaction { conn -> SessionTokens in
+            try users.setPassword(conn, userID: user.id, password: body.newPassword, mustChange: false)
+            try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: user.orgID, action: "password_changed", objectType: "user",
+                                              objectID: user.id, request: req))
+            return try TokenIssuer(app: app).session(conn, user: try users.get(conn, id: user.id)!)
+        }
+        return .json(tokens)
+    }
+
+    struct ResetRequest: Codable, Sendable { let login: String }
+
+    /// POST /api/identity/v1/password-resets: a single-use link (30 min) to the registered
+    /// e-mail. Always 202, whether or not the account or its e-mail exists.
+    func requestReset(_ req: Request) throws -> Response {
+        let body = try req.decode(ResetRequest.self)
+        if let user = try users.find(login: body.login).first, let email = user.email, user.status == "active" {
+            try app.db.transaction { conn in
+                let recent = try conn.query("""
+                    SELECT count(*)::int AS n FROM password_resets WHERE user_id = $1::uuid AND expires_at > now() + interval '25 minutes'
+                    """, [user.id]).first!.int("n")
+                guard recent < 3 else { return }
+                let token = try SessionStore(app: app).createReset(conn, userID: user.id)
+                let link = "\(app.config.portalURL)/#/reset-password?token=\(token)"
+                try MessageStore.enqueue(conn, channel: "email", to: email, subject: "质控平台密码重置",
+                    body: "\(user.displayName)，您好：\r\n\r\n请在30分钟内打开以下链接设置新密码（仅可使用一次）：\r\n\(link)\r\n\r\n如非本人操作，请忽略本邮件。")
+                try Audit.record(conn, AuditEntry(actorID: user.id, action: "password_reset_requested", objectType: "user", objectID: user.id, request: req))
+            }
+        }
+        return .json(["status": "accepted", "message": "如账号已登记邮箱，重置链接已发送，请在30分钟内使用"], status: 202)
+    }
+
+    struct ResetConfirm: Codable, Sendable { let token: String; let newPassword: String }
+
+    /// POST /api/identity/v1/password-resets/confirm
+    func confirmReset(_ req: Request) throws -> Response {
+        let body = try req.decode(ResetConfirm.self)
+        try app.db.transaction { conn in
+            guard let userID = try SessionStore(app: app).consumeReset(conn, token: body.token),
+                  let user = try users.get(conn, id: userID) else {
+                throw APIError.invalid("token", "重置链接无效或已过期，请重新申请", code: "reset_invalid")
+            }
+            try PasswordPolicy.check(body.newPassword, username: user.username, phone: user.phone)
+            try users.setPassword(conn, userID: user.id, password: body.newPassword, mustChange: false)
+            try Audit.record(conn, AuditEntry(actorID: user.id, action: "password_reset", objectType: "user", objectID: user.id, request: req))
+        }
+        return .noContent()
+    }
+
+    struct Lookup: Codable, Sendable { let phone: String; let code: String }
+    struct LookupItem: Codable, Sendable { let username: String; let orgName: String?; let roles: [String] }
+
+    /// POST /api/identity/v1/accounts/lookup: usernames of a verified phone, masked (账号查询).
+    func lookup(_ req: Request) throws -> Response {
+        let body = try req.decode(Lookup.self)
+        guard ChineseFormats.isMobile(body.phone) else { throw APIError.invalid("phone", "请输入正确的11位手机号", code: "invalid_phone") }
+        try VerificationHandlers(app: app).verify(phone: body.phone, purpose: "lookup", code: body.code)
+        let items = try app.db.withConnection { conn in
+            try users.byPhone(conn, phone: body.phone).map { u in
+                let v = try users.view(conn, u, masked: true)
+                return LookupItem(username: Validate.maskUsername(u.username), orgName: v.orgName, roles: v.roles.map(\.role.title))
+            }
+        }
+        return .json(["items": items])
+    }
+}

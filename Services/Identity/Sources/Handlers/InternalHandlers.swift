@@ -1,0 +1,140 @@
+import Foundation
+import KitCore
+import KitHTTP
+import KitPostgres
+import Models
+import ServiceKit
+
+/// Service-to-service endpoints (X-Internal-Token): the organisation directory for approval,
+/// approval outcomes, form data for the generated PDFs.
+struct InternalHandlers: Sendable {
+    let app: IdentityApp
+
+    /// GET /api/identity/v1/internal/organisations?kind=&under=&specialty=
+    func organisations(_ req: Request) throws -> Response {
+        try app.context.requireInternal(req)
+        let q = req.query
+        let items = try OrganisationStore(app: app).list(kind: q["kind"], under: q["under"], specialty: q["specialty"])
+        return .json(Page(items: items))
+    }
+
+    struct NewOrganisation: Codable, Sendable { let kind: String; let name: String; let regionCode: String?; let specialties: [String]? }
+
+    /// POST /api/identity/v1/internal/organisations: operators' and tests' way to add centres.
+    func createOrganisation(_ req: Request) throws -> Response {
+        try app.context.requireInternal(req)
+        let body = try req.decode(NewOrganisation.self)
+        guard ["national_centre", "provincial_centre", "city_commission", "institution", "platform"].contains(body.kind) else {
+            throw APIError.invalid("kind", "机构类型有误")
+        }
+        try Validate.text(body.name, field: "name", label: "机构名称", max: 60)
+        let org = try app.db.transaction { conn in
+            try OrganisationStore(app: app).create(conn, kind: body.kind,
+                data: OrganisationData(name: body.name, specialties: body.specialties), regionCode: body.regionCode)
+        }
+        return .json(org, status: 201)
+    }
+
+    struct NewUser: Codable, Sendable {
+        let orgId: String; let role: String; let displayName: String; let phone: String; let password: String; let specialty: String?
+        let username: String?
+    }
+
+    /// POST /api/identity/v1/internal/users: operators create accounts of centres directly.
+    func createUser(_ req: Request) throws -> Response {
+        try app.context.requireInternal(req)
+        let body = try req.decode(NewUser.self)
+        guard let role = Role(rawValue: body.role) else { throw APIError.invalid("role", "角色有误") }
+        guard ChineseFormats.isMobile(body.phone) else { throw APIError.invalid("phone", "请输入正确的11位手机号", code: "invalid_phone") }
+        let users = UserStore(app: app)
+        let view = try app.db.transaction { conn -> UserView in
+            guard let org = try OrganisationStore(app: app).get(conn, id: body.orgId) else { throw APIError.invalid("orgId", "机构不存在") }
+            let username = try body.username ?? users.newUsername(conn)
+            try PasswordPolicy.check(body.password, username: username, phone: body.phone, field: "password")
+            let id = try users.create(conn, username: username, phone: body.phone, email: nil, displayName: body.displayName,
+                                      orgID: org.id, mainAccountID: nil, password: body.password)
+            try conn.query("UPDATE users SET must_change_password = false WHERE id = $1::uuid", [id])
+            try users.grant(conn, userID: id, role: role, orgID: org.id, scopePath: org.scopePath, specialty: body.specialty)
+            try Audit.record(conn, AuditEntry(actorID: nil, action: "user_created_by_operator", objectType: "user", objectID: id, request: req))
+            return try users.view(conn, try users.get(conn, id: id)!, masked: false)
+        }
+        return .json(view, status: 201)
+    }
+
+    struct Outcome: Codable, Sendable {
+        let requestId: String; let type: String?; let subjectId: String; let outcome: String; let opinion: String?
+        let decidedBy: String?
+    }
+
+    /// POST /api/identity/v1/internal/approval-outcomes: applies a final decision exactly once
+    /// (the request id and the idempotency key are recorded in the same transaction).
+    func approvalOutcome(_ req: Request) throws -> Response {
+        try app.context.requireInternal(req)
+        let body = try req.decode(Outcome.self)
+        guard ["approved", "rejected"].contains(body.outcome) else { throw APIError.invalid("outcome", "审批结果有误") }
+        let applied = try app.db.transaction { conn -> Bool in
+            if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return false }
+            guard try ApplicationStore(app: app).recordOutcome(conn, requestID: body.requestId, applicationID: body.subjectId,
+                                                               outcome: body.outcome) else { return false }
+            try RegistrationOutcome(app: app).apply(conn, applicationID: body.subjectId, approved: body.outcome == "approved",
+                                                    opinion: body.opinion, requestID: body.requestId, request: req)
+            return true
+        }
+        return .json(["applied": applied])
+    }
+
+    /// GET /api/identity/v1/internal/approval-outcomes/:requestId (how many times it was applied).
+    func outcomeStatus(_ req: Request) throws -> Response {
+        try app.context.requireInternal(req)
+        guard let o = try ApplicationStore(app: app).outcome(requestID: try req.parameter("requestId")) else { throw APIError.notFound }
+        return .json(OutcomeStatus(requestId: try req.parameter("requestId"), outcome: o.outcome, appliedCount: o.applied))
+    }
+
+    struct OutcomeStatus: Codable, Sendable { let requestId: String; let outcome: String; let appliedCount: Int }
+
+    struct FormData: Codable, Sendable {
+        struct Field: Codable, Sendable { let label: String; let value: String }
+        let applicationId: String
+        let fields: [Field]
+    }
+
+    /// GET /api/identity/v1/internal/applications/:id/form-data: the labelled values printed
+    /// on the generated forms (ID numbers masked).
+    func formData(_ req: Request) throws -> Response {
+        try app.context.requireInternal(req)
+        let id = try req.parameter("id")
+        guard let a = try ApplicationStore(app: app).get(id: id) else { throw APIError.notFound }
+        let orgs = OrganisationStore(app: app)
+        var f: [FormData.Field] = []
+        func add(_ label: String, _ value: String?) { if let v = value, !v.isEmpty { f.append(.init(label: label, value: v)) } }
+        add("申请编号", a.id)
+        add("用户类型", a.role?.title)
+        add("亚专业", a.specialties.compactMap(Specialty.name).joined(separator: "、"))
+        if let rc = a.regionCode, let region = try orgs.region(rc) {
+            let parent = try region.parentCode.flatMap { try orgs.region($0)?.name } ?? ""
+            add("所在地区", parent + region.name)
+        }
+        if let orgID = a.orgID, let org = try orgs.get(id: orgID) {
+            add("机构名称", org.name)
+            add("执业许可证登记号", org.licenceNo)
+        } else if let o = a.orgData {
+            add("机构名称", o.name)
+            add("执业许可证登记号", o.licenceNo)
+            add("统一社会信用代码", o.creditCode)
+            add("医院等级", o.level)
+            add("机构类别", o.category)
+            add("机构地址", o.address)
+            add("法定代表人", o.legalRepresentative)
+            add("负责人", o.headName)
+            add("负责人电话", o.headPhone.map(ChineseFormats.maskMobile))
+            add("联系人", o.contactName)
+            add("联系人电话", o.contactPhone.map(ChineseFormats.maskMobile))
+        }
+        add("申请人", a.person?.name)
+        add("申请人手机", ChineseFormats.maskMobile(a.phone))
+        add("申请人邮箱", a.person?.email)
+        add("职务/职称", a.person?.title)
+        add("身份证号", a.person?.idNumber.map(ChineseFormats.maskResidentID))
+        return .json(FormData(applicationId: a.id, fields: f))
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import KitCore
+import KitPostgres
+import Models
+
+/// An organisation as the API shows it.
+struct Organisation: Codable, Sendable {
+    var id: String
+    var kind: String
+    var name: String
+    var path: String
+    var scopePath: String
+    var regionCode: String?
+    var specialties: [String]
+    var licenceNo: String?
+    var level: String?
+    var category: String?
+}
+
+/// The organisation data an applicant fills (first applicant of an organisation).
+struct OrganisationData: Codable, Sendable, Equatable {
+    var name: String
+    var licenceNo: String?
+    var institutionCode: String?
+    var creditCode: String?
+    var level: String?
+    var category: String?
+    var openedOn: String?
+    var address: String?
+    var legalRepresentative: String?
+    var headName: String?
+    var headPhone: String?
+    var contactName: String?
+    var contactPhone: String?
+    var specialties: [String]?
+}
+
+struct Region: Codable, Sendable {
+    var code: String
+    var name: String
+    var level: String
+    var parentCode: String?
+}
+
+struct OrganisationStore: Sendable {
+    let app: IdentityApp
+
+    static let columns = "id::text, kind, name, path, scope_path, region_code, specialties, licence_no, level, category"
+
+    static func decode(_ r: PGRow) throws -> Organisation {
+        Organisation(id: try r.string("id"), kind: try r.string("kind"), name: try r.string("name"), path: try r.string("path"),
+                     scopePath: try r.string("scope_path"), regionCode: r.optionalString("region_code"),
+                     specialties: try r.stringArray("specialties"), licenceNo: r.optionalString("licence_no"),
+                     level: r.optionalString("level"), category: r.optionalString("category"))
+    }
+
+    func regions(parent: String?) throws -> [Region] {
+        try app.db.query("""
+            SELECT code, name, level, parent_code FROM regions
+            WHERE ($1::text IS NULL AND parent_code IS NULL) OR parent_code = $1 ORDER BY code
+            """, [parent]).rows.map {
+                Region(code: try $0.string("code"), name: try $0.string("name"), level: try $0.string("level"),
+                       parentCode: $0.optionalString("parent_code"))
+            }
+    }
+
+    func region(_ code: String) throws -> Region? {
+        try app.db.query("SELECT code, name, level, parent_code FROM regions WHERE code = $1", [code]).first.map {
+            Region(code: try $0.string("code"), name: try $0.string("name"), level: try $0.string("level"),
+                   parentCode: $0.optionalString("parent_code"))
+        }
+    }
+
+    /// The tree path of a region: "86/33" or "86/33/3301".
+    func regionPath(_ code: String) throws -> String? {
+        guard let r = try region(code) else { return nil }
+        if let p = r.parentCode { return "86/\(p)/\(r.code)" }
+        return "86/\(r.code)"
+    }
+
+    func get(_ conn: PGConnection, id: String) throws -> Organisation? {
+        guard ID.isValid(id) else { return nil }
+        return try conn.query("SELECT \(Self.columns) FROM organisations WHERE id = $1::uuid", [id]).first.map(Self.decode)
+    }
+
+    func get(id: String) throws -> Organisation? {
+        try app.db.withConnection { try get($0, id: id) }
+    }
+
+    /// Institutions of a region whose name matches (for "does my hospital exist already").
+    func findInstitutions(region: String, name: String) throws -> [Organisation] {
+        try app.db.query("""
+            SELECT \(Self.columns) FROM organisations
+            WHERE kind = 'institution' AND region_code = $1 AND name ILIKE '%' || $2 || '%' ORDER BY name LIMIT 20
+            """, [region, name]).rows.map(Self.decode)
+    }
+
+    func institution(_ conn: PGConnection, region: String, name: String) throws -> Organisation? {
+        try conn.query("SELECT \(Self.columns) FROM organisations WHERE kind = 'institution' AND region_code = $1 AND name = $2",
+                       [region, name]).first.map(Self.decode)
+    }
+
+    /// Organisations of a kind inside a scope (approval resolves "every centre of the province").
+    func list(kind: String?, under: String?, specialty: String?) throws -> [Organisation] {
+        try app.db.query("""
+            SELECT \(Self.columns) FROM organisations
+            WHERE ($1::text IS NULL OR kind = $1)
+              AND ($2::text IS NULL OR scope_path = $2 OR scope_path LIKE $2 || '/%')
+              AND ($3::text IS NULL OR $3 = ANY(specialties))
+            ORDER BY name LIMIT 500
+            """, [kind, under, specialty]).rows.map(Self.decode)
+    }
+
+    /// Creates an organisation under a region (or nationally when `regionCode` is nil).
+    /// Centres and commissions see their whole region; institutions their own node.
+    func create(_ conn: PGConnection, kind: String, data: OrganisationData, regionCode: String?) throws -> Organisation {
+        let id = ID.new()
+        var base = "86"
+        if let rc = regionCode {
+            guard let p = try regionPath(rc) else { throw APIError.invalid("regionCode", "所在地区不存在") }
+            base = p
+        }
+        let path = "\(base)/\(id)"
+        let scope = kind == "institution" ? path : base
+        do {
+            try conn.query("""
+                INSERT INTO organisations (id, kind, name, path, scope_path, region_code, specialties, licence_no, institution_code,
+                    credit_code, level, category, opened_on, address, legal_representative, head_name, head_phone, contact_name, contact_phone)
+                VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11, $12, $13::date, $14, $15, $16, $17, $18, $19)
+                """, [id, kind, data.name, path, scope, regionCode, data.specialties ?? [], data.licenceNo, data.institutionCode,
+                      data.creditCode, data.level, data.category, data.openedOn, data.address, data.legalRepresentative,
+                      data.headName, data.headPhone, data.contactName, data.contactPhone])
+        } catch let e as PGError where e.isUniqueViolation {
+            if e.constraint == "organisations_licence" {
+                throw APIError.conflict("该执业许可证登记号已被其他机构使用", code: "licence_taken")
+            }
+            throw APIError.conflict("该地区已存在同名机构", code: "organisation_exists")
+        }
+        return try get(conn, id: id)!
+    }
+
+    /// Form data for the generated PDFs (documents service).
+    func details(_ conn: PGConnection, id: String) throws -> [String: String] {
+        guard let r = try conn.query("""
+            SELECT name, licence_no, institution_code, credit_code, level, category, opened_on::text, address,
+                   legal_representative, head_name, head_phone, contact_name, contact_phone FROM organisations WHERE id = $1::uuid
+            """, [id]).first else { return [:] }
+        var out: [String: String] = [:]
+        for c in r.columns { if let v = r.optionalString(c) { out[c] = v } }
+        return out
+    }
+}

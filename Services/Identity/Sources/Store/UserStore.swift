@@ -1,0 +1,171 @@
+import Foundation
+import KitCore
+import KitCrypto
+import KitPostgres
+import Models
+
+/// An account as stored.
+struct User: Sendable {
+    var id: String
+    var username: String
+    var phone: String
+    var email: String?
+    var displayName: String
+    var orgID: String?
+    var mainAccountID: String?
+    var passwordHash: String
+    var mustChangePassword: Bool
+    var status: String
+    var failedLogins: Int
+    var lockedSeconds: Int   // > 0 while frozen
+    var smsLogin: Bool
+}
+
+/// An account as the API shows it (phone and e-mail masked in lists).
+struct UserView: Codable, Sendable {
+    var id: String
+    var username: String
+    var displayName: String
+    var phone: String
+    var email: String?
+    var status: String
+    var orgID: String?
+    var orgName: String?
+    var roles: [RoleAssignment]
+    var mustChangePassword: Bool
+    var isMainAccount: Bool
+}
+
+struct UserStore: Sendable {
+    let app: IdentityApp
+
+    static let columns = """
+        id::text, username, phone, email, display_name, org_id::text, main_account_id::text, password_hash, must_change_password,
+        status, failed_logins, sms_login,
+        greatest(0, ceil(extract(epoch FROM (coalesce(locked_until, now()) - now()))))::int AS locked_seconds
+        """
+
+    static func decode(_ r: PGRow) throws -> User {
+        User(id: try r.string("id"), username: try r.string("username"), phone: try r.string("phone"), email: r.optionalString("email"),
+             displayName: try r.string("display_name"), orgID: r.optionalString("org_id"), mainAccountID: r.optionalString("main_account_id"),
+             passwordHash: try r.string("password_hash"), mustChangePassword: try r.bool("must_change_password"),
+             status: try r.string("status"), failedLogins: try r.int("failed_logins"), lockedSeconds: try r.int("locked_seconds"),
+             smsLogin: try r.bool("sms_login"))
+    }
+
+    func get(_ conn: PGConnection, id: String) throws -> User? {
+        guard ID.isValid(id) else { return nil }
+        return try conn.query("SELECT \(Self.columns) FROM users WHERE id = $1::uuid AND status <> 'deleted'", [id]).first.map(Self.decode)
+    }
+
+    func get(id: String) throws -> User? { try app.db.withConnection { try get($0, id: id) } }
+
+    /// Users a login name refers to: the username, or every live account of a phone.
+    func find(login: String) throws -> [User] {
+        try app.db.query("""
+            SELECT \(Self.columns) FROM users WHERE status <> 'deleted' AND (username = $1 OR phone = $1) ORDER BY created_at
+            """, [login]).rows.map(Self.decode)
+    }
+
+    func byPhone(_ conn: PGConnection, phone: String) throws -> [User] {
+        try conn.query("SELECT \(Self.columns) FROM users WHERE status <> 'deleted' AND phone = $1 ORDER BY created_at", [phone]).rows.map(Self.decode)
+    }
+
+    func roles(_ conn: PGConnection, userID: String) throws -> [RoleAssignment] {
+        try conn.query("""
+            SELECT role, org_id::text, scope_path, specialty FROM role_assignments WHERE user_id = $1::uuid ORDER BY created_at
+            """, [userID]).rows.compactMap { r in
+                guard let role = Role(rawValue: try r.string("role")) else { return nil }
+                return RoleAssignment(role: role, orgID: try r.string("org_id"), scopePath: try r.string("scope_path"),
+                                      specialty: r.optionalString("specialty"))
+            }
+    }
+
+    func view(_ conn: PGConnection, _ u: User, masked: Bool) throws -> UserView {
+        let orgName = try u.orgID.flatMap { try conn.query("SELECT name FROM organisations WHERE id = $1::uuid", [$0]).first?.string("name") }
+        return UserView(id: u.id, username: u.username, displayName: u.displayName,
+                        phone: masked ? ChineseFormats.maskMobile(u.phone) : u.phone,
+                        email: masked ? u.email.map(ChineseFormats.maskEmail) : u.email, status: u.status, orgID: u.orgID,
+                        orgName: orgName, roles: try roles(conn, userID: u.id), mustChangePassword: u.mustChangePassword,
+                        isMainAccount: u.mainAccountID == nil)
+    }
+
+    /// A fresh unique username: "qc" and eight random digits.
+    func newUsername(_ conn: PGConnection) throws -> String {
+        while true {
+            let name = "qc" + SecureRandom.digits(8)
+            if try conn.query("SELECT 1 FROM users WHERE username = $1", [name]).rows.isEmpty { return name }
+        }
+    }
+
+    func create(_ conn: PGConnection, username: String, phone: String, email: String?, displayName: String, orgID: String?,
+                mainAccountID: String?, password: String) throws -> String {
+        let id = ID.new()
+        try conn.query("""
+            INSERT INTO users (id, username, phone, email, display_name, org_id, main_account_id, password_hash, sms_login)
+            VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7::uuid, $8, $9)
+            """, [id, username, phone, email, displayName, orgID, mainAccountID,
+                  PasswordHasher.hash(password, iterations: app.config.passwordIterations), app.config.smsLogin])
+        return id
+    }
+
+    /// Grants a role; one phone with the same specialty in two roles keeps the higher role.
+    func grant(_ conn: PGConnection, userID: String, role: Role, orgID: String, scopePath: String, specialty: String?) throws {
+        let existing = try roles(conn, userID: userID).filter { $0.specialty == specialty && $0.orgID == orgID }
+        if let higher = existing.first(where: { $0.role.rank >= role.rank }), higher.role != role { return }
+        for lower in existing where lower.role.rank < role.rank {
+            try conn.query("DELETE FROM role_assignments WHERE user_id = $1::uuid AND role = $2 AND org_id = $3::uuid AND coalesce(specialty, '') = coalesce($4, '')",
+                           [userID, lower.role.rawValue, orgID, specialty])
+        }
+        try conn.query("""
+            INSERT INTO role_assignments (id, user_id, role, org_id, scope_path, specialty) VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5, $6)
+            ON CONFLICT DO NOTHING
+            """, [ID.new(), userID, role.rawValue, orgID, scopePath, specialty])
+    }
+
+    func setPassword(_ conn: PGConnection, userID: String, password: String, mustChange: Bool) throws {
+        try conn.query("""
+            UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL, updated_at = now()
+            WHERE id = $1::uuid
+            """, [userID, PasswordHasher.hash(password, iterations: app.config.passwordIterations), mustChange])
+        try revokeRefreshTokens(conn, userID: userID)
+    }
+
+    /// Records a wrong password; freezes the account at the limit. Returns seconds frozen (0 if not).
+    func recordFailure(userID: String) throws -> Int {
+        try app.db.transaction { conn in
+            let r = try conn.query("""
+                UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1::uuid RETURNING failed_logins
+                """, [userID]).first!
+            if try r.int("failed_logins") >= app.config.maxFailedLogins {
+                try conn.query("""
+                    UPDATE users SET failed_logins = 0, locked_until = now() + make_interval(secs => $2) WHERE id = $1::uuid
+                    """, [userID, app.config.lockSeconds])
+                return app.config.lockSeconds
+            }
+            return 0
+        }
+    }
+
+    func recordSuccess(_ conn: PGConnection, userID: String) throws {
+        try conn.query("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1::uuid", [userID])
+    }
+
+    func revokeRefreshTokens(_ conn: PGConnection, userID: String) throws {
+        try conn.query("UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL", [userID])
+    }
+
+    /// Sub-accounts of a main account (scope: only its own).
+    func subAccounts(_ conn: PGConnection, mainID: String) throws -> [User] {
+        try conn.query("""
+            SELECT \(Self.columns) FROM users WHERE main_account_id = $1::uuid AND status <> 'deleted' ORDER BY created_at
+            """, [mainID]).rows.map(Self.decode)
+    }
+
+    func subAccount(_ conn: PGConnection, mainID: String, id: String) throws -> User? {
+        guard ID.isValid(id) else { return nil }
+        return try conn.query("""
+            SELECT \(Self.columns) FROM users WHERE id = $1::uuid AND main_account_id = $2::uuid AND status <> 'deleted' FOR UPDATE
+            """, [id, mainID]).first.map(Self.decode)
+    }
+}

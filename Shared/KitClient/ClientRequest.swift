@@ -1,0 +1,35 @@
+import Foundation
+
+/// One outgoing HTTP request. Plain value: build it, hand it to `HTTPClient.send(_:)`.
+public struct ClientRequest: Sendable {
+    /// "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", … (sent as given).
+    public var method: String
+    /// Absolute http:// or https:// URL.
+    public var url: String
+    /// Request headers in order. Empty values are sent as empty headers.
+    public var headers: [(String, String)]
+    /// Request body; sent with Content-Length (never chunked).
+    public var body: [UInt8]
+    /// Whole-request timeout for one attempt; overrides `HTTPClient.Options.timeout`.
+    public var timeout: TimeInterval?
+    /// Sent as `Idempotency-Key`; makes a POST/PATCH retryable by `HTTPClient.send(_:)`.
+    public var idempotencyKey: String?
+
+    public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8] = [],
+                timeout: TimeInterval? = nil, idempotencyKey: String? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// Methods that RFC 9110 defines as idempotent (safe to repeat after an unknown outcome).
+    static let idempotentMethods: Set<String> = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]
+
+    /// Whether `send(_:)` may repeat this request after a connect error, a timeout or a 502/503/504.
+    var isRetryable: Bool {
+        idempotencyKey != nil || Self.idempotentMethods.contains(method.isEmpty ? "GET" : method.uppercased())
+    }
+}

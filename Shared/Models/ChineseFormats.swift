@@ -1,0 +1,81 @@
+/// Validation and masking of Chinese data formats (DESIGN.md "Chinese data formats").
+public enum ChineseFormats {
+    /// Mainland mobile: 1[3-9] followed by 9 digits.
+    public static func isMobile(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 11, b[0] == 49, (51...57).contains(b[1]) else { return false }
+        return b.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    /// 139****0001
+    public static func maskMobile(_ s: String) -> String {
+        guard s.count == 11 else { return String(repeating: "*", count: s.count) }
+        return String(s.prefix(3)) + "****" + String(s.suffix(4))
+    }
+
+    /// GB/T 2260 six-digit region code (or its 2/4-digit province/city prefix).
+    public static func isRegionCode(_ s: String) -> Bool {
+        [2, 4, 6].contains(s.count) && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    /// 执业许可证登记号: 22 letters or digits.
+    public static func isLicenceNumber(_ s: String) -> Bool {
+        s.utf8.count == 22 && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }
+    }
+
+    /// 统一社会信用代码 (GB 32100-2015): 18 characters with a mod-31 check character.
+    public static func isCreditCode(_ s: String) -> Bool {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+        let chars = Array(s.uppercased())
+        guard chars.count == 18 else { return false }
+        var sum = 0
+        for i in 0..<17 {
+            guard let v = alphabet.firstIndex(of: chars[i]) else { return false }
+            sum += v * weights[i]
+        }
+        let check = (31 - sum % 31) % 31
+        return alphabet[check] == chars[17]
+    }
+
+    /// Resident ID (GB 11643): 18 characters, ISO 7064 MOD 11-2 check digit, plausible birth date.
+    public static func isResidentID(_ s: String) -> Bool {
+        let chars = Array(s.uppercased())
+        guard chars.count == 18 else { return false }
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        var sum = 0
+        for i in 0..<17 {
+            guard let d = chars[i].wholeNumberValue else { return false }
+            sum += d * weights[i]
+        }
+        let checks: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+        guard checks[sum % 11] == chars[17] else { return false }
+        let month = Int(String(chars[10...11])) ?? 0
+        let day = Int(String(chars[12...13])) ?? 0
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+
+    /// 330102********1234
+    public static func maskResidentID(_ s: String) -> String {
+        guard s.count == 18 else { return String(repeating: "*", count: s.count) }
+        return String(s.prefix(6)) + String(repeating: "*", count: 8) + String(s.suffix(4))
+    }
+
+    /// A person's name: first character kept (张**).
+    public static func maskName(_ s: String) -> String {
+        guard let first = s.first else { return "" }
+        return String(first) + String(repeating: "*", count: max(1, s.count - 1))
+    }
+
+    /// a***@example.com
+    public static func maskEmail(_ s: String) -> String {
+        guard let at = s.firstIndex(of: "@") else { return "***" }
+        return String(s.prefix(1)) + "***" + String(s[at...])
+    }
+
+    public static func isEmail(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), s.count <= 254 else { return false }
+        return !s.contains(" ") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+    }
+}

@@ -1,0 +1,124 @@
+"""Generated registration forms (账号申请表, 保密承诺函, 医疗机构信息收集表, 系统使用须知及同意书),
+filled with identity's data for the application and read back with poppler, an independent
+PDF reader: pdftotext finds the Chinese title, the values and the verification code, pdfinfo
+counts the pages, pdftoppm renders a page that is not blank."""
+import base64
+import hashlib
+import os
+import re
+import subprocess
+import urllib.parse
+
+import pytest
+import requests
+
+from test_documents_support import API, Tokens, bearer, internal_headers, sha256, upload, uuid7
+
+FORMS = {
+    "account-application": "账号申请表",
+    "confidentiality-pledge": "保密承诺函",
+    "institution-info": "医疗机构信息收集表",
+    "terms-consent": "系统使用须知及同意书",
+}
+
+
+@pytest.fixture(scope="module")
+def tokens(suite):
+    return Tokens(suite)
+
+
+@pytest.fixture(scope="module")
+def application(suite, tokens):
+    """A registration application identity knows, its applicant token and its form data as
+    identity's internal endpoint gives it (contracts.md)."""
+    app_id = uuid7()
+    r = requests.get(f"{suite.url('identity')}/api/identity/v1/internal/applications/{app_id}/form-data",
+                     headers=internal_headers(suite), timeout=10)
+    assert r.status_code == 200, (
+        "identity must serve GET /api/identity/v1/internal/applications/<id>/form-data for an application "
+        f"(contracts.md); got {r.status_code} {r.text[:200]}")
+    data = r.json()
+    assert data["fields"], "identity's form data has no fields"
+    return app_id, tokens.applicant(app_id), data
+
+
+def expected_code(form, app_id, fields):
+    """The verification code, computed here from the application's data: the first 8 base32
+    characters of SHA-256(form + "\\n" + application id + "\\n" + "label=value" lines)."""
+    payload = form + "\n" + app_id + "\n" + "\n".join(f"{f['label']}={f['value']}" for f in fields)
+    return base64.b32encode(hashlib.sha256(payload.encode()).digest()[:5]).decode()[:8]
+
+
+def poppler(*cmd):
+    out = subprocess.run(cmd, capture_output=True)
+    assert out.returncode == 0, out.stderr.decode(errors="replace")
+    return out.stdout.decode("utf-8", errors="replace")
+
+
+def squeeze(text):
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_form_renders_with_the_applications_data(gw, application, form, tmp_path):
+    app_id, token, data = application
+    r = requests.get(f"{gw}{API}/forms/{form}", params={"application": app_id}, headers=bearer(token), timeout=60)
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["Content-Type"] == "application/pdf"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    title = FORMS[form]
+    assert "filename*=UTF-8''" + urllib.parse.quote(f"{title}-{app_id}.pdf", safe="") in r.headers["Content-Disposition"]
+    assert r.content.startswith(b"%PDF-")
+    code = r.headers["X-Verification-Code"]
+    assert code == expected_code(form, data["applicationId"], data["fields"])
+
+    path = tmp_path / f"{form}.pdf"
+    path.write_bytes(r.content)
+    info = poppler("pdfinfo", str(path))
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert pages >= 1
+    text = squeeze(poppler("pdftotext", "-enc", "UTF-8", str(path), "-"))
+    assert title in text
+    assert code in text
+    assert app_id in text
+    for field in data["fields"]:
+        assert squeeze(field["value"]) in text, field
+        assert squeeze(field["label"]) in text, field
+    assert "申请人签字" in text or "签字" in text
+
+    # A rendered page is not blank (poppler draws the embedded font).
+    poppler("pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(path), str(tmp_path / "page"))
+    png = next(p for p in os.listdir(tmp_path) if p.startswith("page") and p.endswith(".png"))
+    mean = subprocess.run(["convert", str(tmp_path / png), "-colorspace", "Gray", "-format", "%[fx:mean]", "info:"],
+                          capture_output=True, text=True, check=True).stdout
+    assert float(mean) < 0.995, f"page 1 of {form} renders blank (mean {mean})"
+
+    inline = requests.get(f"{gw}{API}/forms/{form}", params={"application": app_id, "inline": "1"},
+                          headers=bearer(token), timeout=60)
+    assert inline.headers["Content-Disposition"].startswith("inline; ")
+
+
+def test_form_access(gw, suite, application, tokens):
+    app_id, token, _ = application
+    url = f"{gw}{API}/forms/account-application"
+    assert requests.get(url, params={"application": app_id}, timeout=10).status_code == 401
+    stranger = tokens.applicant(uuid7())
+    r = requests.get(url, params={"application": app_id}, headers=bearer(stranger), timeout=10)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    user = tokens.access(uuid7(), [{"role": "institution_admin", "orgID": uuid7(), "scopePath": "86/33/3301/x"}])
+    assert requests.get(url, params={"application": app_id}, headers=bearer(user), timeout=10).status_code == 404
+    operator = tokens.access(uuid7(), [{"role": "platform_operator", "orgID": uuid7(), "scopePath": "86"}])
+    assert requests.get(url, params={"application": app_id}, headers=bearer(operator), timeout=60).status_code == 200
+    assert requests.get(f"{gw}{API}/forms/no-such-form", params={"application": app_id},
+                        headers=bearer(token), timeout=10).status_code == 404
+    r = requests.get(url, params={"application": "../x"}, headers=bearer(token), timeout=10)
+    assert r.status_code == 422
+
+
+def test_generated_form_signed_and_uploaded_back(gw, application):
+    app_id, token, _ = application
+    pdf = requests.get(f"{gw}{API}/forms/confidentiality-pledge", params={"application": app_id},
+                       headers=bearer(token), timeout=60).content
+    r = upload(gw, token, "confidentiality_pledge", f"registration:{app_id}", pdf, name="保密承诺函.pdf")
+    assert r.status_code == 201, r.text
+    assert r.json()["fileType"] == "pdf" and r.json()["sha256"] == sha256(pdf)

@@ -1,0 +1,198 @@
+"""Helpers for the documents tests (no tests here): tokens signed with identity's key, sample
+files made by independent tools (ImageMagick, a hand-written PDF), database and storage probes."""
+import base64
+import hashlib
+import json
+import os
+import secrets
+import subprocess
+import time
+import urllib.parse
+import uuid
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives import serialization
+
+MIB = 1024 * 1024
+API = "/api/documents/v1"
+
+
+def b64u(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def uuid7():
+    ms = int(time.time() * 1000)
+    raw = bytearray(ms.to_bytes(6, "big") + secrets.token_bytes(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(raw)))
+
+
+def unique_phone():
+    return f"139{uuid.uuid4().int % 10**8:08d}"
+
+
+# ---------------------------------------------------------------- tokens
+
+class Tokens:
+    """Mints tokens as identity does: EdDSA JWT with identity's signing key (TOKEN_KEY_FILE,
+    a base64url Ed25519 seed), kid = base64url(first 8 bytes of SHA-256(raw public key))."""
+
+    def __init__(self, suite):
+        path = os.path.join(suite.run_dir, "token-signing.key")
+        deadline = time.time() + 30
+        while not (os.path.exists(path) and os.path.getsize(path) > 0):
+            assert time.time() < deadline, f"identity wrote no signing key to {path}"
+            time.sleep(0.2)
+        with open(path) as f:
+            seed_text = f.read().strip()
+        seed = base64.urlsafe_b64decode(seed_text + "=" * (-len(seed_text) % 4))
+        assert len(seed) == 32, "TOKEN_KEY_FILE must hold a 32-byte Ed25519 seed"
+        self.key = Ed25519PrivateKey.from_private_bytes(seed)
+        raw_pub = self.key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        self.kid = b64u(hashlib.sha256(raw_pub).digest()[:8])
+
+    def sign(self, claims):
+        header = {"alg": "EdDSA", "typ": "JWT", "kid": self.kid}
+        signing_input = b64u(json.dumps(header, separators=(",", ":")).encode()) + "." + \
+            b64u(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode())
+        return signing_input + "." + b64u(self.key.sign(signing_input.encode()))
+
+    def applicant(self, application_id, ttl=7200):
+        now = int(time.time())
+        return self.sign({"sub": application_id, "phone": unique_phone(), "iat": now, "exp": now + ttl, "typ": "applicant"})
+
+    def access(self, user_id, roles, name="测试用户", ttl=900):
+        now = int(time.time())
+        return self.sign({"sub": user_id, "name": name, "roles": roles, "iat": now, "exp": now + ttl, "typ": "access"})
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+# ---------------------------------------------------------------- sample files
+
+def run(*cmd):
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def image(tmp, fmt, width=320, height=200, name=None, extra=()):
+    """A real image written by ImageMagick (`convert`), not by the code under test."""
+    path = os.path.join(tmp, name or f"sample-{width}x{height}-{secrets.token_hex(3)}.{fmt}")
+    # Noise makes every sample distinct (no accidental dedupe between tests).
+    run("convert", "-seed", str(secrets.randbits(16)), "-size", f"{width}x{height}", "plasma:", *extra,
+        f"{fmt}:{path}")
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def solid_bmp(tmp, width, height):
+    """An uncompressed 24-bit BMP (size = 54 + rows padded to 4 bytes), distinct per call."""
+    path = os.path.join(tmp, f"solid-{secrets.token_hex(3)}.bmp")
+    colour = "#%06x" % secrets.randbits(24)
+    run("convert", "-size", f"{width}x{height}", f"xc:{colour}", "-type", "TrueColor", f"BMP3:{path}")
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def pdf(text="documents e2e", size=None):
+    """A small valid PDF written here by hand (objects, xref, trailer). With `size`, a padding
+    stream makes the file exactly that many bytes."""
+    def build(pad):
+        content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+        objs = [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d >>\nstream\n" % pad + b"%" * pad + b"\nendstream",
+        ]
+        out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for i, body in enumerate(objs, 1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+        for off in offsets:
+            out += b"%010d 00000 n \n" % off
+        out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+        return bytes(out)
+    if size is None:
+        return build(16)
+    first = build(0)
+    data = build(size - len(first))
+    # The xref offsets' digits never change length here, so one correction is enough.
+    if len(data) != size:
+        data = build(size - len(first) - (len(data) - size))
+    assert len(data) == size
+    return data
+
+
+def sample_for(tmp, file_type):
+    return {"pdf": lambda: pdf(f"sample {secrets.token_hex(4)}"),
+            "jpeg": lambda: image(tmp, "jpg"),
+            "png": lambda: image(tmp, "png"),
+            "gif": lambda: image(tmp, "gif"),
+            "bmp": lambda: image(tmp, "bmp", 120, 80)}[file_type]()
+
+
+EXT = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "gif": "gif", "bmp": "bmp"}
+MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp"}
+
+
+# ---------------------------------------------------------------- uploads
+
+def upload(gw, token, kind, obj, data, name="file.pdf", content_type="application/octet-stream", raw=False):
+    url = f"{gw}{API}/documents"
+    params = {"kind": kind, "object": obj}
+    if raw:
+        headers = {"Content-Type": content_type, "X-File-Name": urllib.parse.quote(name)}
+        if token:
+            headers.update(bearer(token))
+        return requests.post(url, params=params, data=data, headers=headers, timeout=60)
+    return requests.post(url, params=params, files={"file": (name, data, content_type)},
+                         headers=bearer(token) if token else {}, timeout=60)
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- probes
+
+def stored_files(suite):
+    """Every file under STORAGE_DIR (relative paths)."""
+    out = []
+    for dirpath, _, files in os.walk(suite.storage_dir):
+        for f in files:
+            out.append(os.path.relpath(os.path.join(dirpath, f), suite.storage_dir))
+    return sorted(out)
+
+
+def blob_path(suite, digest):
+    return os.path.join(suite.storage_dir, "sha256", digest[:2], digest[2:4], digest)
+
+
+def sql(query, *args):
+    """One query as the documents service's own role (psql, independent of the service)."""
+    from suite import read_env_file
+    env = read_env_file(os.environ["TEST_SERVICES_ENV"])
+    for i, a in enumerate(args, 1):
+        query = query.replace(f":a{i}", "'" + str(a).replace("'", "''") + "'")
+    out = subprocess.run(["psql", env["DOCUMENTS_DATABASE_URL"], "-v", "ON_ERROR_STOP=1", "-Atc", query],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def rows_for_object(obj):
+    return int(sql("SELECT count(*) FROM documents.documents WHERE object_key = :a1", obj))
+
+
+def internal_headers(suite):
+    return {"X-Internal-Token": suite.internal_token, "Content-Type": "application/json"}

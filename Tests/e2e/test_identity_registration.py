@@ -1,0 +1,198 @@
+"""Identity over HTTP through the gateway against real PostgreSQL: verification, the
+registration wizard, the approval outcome callback, first login, tokens."""
+import time
+
+import requests
+
+from conftest import unique_phone
+from helpers import V1, auth, captcha, credentials, full_login, latest_code, login, messages, send_code
+
+
+def internal(suite):
+    return {"X-Internal-Token": suite.internal_token}
+
+
+def register_until_pending(gw, phone, suite, role="institution_admin", name=None, region="3301"):
+    """Steps 1–3 of the wizard and the submission; returns (application id, applicant token)."""
+    r = send_code(gw, phone, "register")
+    assert r.status_code == 201, r.text
+    assert r.json()["phoneMasked"] == phone[:3] + "****" + phone[-4:]
+    code, _ = latest_code(gw, phone)
+    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
+    assert r.status_code == 201, r.text
+    created = r.json()["created"]
+    app_id, token = created["id"], created["applicantToken"]
+    body = {
+        "role": role, "regionCode": region, "specialties": ["coronary_intervention", "heart_failure"],
+        "organisation": {"name": name or f"测试医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211",
+                         "level": "三级甲等", "category": "综合医院", "address": "杭州市上城区解放路1号",
+                         "headName": "王院长", "headPhone": "13800000000", "contactName": "李联系", "contactPhone": phone},
+        "person": {"name": "张三", "email": "zhangsan@example.com", "title": "质控办主任", "idNumber": "11010519491231002X"},
+        "documentIds": ["0190a3c4-0000-7000-8000-000000000001"],
+    }
+    r = requests.put(gw + V1 + f"/applications/{app_id}", json=body, headers=auth(token), timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json()["person"]["idNumber"] == "110105********002X"  # masked when shown
+    r = requests.post(gw + V1 + f"/applications/{app_id}/submit", headers=auth(token), timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "pending"
+    return app_id, token
+
+
+def decide(suite, app_id, outcome, request_id, opinion=None):
+    """Simulated approval callback, exactly as the approval service's outbox delivers it."""
+    body = {"requestId": request_id, "type": "registration", "subjectId": app_id, "outcome": outcome, "opinion": opinion}
+    headers = internal(suite) | {"Idempotency-Key": f"outcome:{request_id}"}
+    return requests.post(suite.url("identity") + V1 + "/internal/approval-outcomes", json=body, headers=headers, timeout=10)
+
+
+def test_register_approve_first_login_forces_change_then_sms_login(gw, suite):
+    phone = unique_phone()
+    app_id, token = register_until_pending(gw, phone, suite)
+    # Editing is refused once submitted only if an approver acted; submitting twice is refused.
+    r = requests.post(gw + V1 + f"/applications/{app_id}/submit", headers=auth(token), timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "already_submitted"
+
+    request_id = f"req-{phone}"
+    r = decide(suite, app_id, "approved", request_id)
+    assert r.status_code == 200 and r.json() == {"applied": True}
+    # Delivered again (retry): applied once only.
+    r = decide(suite, app_id, "approved", request_id)
+    assert r.status_code == 200 and r.json() == {"applied": False}
+    r = requests.get(suite.url("identity") + V1 + f"/internal/approval-outcomes/{request_id}", headers=internal(suite), timeout=10)
+    assert r.json()["appliedCount"] == 1
+
+    status = requests.get(gw + V1 + f"/applications/{app_id}", headers=auth(token), timeout=10).json()
+    assert status["status"] == "approved"
+
+    username, password = credentials(gw, phone)
+    # The e-mail notice does not carry the password.
+    mails = messages(gw, "zhangsan@example.com")
+    assert mails and all(password not in m["body"] for m in mails)
+
+    session = full_login(gw, username, password, phone)
+    assert session["mustChangePassword"] is True
+    access = session["accessToken"]
+    # Everything but the password change is refused until it is changed.
+    r = requests.post(gw + V1 + "/users", json={"displayName": "李四", "phone": unique_phone(), "role": "data_entry"},
+                      headers=auth(access), timeout=10)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "password_change_required"
+    # The rule is enforced on the server.
+    for weak, why in [("short1", "至少8位"), ("abcdefgh", "两种"), (username + "1!", "用户名"), (phone + "a", "手机号"), ("password1", "常见")]:
+        r = requests.post(gw + V1 + "/me/password", json={"oldPassword": password, "newPassword": weak}, headers=auth(access), timeout=20)
+        assert r.status_code == 422, weak
+        assert r.json()["error"]["code"] == "weak_password" and why in r.json()["error"]["message"]
+    new_password = "Xq7#mLp2vR"
+    r = requests.post(gw + V1 + "/me/password", json={"oldPassword": password, "newPassword": new_password}, headers=auth(access), timeout=20)
+    assert r.status_code == 200, r.text
+    assert r.json()["mustChangePassword"] is False
+    # Old password no longer works; the new one with the SMS step does.
+    login(gw, username, password, expect=401)
+    session = full_login(gw, username, new_password, phone)
+    me = requests.get(gw + V1 + "/me", headers=auth(session["accessToken"]), timeout=10).json()
+    assert me["username"] == username
+    assert [r["role"] for r in me["roles"]] == ["institution_admin"]
+    assert me["roles"][0]["scopePath"].startswith("86/33/3301/")
+
+
+def test_rejection_opinion_reaches_applicant(gw, suite):
+    phone = unique_phone()
+    app_id, token = register_until_pending(gw, phone, suite)
+    r = decide(suite, app_id, "rejected", f"req-r-{phone}", opinion="执业许可证扫描件不清晰，请重新上传")
+    assert r.status_code == 200
+    status = requests.get(gw + V1 + f"/applications/{app_id}", headers=auth(token), timeout=10).json()
+    assert status["status"] == "rejected"
+    assert status["opinion"] == "执业许可证扫描件不清晰，请重新上传"
+    assert any("执业许可证扫描件不清晰" in m["body"] for m in messages(gw, phone))
+
+
+def test_sms_code_errors_are_distinct(gw):
+    phone = unique_phone()
+    verify = lambda code: requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
+    r = verify("123456")
+    assert r.status_code == 422 and r.json()["error"]["code"] == "sms_code_missing"
+    assert send_code(gw, phone, "register").status_code == 201
+    code, _ = latest_code(gw, phone)
+    wrong = "000000" if code != "000000" else "111111"
+    r = verify(wrong)
+    assert r.json()["error"]["code"] == "sms_code_invalid"
+    assert verify(code).status_code == 201
+    r = verify(code)
+    assert r.json()["error"]["code"] == "sms_code_used"
+
+
+def test_captcha_is_single_use_and_checked(gw):
+    phone = unique_phone()
+    cid, answer = captcha(gw)
+    r = requests.post(gw + V1 + "/sms-codes", json={"phone": phone, "purpose": "register", "captchaId": cid, "captchaAnswer": "WRONG"}, timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "captcha_invalid"
+    # The right answer after a wrong one: the captcha is spent.
+    r = requests.post(gw + V1 + "/sms-codes", json={"phone": phone, "purpose": "register", "captchaId": cid, "captchaAnswer": answer}, timeout=10)
+    assert r.status_code == 422
+    r = requests.post(gw + V1 + "/sms-codes", json={"phone": "12345", "purpose": "register", "captchaId": cid, "captchaAnswer": answer}, timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "phone"
+
+
+def test_sms_throttle_per_phone(gw, suite):
+    """5 codes per phone per 10 minutes (seeds); the 6th is refused with the wait time."""
+    phone = unique_phone()
+    for _ in range(5):
+        assert send_code(gw, phone, "register").status_code == 201
+    r = send_code(gw, phone, "register")
+    assert r.status_code == 429
+    assert 500 < int(r.headers["Retry-After"]) <= 600
+    assert r.json()["error"]["code"] == "rate_limited"
+    assert "秒后再试" in r.json()["error"]["message"]
+    # The newest code is the valid one; an older one is refused as wrong.
+    codes = [m for m in messages(gw, phone) if "验证码" in m["body"]]
+    assert len(codes) == 5
+
+
+def test_sms_flood_of_concurrent_requests_is_capped(gw):
+    """A scripted flood: 12 parallel sends to one phone give exactly five codes."""
+    from concurrent.futures import ThreadPoolExecutor
+    phone = unique_phone()
+    captchas = [captcha(gw) for _ in range(12)]
+
+    def send(c):
+        return requests.post(gw + V1 + "/sms-codes", json={"phone": phone, "purpose": "register", "captchaId": c[0],
+                                                          "captchaAnswer": c[1]}, timeout=20).status_code
+    with ThreadPoolExecutor(12) as pool:
+        statuses = list(pool.map(send, captchas))
+    assert statuses.count(201) == 5, statuses
+    assert statuses.count(429) == 7
+    assert len([m for m in messages(gw, phone) if "验证码" in m["body"]]) == 5
+
+
+def test_validation_messages_are_chinese_with_field(gw, suite):
+    phone = unique_phone()
+    send_code(gw, phone, "register")
+    code, _ = latest_code(gw, phone)
+    created = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10).json()["created"]
+    tok = created["applicantToken"]
+    url = gw + V1 + f"/applications/{created['id']}"
+    r = requests.put(url, json={"person": {"name": "张三", "idNumber": "110105194912310021"}}, headers=auth(tok), timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "person.idNumber"
+    r = requests.put(url, json={"organisation": {"name": "某医院", "licenceNo": "123"}}, headers=auth(tok), timeout=10)
+    assert r.json()["error"]["code"] == "invalid_licence"
+    r = requests.put(url, json={"role": "platform_operator"}, headers=auth(tok), timeout=10)
+    assert r.status_code == 422
+    # Submitting an incomplete application lists what is missing.
+    r = requests.post(url + "/submit", headers=auth(tok), timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "role"
+    # Another applicant's token cannot touch this application.
+    other = unique_phone()
+    send_code(gw, other, "register")
+    code2, _ = latest_code(gw, other)
+    tok2 = requests.post(gw + V1 + "/applications/verify", json={"phone": other, "code": code2, "create": True}, timeout=10).json()["created"]["applicantToken"]
+    assert requests.get(url, headers=auth(tok2), timeout=10).status_code == 404
+    assert requests.put(url, json={"role": "data_entry"}, headers=auth(tok2), timeout=10).status_code == 404
+    assert requests.get(url, timeout=10).status_code == 401
+
+
+def test_keys_and_token_verified_by_another_service(gw, suite):
+    keys = requests.get(gw + "/api/identity/keys", timeout=10).json()["keys"]
+    assert keys[0]["kty"] == "OKP" and keys[0]["crv"] == "Ed25519"
+    # A tampered token is refused everywhere.
+    r = requests.get(gw + V1 + "/me", headers=auth("eyJhbGciOiJub25lIn0.e30."), timeout=10)
+    assert r.status_code == 401
