@@ -68,12 +68,13 @@ public struct Request: Sendable {
         }
     }
 
-    /// The caller's address: X-Forwarded-For's first hop when the peer is a trusted proxy
-    /// (loopback), else the socket peer.
+    /// The caller's address: the last X-Forwarded-For hop when the peer is a trusted proxy
+    /// (loopback, or an address starting with one of TRUSTED_PROXIES' prefixes — the gateway
+    /// in a container network), else the socket peer.
     public var clientAddress: String {
-        if remoteAddress.hasPrefix("127.") || remoteAddress == "::1",
-           let xff = headers["x-forwarded-for"], let first = xff.split(separator: ",").first {
-            return first.trimmingCharacters(in: .whitespaces)
+        if TrustedProxies.contains(remoteAddress),
+           let xff = headers["x-forwarded-for"], let last = xff.split(separator: ",").last {
+            return last.trimmingCharacters(in: .whitespaces)
         }
         return remoteAddress
     }
@@ -94,3 +95,12 @@ public struct Locals: Sendable {
     public mutating func set(_ key: String, _ value: any Sendable) { values[key] = value }
 }
 
+
+/// Peers whose X-Forwarded-For is believed: loopback and the TRUSTED_PROXIES prefixes.
+enum TrustedProxies {
+    static let prefixes: [String] = ["127."] + Env.list("TRUSTED_PROXIES", [])
+
+    static func contains(_ address: String) -> Bool {
+        address == "::1" || prefixes.contains { address.hasPrefix($0) }
+    }
+}

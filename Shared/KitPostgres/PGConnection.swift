@@ -2,6 +2,8 @@ import CPostgres
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// One libpq connection. Calls block; use it from one thread at a time (it is not Sendable).
@@ -143,6 +145,7 @@ public final class PGConnection {
                 throw record(PGError.from(result: start, connection: conn))
             }
             drainCopyOut(conn, status)
+            while let r = PQgetResult(conn) { PQclear(r) }
             throw record(PGError(kind: .query, message: "copyIn needs a COPY … FROM STDIN statement"))
         }
         PQclear(start)

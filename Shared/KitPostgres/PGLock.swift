@@ -43,11 +43,7 @@ final class PGLock: @unchecked Sendable {
     /// Monotonic seconds, for deadlines.
     static func now() -> Double {
         var ts = timespec()
-        #if os(Linux)
         clock_gettime(CLOCK_MONOTONIC, &ts)
-        #else
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        #endif
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A fixed-size pool of blocking connections, shared by worker threads (never use it from
@@ -11,8 +13,15 @@ import Glibc
 /// - An idle connection is probed before it is handed out; a broken one (server restart,
 ///   `pg_terminate_backend`) is discarded and replaced.
 /// - A body that fails with a connection error is run once more on a fresh connection when
-///   that cannot repeat a change: every statement it sent was read-only or session/transaction
-///   control, or the server reported it ended the session before running the statement.
+///   that cannot repeat a change: every statement it had completed was read-only or
+///   session/transaction control, and the failing statement was read-only, or was the first
+///   one sent on a connection reused from the idle list (a stale connection after a restart
+///   or `pg_terminate_backend`), or the server reported it ended the session (57P01/57P02/
+///   57P03) before running it. A write that may have run before its reply was lost is not
+///   retried: that error reaches the caller.
+/// - Connection setup (`connect_timeout`, default 10 s) is not bounded by `acquireTimeout`.
+/// - Do not nest `withConnection`/`query`/`transaction` calls on the same pool from inside a
+///   body when all connections may be borrowed: the inner call waits for the outer one.
 /// - A connection returned inside a transaction is rolled back. Other session state (SET,
 ///   temp tables, advisory locks) stays with the connection: reset what you change.
 public final class PGPool: @unchecked Sendable {
@@ -111,7 +120,7 @@ public final class PGPool: @unchecked Sendable {
                 if (pgError?.isSerializationFailure == true || serializationAbort), attempt < retries {
                     attempt += 1
                     emit("serialization failure or deadlock; retrying transaction (\(attempt)/\(retries))")
-                    let ceiling = min(0.5, 0.01 * Double(1 << attempt))
+                    let ceiling = min(0.5, 0.01 * pow(2, Double(min(attempt, 10))))
                     usleep(useconds_t(Double.random(in: 0.002...ceiling) * 1_000_000))
                     continue
                 }

@@ -28,6 +28,15 @@ public struct PGRow: Sendable {
         self.values = values
     }
 
+    /// A row built by hand (e.g. to unit-test row mapping without a database). `values` are
+    /// text as the server would print them, nil for NULL; missing trailing values are NULL.
+    public init(columns: [String], values: [String?]) {
+        self.columnInfo = PGColumns(columns)
+        self.values = values.count >= columns.count
+            ? Array(values.prefix(columns.count))
+            : values + Array(repeating: nil, count: columns.count - values.count)
+    }
+
     /// Column names in result order.
     public var columns: [String] { columnInfo.names }
 

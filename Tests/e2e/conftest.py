@@ -25,8 +25,13 @@ def suite(tmp_path_factory):
     db_env = suite_lib.read_env_file(_require("TEST_SERVICES_ENV"))
     run_dir = os.path.join(ROOT, "test-artifacts", "suite")
     s = suite_lib.Suite(bin_dir, db_env, run_dir, extra_env={"DEV_MODE": "1", "LOG_LEVEL": "info",
-                                                             "OUTBOX_INTERVAL": "0.2"})
+                                                             "OUTBOX_INTERVAL": "0.2",
+                                                             # The freeze is 180 s by default; the
+                                                             # tests watch it expire sooner.
+                                                             "LOGIN_LOCK_SECONDS": "4"})
     s.start_all()
+    import helpers
+    helpers.IDENTITY_DIRECT = s.url("identity")
     yield s
     s.stop_all()
 

@@ -31,11 +31,27 @@ def latest_code(base, phone, after=None):
     raise AssertionError(f"no code for {phone}")
 
 
-def send_code(base, phone, purpose):
+def random_ip():
+    import random
+    return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+# Set by conftest: identity's own URL.
+IDENTITY_DIRECT = None
+
+
+def send_code(base, phone, purpose, client_ip=None, via_gateway=False):
+    """Asks for an SMS code. Every test runs from 127.0.0.1, so to keep the per-IP throttle
+    about one simulated user the request goes to identity directly with a client address in
+    X-Forwarded-For, as the gateway sends it (the gateway itself overwrites a client's own)."""
     cid, answer = captcha(base)
-    r = requests.post(base + V1 + "/sms-codes", json={"phone": phone, "purpose": purpose, "captchaId": cid,
-                                                     "captchaAnswer": answer}, timeout=10)
-    return r
+    headers = {}
+    target = base
+    if not via_gateway and IDENTITY_DIRECT:
+        target = IDENTITY_DIRECT
+        headers["X-Forwarded-For"] = client_ip or random_ip()
+    return requests.post(target + V1 + "/sms-codes", json={"phone": phone, "purpose": purpose, "captchaId": cid,
+                                                          "captchaAnswer": answer}, headers=headers, timeout=10)
 
 
 def credentials(base, phone):
@@ -75,3 +91,38 @@ def full_login(base, login_name, password, phone):
 
 def auth(token):
     return {"Authorization": f"Bearer {token}"}
+
+
+def approved_account(gw, suite, role="institution_admin", region="3301"):
+    """A hospital registered, approved (simulated callback), first login done and password
+    changed: returns a dict with username, password, phone, access and refresh tokens."""
+    import uuid
+    from conftest import unique_phone
+    phone = unique_phone()
+    r = send_code(gw, phone, "register")
+    assert r.status_code == 201, r.text
+    code, _ = latest_code(gw, phone)
+    created = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10).json()["created"]
+    app_id, tok = created["id"], created["applicantToken"]
+    body = {"role": role, "regionCode": region, "specialties": ["coronary_intervention"],
+            "organisation": {"name": f"协作医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211", "level": "三级乙等",
+                             "category": "综合医院", "address": "杭州市西湖区1号", "headName": "王院长"},
+            "person": {"name": "赵管理", "email": f"admin{phone}@example.com"},
+            "documentIds": [str(uuid.uuid4())]}
+    assert requests.put(gw + V1 + f"/applications/{app_id}", json=body, headers=auth(tok), timeout=10).status_code == 200
+    assert requests.post(gw + V1 + f"/applications/{app_id}/submit", headers=auth(tok), timeout=10).status_code == 200
+    rid = f"req-{uuid.uuid4()}"
+    r = requests.post(suite.url("identity") + V1 + "/internal/approval-outcomes",
+                      json={"requestId": rid, "subjectId": app_id, "outcome": "approved"},
+                      headers={"X-Internal-Token": suite.internal_token, "Idempotency-Key": f"outcome:{rid}"}, timeout=10)
+    assert r.status_code == 200, r.text
+    username, initial = credentials(gw, phone)
+    session = full_login(gw, username, initial, phone)
+    password = "Kp9#" + phone[-6:] + "xZ"
+    r = requests.post(gw + V1 + "/me/password", json={"oldPassword": initial, "newPassword": password},
+                      headers=auth(session["accessToken"]), timeout=20)
+    assert r.status_code == 200, r.text
+    tokens = r.json()
+    return {"username": username, "password": password, "phone": phone, "access": tokens["accessToken"],
+            "refresh": tokens["refreshToken"], "email": f"admin{phone}@example.com", "application": app_id,
+            "applicantToken": tok}

@@ -412,7 +412,8 @@ def test_applicant_withdraws_with_own_token(api):
     province = random_province()
     rid = api.open_id("modification_request", type="modification_request", service="reporting",
                       scope_path=unique_institution(province)[1], reason="录入错误，需要修改",
-                      applicant={"name": "李四", "userId": applicant.id, "orgName": "测试医院"})
+                      applicant={"name": "李四", "userId": applicant.id, "orgName": "测试医院"},
+                      callbackPath="/api/reporting/v1/internal/approval-outcomes")
     centre = api.approver("provincial_centre", scope_path=f"86/{province}")
     stranger = api.approver("data_entry", scope_path=unique_institution()[1])
     d = api.detail(applicant, rid)
@@ -478,7 +479,7 @@ def test_inbox_paging_filters_and_count(api):
         cursor = page.get("nextCursor")
         if not cursor:
             break
-    assert pages == 3 and seen == list(reversed(ids))  # newest first, nothing twice, nothing lost
+    assert pages == 3 and seen == sorted(ids, reverse=True)  # newest first (ids are UUIDv7), none twice, none lost
     item = api.inbox(admin, limit=1)["items"][0]
     assert item["chain"] == "data_entry_registration" and item["stageName"] == "亚专业管理员审批"
     assert item["applicant"]["name"] == "张三"

@@ -12,6 +12,8 @@ import urllib.parse
 import pytest
 import requests
 
+from conftest import unique_phone
+from helpers import V1, latest_code, send_code
 from test_documents_support import API, Tokens, bearer, internal_headers, sha256, upload, uuid7
 
 FORMS = {
@@ -28,18 +30,33 @@ def tokens(suite):
 
 
 @pytest.fixture(scope="module")
-def application(suite, tokens):
-    """A registration application identity knows, its applicant token and its form data as
-    identity's internal endpoint gives it (contracts.md)."""
-    app_id = uuid7()
-    r = requests.get(f"{suite.url('identity')}/api/identity/v1/internal/applications/{app_id}/form-data",
+def application(gw, suite):
+    """A registration application made through identity's wizard (phone, captcha, SMS code,
+    details), its applicant token, and its form data as identity's internal endpoint gives it
+    to documents (contracts.md)."""
+    phone = unique_phone()
+    r = send_code(gw, phone, "register")
+    assert r.status_code == 201, r.text
+    code, _ = latest_code(gw, phone)
+    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
+    assert r.status_code == 201, r.text
+    app_id, token = r.json()["created"]["id"], r.json()["created"]["applicantToken"]
+    body = {"role": "institution_admin", "regionCode": "3301", "specialties": ["coronary_intervention"],
+            "organisation": {"name": f"杭州市表格测试医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211",
+                             "level": "三级甲等", "category": "综合医院", "address": "杭州市上城区解放路1号",
+                             "headName": "王院长", "contactName": "李联系", "contactPhone": phone},
+            "person": {"name": "张三", "email": f"forms{phone}@example.com", "title": "质控办主任"},
+            "documentIds": []}
+    r = requests.put(gw + V1 + f"/applications/{app_id}", json=body, headers=bearer(token), timeout=10)
+    assert r.status_code == 200, r.text
+    r = requests.get(f"{suite.url('identity')}{V1}/internal/applications/{app_id}/form-data",
                      headers=internal_headers(suite), timeout=10)
-    assert r.status_code == 200, (
-        "identity must serve GET /api/identity/v1/internal/applications/<id>/form-data for an application "
-        f"(contracts.md); got {r.status_code} {r.text[:200]}")
+    assert r.status_code == 200, f"identity's form-data endpoint: {r.status_code} {r.text[:200]}"
     data = r.json()
-    assert data["fields"], "identity's form data has no fields"
-    return app_id, tokens.applicant(app_id), data
+    assert data["applicationId"] == app_id and data["fields"]
+    labels = {f["label"]: f["value"] for f in data["fields"]}
+    assert labels.get("机构名称") == body["organisation"]["name"]
+    return app_id, token, data
 
 
 def expected_code(form, app_id, fields):

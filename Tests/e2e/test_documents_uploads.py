@@ -324,13 +324,15 @@ def test_delete_before_seal_removes_the_file_when_unreferenced(gw, suite, app, t
 # ---------------------------------------------------------------- access
 
 def _province_centre(suite):
-    """Zhejiang's provincial centre as identity lists it (contracts.md)."""
-    r = requests.get(suite.url("identity") + "/api/identity/v1/internal/organisations",
-                     params={"kind": "provincial_centre", "under": "86/33"}, headers=internal_headers(suite), timeout=10)
-    assert r.status_code == 200, f"identity's internal organisations endpoint: {r.status_code} {r.text[:200]}"
-    items = r.json()["items"]
-    assert items, "identity lists no provincial centre under 86/33"
-    return items[0]
+    """A provincial centre of Zhejiang in identity's organisation directory (every provincial
+    centre of the province approves an institution admin's registration, contracts.md)."""
+    r = requests.post(suite.url("identity") + "/api/identity/v1/internal/organisations", headers=internal_headers(suite),
+                      json={"kind": "provincial_centre", "name": f"浙江省质控中心{uuid7()[-8:]}", "regionCode": "33",
+                            "specialties": ["coronary_intervention"]}, timeout=10)
+    assert r.status_code == 201, f"identity's internal organisations endpoint: {r.status_code} {r.text[:200]}"
+    centre = r.json()
+    assert centre["scopePath"] == "86/33"
+    return centre
 
 
 def test_download_as_owner_approver_operator_and_refused_to_strangers(gw, suite, app, tokens, tmp_path):

@@ -148,15 +148,28 @@ def test_sms_throttle_per_phone(gw, suite):
     assert len(codes) == 5
 
 
-def test_sms_flood_of_concurrent_requests_is_capped(gw):
+def test_sms_throttle_per_client_ip(gw, suite):
+    """30 anonymous code requests per client address per 10 minutes, whatever the phones."""
+    ip = "10.99.%d.%d" % (int(time.time()) % 250, int(time.time() * 1000) % 250)
+    statuses = []
+    for i in range(31):
+        statuses.append(send_code(gw, unique_phone(), "register", client_ip=ip).status_code)
+    assert statuses[:30] == [201] * 30
+    assert statuses[30] == 429
+    # Through the gateway a forged X-Forwarded-For does not change who is counted.
+    r = requests.get(gw + "/api/identity/v1/specialties", headers={"X-Forwarded-For": ip}, timeout=5)
+    assert r.status_code == 200
+
+
+def test_sms_flood_of_concurrent_requests_is_capped(gw, suite):
     """A scripted flood: 12 parallel sends to one phone give exactly five codes."""
     from concurrent.futures import ThreadPoolExecutor
     phone = unique_phone()
     captchas = [captcha(gw) for _ in range(12)]
 
     def send(c):
-        return requests.post(gw + V1 + "/sms-codes", json={"phone": phone, "purpose": "register", "captchaId": c[0],
-                                                          "captchaAnswer": c[1]}, timeout=20).status_code
+        return requests.post(suite.url("identity") + V1 + "/sms-codes", json={"phone": phone, "purpose": "register", "captchaId": c[0],
+                                                          "captchaAnswer": c[1]}, headers={"X-Forwarded-For": f"10.1.{len(c[0]) % 200}.{int(c[0][-2:], 16)}"}, timeout=20).status_code
     with ThreadPoolExecutor(12) as pool:
         statuses = list(pool.map(send, captchas))
     assert statuses.count(201) == 5, statuses

@@ -26,8 +26,9 @@ struct Proxy: Sendable {
             if lower == "x-forwarded-for" || lower == "x-request-id" || lower == "x-internal-token" { continue }
             headers.append((name, value))
         }
-        let xff = request.headers["x-forwarded-for"].map { "\($0), \(request.remoteAddress)" } ?? request.remoteAddress
-        headers.append(("X-Forwarded-For", xff))
+        // The gateway is the edge: the client's own X-Forwarded-For is dropped (it could be
+        // forged to dodge per-IP limits); services see the real peer address.
+        headers.append(("X-Forwarded-For", request.remoteAddress))
         headers.append(("X-Request-Id", request.requestID))
         headers.append(contentsOf: extraHeaders)
         let target = request.path + (request.rawQuery.isEmpty ? "" : "?" + request.rawQuery)

@@ -40,20 +40,21 @@ struct VerificationHandlers: Sendable {
         guard try store.consumeCaptcha(id: body.captchaId, answer: body.captchaAnswer) else {
             throw APIError.invalid("captchaAnswer", "图形验证码错误或已过期，请刷新后重试", code: "captcha_invalid")
         }
-        try sendCode(phone: body.phone, purpose: body.purpose, ip: req.clientAddress)
+        try sendCode(phone: body.phone, purpose: body.purpose, ip: req.clientAddress, limitByAddress: true)
         return .json(CodeSent(phoneMasked: ChineseFormats.maskMobile(body.phone), expiresIn: app.config.smsCodeTTL,
                               resendAfter: app.config.smsCodeTTL), status: 201)
     }
 
-    /// Sends a code (after the caller checked who may ask for it).
-    func sendCode(phone: String, purpose: String, ip: String) throws {
+    /// Sends a code (after the caller checked who may ask for it). Anonymous requests are also
+    /// limited per client address; codes behind a correct password only per phone.
+    func sendCode(phone: String, purpose: String, ip: String, limitByAddress: Bool = false) throws {
         try app.db.transaction { conn in
             // Serialise sends per phone so a flood cannot slip past the count.
             try conn.query("SELECT pg_advisory_xact_lock(hashtext('sms:' || $1))", [phone])
             if let wait = try store.phoneWait(conn, phone: phone) {
                 throw APIError.tooManyRequests(retryAfter: wait, message: "发送过于频繁，请\(wait)秒后再试")
             }
-            if try store.ipCount(conn, ip: ip) >= app.config.smsPerIPMax {
+            if limitByAddress, try store.ipCount(conn, ip: ip) >= app.config.smsPerIPMax {
                 throw APIError.tooManyRequests(retryAfter: 600, message: "当前网络发送验证码过于频繁，请稍后再试")
             }
             let code = SecureRandom.digits(6)
