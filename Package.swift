@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "ReportingService", dependencies: kit, path: "Services/Reporting/Sources",
                 resources: [.copy("Migrations")]),
         .executableTarget(name: "reporting", dependencies: ["ReportingService", "ServiceKit"], path: "Services/Reporting/Main"),
-        .target(name: "GatewayService", dependencies: kit, path: "Services/Gateway/Sources"),
+        .target(name: "GatewayService", dependencies: kit + ["KitMedia"], path: "Services/Gateway/Sources"),
         .executableTarget(name: "gateway", dependencies: ["GatewayService", "ServiceKit"], path: "Services/Gateway/Main"),
         .executableTarget(name: "bench-server", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tools/BenchServer"),
 

@@ -104,3 +104,11 @@ enum TrustedProxies {
         address == "::1" || prefixes.contains { address.hasPrefix($0) }
     }
 }
+
+extension Request {
+    /// A copy with other headers (a proxy adding or removing some).
+    public func withHeaders(_ pairs: [(String, String)]) -> Request {
+        Request(method: method, path: path, rawQuery: rawQuery, headers: HTTPHeaders(pairs), body: body,
+                parameters: parameters, requestID: requestID, remoteAddress: remoteAddress, locals: locals)
+    }
+}

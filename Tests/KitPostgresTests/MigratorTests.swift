@@ -193,14 +193,16 @@ final class MigratorTests: XCTestCase {
         defer { admin.close() }
         let role = TestDB.randomName("kpg_role")
         let schema = TestDB.randomName("kpg_svc")
-        try admin.execute("CREATE ROLE \(TestDB.quote(role)) LOGIN")
+        let password = TestDB.randomName("pw")
+        try admin.query("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', $1::text, $2::text) AS sql", [role, password])
+            .first.map { try admin.execute(try $0.string("sql")) }
         defer {
             _ = try? admin.execute("DROP SCHEMA IF EXISTS \(TestDB.quote(schema)) CASCADE")
             _ = try? admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", [role])
             _ = try? admin.execute("DROP ROLE IF EXISTS \(TestDB.quote(role))")
         }
         try admin.execute("CREATE SCHEMA \(TestDB.quote(schema)) AUTHORIZATION \(TestDB.quote(role))")
-        let roleURL = PGURL.withParameter(adminURL, "user", role)
+        let roleURL = PGURL.withParameter(PGURL.withParameter(adminURL, "user", role), "password", password)
         let pool = PGPool(url: PGURL.withSearchPath(roleURL, schema: schema), size: 2)
         defer { pool.shutdown() }
         XCTAssertEqual(try pool.query("SELECT current_user AS u").first?.string("u"), role)

@@ -23,7 +23,7 @@ def _require(name):
 def suite(tmp_path_factory):
     bin_dir = _require("SUITE_BIN_DIR")
     db_env = suite_lib.read_env_file(_require("TEST_SERVICES_ENV"))
-    run_dir = os.path.join(ROOT, "test-artifacts", "suite")
+    run_dir = os.path.join(ROOT, "test-artifacts", f"suite-{os.getpid()}")
     s = suite_lib.Suite(bin_dir, db_env, run_dir, extra_env={"DEV_MODE": "1", "LOG_LEVEL": "info",
                                                              "OUTBOX_INTERVAL": "0.2",
                                                              # The freeze is 180 s by default; the

@@ -407,6 +407,22 @@ def test_withdraw_before_and_after_action(api):
     assert requests.post(f"{api.approval}/api/approval/v1/internal/requests/{rid}/withdraw", timeout=10).status_code == 403
 
 
+def test_subject_service_withdraws_by_subject(api):
+    inst, path = unique_institution()
+    subject = str(uuid.uuid4())
+    rid = api.open_id("specialty_admin_registration", scope_path=path, specialty="hypertension", subject_id=subject)
+    url = api.approval + "/api/approval/v1/internal/requests/by-subject/withdraw"
+    # a late retry naming another request withdraws nothing
+    r = requests.post(url, json={"service": "identity", "id": subject, "requestId": str(uuid.uuid4())},
+                      headers=api.internal, timeout=10)
+    assert r.status_code == 200 and r.json() == {"withdrawn": []}
+    r = requests.post(url, json={"service": "identity", "id": subject}, headers=api.internal, timeout=10)
+    assert r.status_code == 200 and r.json() == {"withdrawn": [rid]}
+    r = requests.post(url, json={"service": "identity", "id": subject}, headers=api.internal, timeout=10)
+    assert r.status_code == 200 and r.json() == {"withdrawn": []}
+    assert api.by_subject(subject).json()["status"] == "withdrawn"
+
+
 def test_applicant_withdraws_with_own_token(api):
     applicant = api.approver("data_entry", scope_path=unique_institution()[1], name="李四")
     province = random_province()
@@ -528,8 +544,13 @@ def test_details_and_attachments_visible_to_approvers_only(api):
 
 
 def test_internal_endpoints_are_not_public(api):
-    r = requests.post(api.gw + "/api/approval/v1/internal/requests", json={}, headers=api.internal, timeout=10)
+    # the gateway never forwards internal paths (signed in or not, internal token or not)
+    who = api.approver("platform_operator", scope_path="86")
+    r = requests.post(api.gw + "/api/approval/v1/internal/requests", json={}, headers={**api.internal, **who.headers},
+                      timeout=10)
     assert r.status_code == 404
+    r = requests.post(api.gw + "/api/approval/v1/internal/requests", json={}, headers=api.internal, timeout=10)
+    assert r.status_code in (401, 404)
     r = requests.post(api.approval + "/api/approval/v1/internal/requests", json={}, timeout=10)
     assert r.status_code == 403
     r = requests.get(api.approval + "/api/approval/v1/internal/requests/by-subject",

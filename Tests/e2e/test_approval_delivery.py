@@ -16,7 +16,7 @@ from test_approval_support import DELIVERY_PROVINCE, api, wait_for  # noqa: F401
 
 def register_provincial_centre(api, phone):
     """Identity's wizard: captcha → SMS code → application → details → submit. Answers the
-    application id."""
+    application id and the applicant token."""
     ident = api.identity + "/api/identity/v1"
     s = requests.Session()
     cap = s.get(ident + "/captcha", timeout=10)
@@ -39,7 +39,7 @@ def register_provincial_centre(api, phone):
     assert r.status_code == 200, r.text
     r = s.post(f"{ident}/applications/{created['id']}/submit", headers=headers, timeout=10)
     assert r.status_code == 200, r.text
-    return created["id"]
+    return created["id"], created["applicantToken"]
 
 
 def outcome_status(api, rid):
@@ -48,13 +48,18 @@ def outcome_status(api, rid):
 
 
 def test_outcome_survives_receiver_kill_and_applies_once(api, suite):
-    application = register_provincial_centre(api, unique_phone())
+    application, applicant_token = register_provincial_centre(api, unique_phone())
     # identity's outbox opens the request at approval (chain provincial_centre_registration)
     s = wait_for(lambda: (lambda r: r.json() if r.status_code == 200 else None)(api.by_subject(application)),
                  timeout=30, what="identity's request to arrive at approval")
     rid = s["id"]
     national = api.approver("national_centre", scope_path="86", name="国家质控中心审批人")
     assert rid in api.inbox_ids(national)
+    # the applicant follows his request with the applicant token identity gave him
+    mine = requests.get(f"{api.gw}/api/approval/v1/requests/{rid}", timeout=10,
+                        headers={"Authorization": "Bearer " + applicant_token})
+    assert mine.status_code == 200 and mine.json()["canDecide"] is False, mine.text
+    assert mine.json()["stages"][0]["approvers"] == "国家质控中心"
 
     suite.kill("identity")  # SIGKILL
     try:

@@ -230,6 +230,13 @@ def unique_institution(province=None):
     return inst, f"86/{p}/{p}01/{inst}"
 
 
+_APIS = {}
+
+
 @pytest.fixture(scope="session")
 def api(suite):
-    return Api(suite)
+    # one per suite, shared by the test modules that import this fixture (the key file is
+    # read once: test-artifacts may be cleaned by another run while this one goes on)
+    if id(suite) not in _APIS:
+        _APIS[id(suite)] = Api(suite)
+    return _APIS[id(suite)]

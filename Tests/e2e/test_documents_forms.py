@@ -14,7 +14,7 @@ import requests
 
 from conftest import unique_phone
 from helpers import V1, latest_code, send_code
-from test_documents_support import API, Tokens, bearer, internal_headers, sha256, upload, uuid7
+from test_documents_support import API, nosniff, Tokens, bearer, internal_headers, sha256, upload, uuid7
 
 FORMS = {
     "account-application": "账号申请表",
@@ -82,7 +82,7 @@ def test_form_renders_with_the_applications_data(gw, application, form, tmp_path
     r = requests.get(f"{gw}{API}/forms/{form}", params={"application": app_id}, headers=bearer(token), timeout=60)
     assert r.status_code == 200, r.text[:300]
     assert r.headers["Content-Type"] == "application/pdf"
-    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert nosniff(r)
     title = FORMS[form]
     assert "filename*=UTF-8''" + urllib.parse.quote(f"{title}-{app_id}.pdf", safe="") in r.headers["Content-Disposition"]
     assert r.content.startswith(b"%PDF-")

@@ -194,5 +194,11 @@ def rows_for_object(obj):
     return int(sql("SELECT count(*) FROM documents.documents WHERE object_key = :a1", obj))
 
 
+def nosniff(response):
+    """X-Content-Type-Options is nosniff (the gateway may add its own copy of the header)."""
+    value = response.headers.get("X-Content-Type-Options", "")
+    return bool(value) and all(v.strip() == "nosniff" for v in value.split(","))
+
+
 def internal_headers(suite):
     return {"X-Internal-Token": suite.internal_token, "Content-Type": "application/json"}

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 import requests
 
-from test_documents_support import (API, EXT, MIB, MIME, Tokens, bearer, blob_path, image, internal_headers, pdf,
+from test_documents_support import (API, nosniff, EXT, MIB, MIME, Tokens, bearer, blob_path, image, internal_headers, pdf,
                                     rows_for_object, sample_for, sha256, solid_bmp, sql, stored_files, upload, uuid7)
 
 
@@ -102,7 +102,7 @@ def test_download_headers(gw, app, tmp_path):
     r = requests.get(gw + doc["contentPath"], headers=bearer(token), timeout=10)
     assert r.status_code == 200
     assert r.headers["Content-Type"] == "application/pdf"
-    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert nosniff(r)
     cd = r.headers["Content-Disposition"]
     assert cd.startswith("attachment; filename=\"")
     assert "filename*=UTF-8''" + urllib.parse.quote("执业许可证 扫描件.pdf", safe="") in cd
@@ -413,8 +413,8 @@ def test_replace_before_seal_then_seal_then_new_versions(gw, suite, app, tmp_pat
     # Seal (identity, on submission): internal only.
     seal_url = suite.url("documents") + API + "/internal/seal"
     assert requests.post(seal_url, json={"object": obj}, timeout=10).status_code == 403
-    assert requests.post(gw + API + "/internal/seal", json={"object": obj},
-                         headers=internal_headers(suite), timeout=10).status_code == 404   # not routed by the gateway
+    r = requests.post(gw + API + "/internal/seal", json={"object": obj}, headers=internal_headers(suite), timeout=10)
+    assert r.status_code in (401, 403, 404) and "sealedFiles" not in r.text   # the gateway never forwards it
     r = requests.post(seal_url, json={"object": obj}, headers=internal_headers(suite), timeout=10)
     assert r.status_code == 200, r.text
     assert r.json()["sealedFiles"] == 1
@@ -452,3 +452,79 @@ def test_replace_before_seal_then_seal_then_new_versions(gw, suite, app, tmp_pat
                   doc["id"], obj)
     assert actions.split(",") == ["document.upload", "document.replace", "object.seal", "document.new_version",
                                   "document.replace", "object.seal", "document.new_version"]
+
+
+def test_seal_is_applied_once_per_delivery_and_identity_seals_on_submit(gw, suite, app):
+    _, obj, token = app
+    seal_url = suite.url("documents") + API + "/internal/seal"
+    first = upload(gw, token, "licence_scan", obj, pdf("first submission"), name="a.pdf").json()
+    key = {"Idempotency-Key": f"seal:{obj.split(':')[1]}:1"}
+    r = requests.post(seal_url, json={"object": obj}, headers={**internal_headers(suite), **key}, timeout=10)
+    assert r.json()["sealedFiles"] == 1
+    # A file added afterwards is not sealed by a late redelivery of the same submission's seal.
+    second = upload(gw, token, "licence_scan", obj, pdf("added later"), name="b.pdf").json()
+    r = requests.post(seal_url, json={"object": obj}, headers={**internal_headers(suite), **key}, timeout=10)
+    assert r.status_code == 200 and r.json()["sealedFiles"] == 0
+    meta = requests.get(f"{gw}{API}/documents/{second['id']}", headers=bearer(token), timeout=10).json()
+    assert meta["sealed"] is False
+    assert requests.delete(f"{gw}{API}/documents/{second['id']}", headers=bearer(token), timeout=10).status_code == 204
+    assert requests.delete(f"{gw}{API}/documents/{first['id']}", headers=bearer(token), timeout=10).status_code == 409
+
+
+def test_identity_seals_the_application_on_submit(gw, suite):
+    """The real flow: identity's submission seals the application's files (outbox → internal seal)."""
+    from conftest import unique_phone
+    from helpers import V1, latest_code, send_code
+    import time
+    phone = unique_phone()
+    assert send_code(gw, phone, "register").status_code == 201
+    code, _ = latest_code(gw, phone)
+    created = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True},
+                            timeout=10).json()["created"]
+    app_id, token = created["id"], created["applicantToken"]
+    obj = f"registration:{app_id}"
+    doc = upload(gw, token, "licence_scan", obj, pdf("licence for submission"), name="许可证.pdf")
+    assert doc.status_code == 201, doc.text
+    doc = doc.json()
+    body = {"role": "institution_admin", "regionCode": "3301", "specialties": ["coronary_intervention"],
+            "organisation": {"name": f"封存测试医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211", "level": "三级甲等",
+                             "category": "综合医院", "address": "杭州市上城区解放路1号", "headName": "王院长"},
+            "person": {"name": "张三", "email": f"seal{phone}@example.com"}, "documentIds": [doc["id"]]}
+    assert requests.put(gw + V1 + f"/applications/{app_id}", json=body, headers=bearer(token), timeout=10).status_code == 200
+    r = requests.post(gw + V1 + f"/applications/{app_id}/submit", headers=bearer(token), timeout=10)
+    assert r.status_code == 200, r.text
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        meta = requests.get(f"{gw}{API}/documents/{doc['id']}", headers=bearer(token), timeout=10).json()
+        if meta["sealed"]:
+            break
+        time.sleep(0.2)
+    assert meta["sealed"] is True, "identity's submission did not seal the application's documents"
+    r = requests.delete(f"{gw}{API}/documents/{doc['id']}", headers=bearer(token), timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "document_sealed"
+
+
+def test_report_files_are_visible_in_the_organisation_subtree_only(gw, tokens, tmp_path):
+    """A report's scan (object report:<id>) uploaded by a clerk of institution A: A's admin and
+    the provincial centre above it read it; B's admin and another province's centre get 404;
+    only the uploader changes it."""
+    inst_a, inst_b = uuid7(), uuid7()
+    path_a, path_b = f"86/33/3301/{inst_a}", f"86/33/3301/{inst_b}"
+    clerk = tokens.access(uuid7(), [{"role": "data_entry", "orgID": inst_a, "scopePath": path_a,
+                                     "specialty": "coronary_intervention"}])
+    obj = f"report:{uuid7()}"
+    r = upload(gw, clerk, "annual_survey_scan", obj, image(str(tmp_path), "jpg"), name="附件4.jpg")
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    admin_a = tokens.access(uuid7(), [{"role": "institution_admin", "orgID": inst_a, "scopePath": path_a}])
+    admin_b = tokens.access(uuid7(), [{"role": "institution_admin", "orgID": inst_b, "scopePath": path_b}])
+    centre_33 = tokens.access(uuid7(), [{"role": "provincial_centre", "orgID": uuid7(), "scopePath": "86/33"}])
+    centre_44 = tokens.access(uuid7(), [{"role": "provincial_centre", "orgID": uuid7(), "scopePath": "86/44"}])
+    for who, status in [(clerk, 200), (admin_a, 200), (centre_33, 200), (admin_b, 404), (centre_44, 404)]:
+        assert requests.get(gw + doc["contentPath"], headers=bearer(who), timeout=10).status_code == status
+        listing = requests.get(f"{gw}{API}/documents", params={"object": obj}, headers=bearer(who), timeout=10)
+        assert listing.status_code == status
+    assert requests.delete(f"{gw}{API}/documents/{doc['id']}", headers=bearer(admin_a), timeout=10).status_code == 404
+    r = upload(gw, admin_b, "annual_survey_scan", obj, pdf("intruder"), name="x.pdf")
+    assert r.status_code == 404
+    assert requests.delete(f"{gw}{API}/documents/{doc['id']}", headers=bearer(clerk), timeout=10).status_code == 204

@@ -22,17 +22,22 @@ def test_each_service_readyz_reports_database(suite):
         assert r.json() == {"status": "ready", "service": s, "checks": {"database": "ok"}}
 
 
-def test_gateway_routes_by_service_prefix(gw):
-    # An unknown path under a service's prefix reaches that service, which answers 404
-    # in the shared envelope with its own request id echoed.
-    r = requests.get(gw + "/api/approval/v1/does-not-exist", headers={"X-Request-Id": "e2e-route-1"}, timeout=5)
-    assert r.status_code == 404
-    assert r.json()["error"]["code"] == "not_found"
+def test_gateway_routes_by_service_prefix(gw, suite):
+    # Public routes of two services answer through the gateway, the request id travels along.
+    r = requests.get(gw + "/api/identity/v1/specialties", headers={"X-Request-Id": "e2e-route-1"}, timeout=5)
+    assert r.status_code == 200 and len(r.json()["items"]) == 12
     assert r.headers["X-Request-Id"] == "e2e-route-1"
+    import time
+    time.sleep(0.5)  # access logs are flushed in batches
+    assert "e2e-route-1" in open(suite.run_dir + "/identity.log").read()
+    assert requests.get(gw + "/api/documents/v1/kinds", timeout=5).status_code == 200
+    # An unknown path under a service's prefix reaches that service: 404 in the envelope.
+    r = requests.get(suite.url("approval") + "/api/approval/v1/does-not-exist", timeout=5)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
 
 
 def test_unknown_route_is_json_404(gw):
-    r = requests.get(gw + "/nothing-here", timeout=5)
+    r = requests.get(gw + "/api/nothing-here", timeout=5)
     assert r.status_code == 404
     assert r.headers["Content-Type"].startswith("application/json")
     assert r.json()["error"]["code"] == "not_found"

@@ -72,6 +72,7 @@ class Suite:
             "STORAGE_DIR": self.storage_dir,
             "TOKEN_KEY_FILE": os.path.join(self.run_dir, "token-signing.key"),
             "EVENT_LOOPS": env.get("EVENT_LOOPS", "2"),
+            "PORTAL_DIR": os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "Portal"),
         })
         env.update(self.extra_env)
         if service == "gateway":
@@ -80,13 +81,17 @@ class Suite:
                 env[f"{s.upper()}_URLS"] = ",".join(instances)
         return env
 
-    def start(self, service, instance=0, wait=True):
+    def start(self, service, instance=0, wait=True, env=None):
+        """Starts one process; `instance` > 0 adds another instance of the service on its own
+        port; `env` overrides variables for this process only."""
         key = service if instance == 0 else f"{service}#{instance}"
         if key not in self.ports:
             self.ports[key] = free_port()
         port = self.ports[key]
         log = open(os.path.join(self.run_dir, f"{key.replace('#', '-')}.log"), "ab")
-        proc = subprocess.Popen([os.path.join(self.bin_dir, service)], env=self.env_for(service, port),
+        process_env = self.env_for(service, port)
+        process_env.update(env or {})
+        proc = subprocess.Popen([os.path.join(self.bin_dir, service)], env=process_env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.setdefault(key, []).append(proc)
         if wait:

@@ -1,4 +1,5 @@
 import Foundation
+import KitCore
 import KitHTTP
 import Models
 import ServiceKit
@@ -8,9 +9,24 @@ enum GatewayRoutes {
     static let maxBody = 11 << 20
 
     static func install(_ router: Router, proxy: Proxy, context: ServiceContext) {
+        let edge = EdgeMiddleware(context: context,
+                                  perAddress: RateLimiter(rate: Env.double("RATE_LIMIT_IP", 50), burst: Env.double("RATE_LIMIT_IP_BURST", 200)),
+                                  perAccount: RateLimiter(rate: Env.double("RATE_LIMIT_ACCOUNT", 20), burst: Env.double("RATE_LIMIT_ACCOUNT_BURST", 100)),
+                                  publicOrigin: Env.optional("PUBLIC_ORIGIN"), services: Set(proxy.upstreams.keys))
+        router.use(edge)
+        SessionRoutes.install(router, proxy: proxy)
+        OpenAPIRoute.install(router)
+
         let big = RouteOptions(maxBody: maxBody)
         for service in proxy.upstreams.keys.sorted() {
-            let handler: Handler = { req in try proxy.forward(req, service: service) }
+            let handler: Handler = { req in
+                let r = try proxy.forward(req, service: service)
+                // A browser changing its password gets the new tokens as cookies.
+                if service == "identity", req.locals["cookieSession", as: Bool.self] == true, req.path == "/api/identity/v1/me/password" {
+                    return SessionCookies.intoCookies(r)
+                }
+                return r
+            }
             for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] {
                 router.add(method, "/api/\(service)/*rest", options: big, handler)
             }
@@ -32,5 +48,14 @@ enum GatewayRoutes {
             }
             return .json(HealthStatus(status: ok ? "ready" : "not_ready", service: "gateway", checks: checks), status: ok ? 200 : 503)
         }
+        // The portal: files from PORTAL_DIR, through the same edge (headers, limits).
+        let files = StaticFiles(directory: Env.string("PORTAL_DIR", "Portal"))
+        context.logger.info("portal", ["files": String(files.files.count)])
+        let serve: Handler = { req in
+            if req.path.hasPrefix("/api/") { throw APIError.notFound }
+            guard req.method == .GET || req.method == .HEAD else { throw APIError.methodNotAllowed }
+            return files.serve(req)
+        }
+        router.fallback = { req in try edge.handle(req, next: serve) }
     }
 }

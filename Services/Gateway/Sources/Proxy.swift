@@ -14,7 +14,7 @@ struct Proxy: Sendable {
 
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
                                         "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host",
-                                        "content-length", "expect"]
+                                        "content-length", "expect", "cookie"]
 
     func forward(_ request: Request, service: String, extraHeaders: [(String, String)] = []) throws -> Response {
         guard let upstream = upstreams[service] else { throw APIError.notFound }

@@ -70,3 +70,17 @@ struct WithdrawAnswer: Encodable, Sendable {
     var id: String
     var status: RequestStatus
 }
+
+/// `POST …/internal/requests/by-subject/withdraw`: the subject's service withdraws the open
+/// request of a subject without knowing its id. `requestId`, when given, limits it to that
+/// request (so a late retry cannot withdraw a newer revision opened meanwhile).
+struct SubjectWithdrawBody: Decodable, Sendable {
+    var service: String
+    var id: String
+    var requestId: String?
+    var reason: String?
+}
+
+struct SubjectWithdrawAnswer: Encodable, Sendable {
+    var withdrawn: [String]
+}

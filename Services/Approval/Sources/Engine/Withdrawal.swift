@@ -52,4 +52,31 @@ enum Withdrawal {
             return WithdrawAnswer(id: r.id, status: .withdrawn)
         }
     }
+
+    /// The subject's pending requests nobody acted on are withdrawn (all, or only `requestID`).
+    static func withdrawSubject(_ context: ServiceContext, _ body: SubjectWithdrawBody, request: Request) throws -> [String] {
+        let only = try body.requestId.map(Rules.requestID)
+        let note = try body.reason.map { try Rules.text($0, field: "reason", max: Rules.opinionMax, label: "撤回原因") }
+        return try context.database.transaction { conn in
+            try RequestStore.lockSubject(conn, service: body.service, subjectID: body.id)
+            var withdrawn: [String] = []
+            for r in try RequestStore.pendingForSubject(conn, service: body.service, subjectID: body.id)
+            where only == nil || r.id == only {
+                guard !r.acted else {
+                    throw APIError.conflict("审批人已开始审批，不能撤回", code: "already_acted")
+                }
+                let actor = "service:\(r.subjectService)"
+                try RequestStore.finish(conn, id: r.id, status: .withdrawn, opinion: note, by: actor)
+                try StageStore.close(conn, requestID: r.id, index: r.currentStage, status: .withdrawn)
+                try EventStore.append(conn, requestID: r.id, NewEvent(kind: "withdrawn", stageIndex: r.currentStage,
+                                                                     actorID: actor, note: note))
+                try AuditTrail.record(conn, actor: actor, action: "approval.request.withdraw", requestID: r.id,
+                                      old: .init(status: r.status.rawValue, stage: r.currentStage),
+                                      new: .init(status: RequestStatus.withdrawn.rawValue, stage: r.currentStage),
+                                      request: request)
+                withdrawn.append(r.id)
+            }
+            return withdrawn
+        }
+    }
 }

@@ -46,6 +46,14 @@ struct InternalRequestHandlers {
                                              reason: body.reason, request: request))
     }
 
+    /// `POST /api/approval/v1/internal/requests/by-subject/withdraw` `{"service","id","requestId"?}`:
+    /// 200 with the withdrawn ids (none when nothing was open: the effect is already there).
+    func withdrawSubject(_ request: Request) throws -> Response {
+        try context.requireInternal(request)
+        let body = try request.decode(SubjectWithdrawBody.self)
+        return .json(SubjectWithdrawAnswer(withdrawn: try Withdrawal.withdrawSubject(context, body, request: request)))
+    }
+
     /// `POST /api/approval/v1/internal/can-view`: is this user an approver of a request on
     /// that subject (documents asks before serving an attachment).
     func canView(_ request: Request) throws -> Response {

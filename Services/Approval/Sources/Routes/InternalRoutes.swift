@@ -9,6 +9,7 @@ enum InternalRoutes {
         let v1 = "/api/approval/v1/internal"
         router.post("\(v1)/requests", requests.create)
         router.get("\(v1)/requests/by-subject", requests.bySubject)
+        router.post("\(v1)/requests/by-subject/withdraw", requests.withdrawSubject)
         router.post("\(v1)/requests/:id/withdraw", requests.withdraw)
         router.get("\(v1)/requests/:id/delivery", requests.delivery)
         router.post("\(v1)/can-view", requests.canView)

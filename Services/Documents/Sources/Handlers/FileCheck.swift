@@ -10,7 +10,8 @@ enum FileCheck {
         guard file.size <= kind.maxBytes else { throw DocumentErrors.tooLarge(kind) }
         let type: FileKind
         do {
-            type = try FileSniffer.detect(Array(file.bytes))
+            // The raw body is the file: no copy then.
+            type = try FileSniffer.detect(file.range == file.body.indices ? file.body : Array(file.bytes))
         } catch let e as FileSniffError {
             switch e {
             case .empty: throw DocumentErrors.empty

@@ -2,7 +2,8 @@ import KitHTTP
 import Models
 
 /// Internal `POST /internal/seal {"object":"registration:<id>"}`: identity seals an application's
-/// files when it is submitted. Idempotent; later sealing again seals files added since.
+/// files when it is submitted (outbox, `Idempotency-Key: seal:<id>:<revision>`: applied once).
+/// Sealing again later (a new submission) seals the files added since.
 struct SealHandler: Sendable {
     let app: DocumentsApp
 
@@ -14,6 +15,8 @@ struct SealHandler: Sendable {
         try app.context.requireInternal(request)
         let body = try request.decode(Body.self)
         let object = try ObjectRef.parse(body.object)
-        return .json(try app.store.seal(object, actor: "service:internal", request: request))
+        var key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces)
+        if key?.isEmpty == true || (key?.utf8.count ?? 0) > 200 { key = nil }
+        return .json(try app.store.seal(object, actor: "service:internal", idempotencyKey: key, request: request))
     }
 }

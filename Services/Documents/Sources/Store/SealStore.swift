@@ -14,10 +14,18 @@ extension DocumentStore {
         var sealCount: Int
     }
 
-    func seal(_ object: ObjectRef, actor: String, request: Request) throws -> SealResult {
+    /// Seals the object's files. With an idempotency key (outbox delivery), a key seen before
+    /// changes nothing: a late redelivery must not seal files added after that submission.
+    func seal(_ object: ObjectRef, actor: String, idempotencyKey: String?, request: Request) throws -> SealResult {
         try db.transaction { conn in
             try conn.query("INSERT INTO objects (key, type, ref) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING",
                            [object.key, object.type.rawValue, object.id])
+            if let key = idempotencyKey, !(try Outbox.firstDelivery(conn, key: key)) {
+                let row = try conn.query("SELECT coalesce(sealed_at, now()) AS sealed_at, seal_count FROM objects WHERE key = $1",
+                                         [object.key]).first!
+                return SealResult(object: object.key, sealedAt: try row.date("sealed_at"), sealedFiles: 0,
+                                  sealCount: try row.int("seal_count"))
+            }
             let row = try conn.query("""
                 UPDATE objects SET sealed_at = now(), seal_count = seal_count + 1 WHERE key = $1
                 RETURNING sealed_at, seal_count

@@ -1,0 +1,94 @@
+import Foundation
+import KitCore
+import KitHTTP
+import Models
+import ServiceKit
+
+/// What the gateway does to every request before routing it: limit its rate (per client
+/// address, then per account), check CSRF for cookie sessions, turn the session cookie into a
+/// bearer token, refuse missing or bad tokens on non-public routes; and what it adds to every
+/// answer: security headers.
+struct EdgeMiddleware: Middleware {
+    let context: ServiceContext
+    let perAddress: RateLimiter
+    let perAccount: RateLimiter
+    let publicOrigin: String?
+    /// Service names the gateway routes; other `/api/…` paths are simply not found.
+    let services: Set<String>
+
+    static let securityHeaders: [(String, String)] = [
+        ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+            + "frame-src 'self' blob:; object-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+
+    func handle(_ request: Request, next: Handler) throws -> Response {
+        var response: Response
+        do {
+            response = try check(request, next: next)
+        } catch let e as APIError {
+            response = .error(e)
+        }
+        response.headers.append(contentsOf: EdgeMiddleware.securityHeaders)
+        return response
+    }
+
+    private func check(_ request: Request, next: Handler) throws -> Response {
+        let client = request.clientAddress
+        if let wait = perAddress.take("ip:" + client) {
+            throw APIError.tooManyRequests(retryAfter: wait)
+        }
+        let isState = ![.GET, .HEAD, .OPTIONS].contains(request.method)
+        let bearerGiven = request.headers["authorization"] != nil
+        let cookieAccess = request.cookie(SessionCookies.access)
+        let usesCookies = !bearerGiven && (cookieAccess != nil || request.cookie(SessionCookies.refresh) != nil)
+        if isState { try checkOrigin(request, required: usesCookies) }
+
+        var forwarded = request
+        if usesCookies, let token = cookieAccess {
+            var pairs = request.headers.map { ($0.name, $0.value) }.filter { $0.0.lowercased() != "authorization" }
+            pairs.append(("Authorization", "Bearer \(token)"))
+            forwarded = request.withHeaders(pairs)
+            forwarded.locals.set("cookieSession", true)
+        }
+        if request.path.hasPrefix("/api/"), !PublicRoutes.contains(request.method, request.path) {
+            let service = request.path.dropFirst(5).split(separator: "/").first.map(String.init) ?? ""
+            guard services.contains(service) else { throw APIError.notFound }
+            guard let auth = forwarded.headers["authorization"], auth.lowercased().hasPrefix("bearer ") else {
+                throw APIError.unauthorized
+            }
+            let subject = try verifiedSubject(String(auth.dropFirst(7)))
+            if let wait = perAccount.take("sub:" + subject) {
+                throw APIError.tooManyRequests(retryAfter: wait)
+            }
+        }
+        return try next(forwarded)
+    }
+
+    /// Access and applicant tokens both pass the edge; the services decide what each may do.
+    private func verifiedSubject(_ token: String) throws -> String {
+        struct AnyClaims: Decodable { let sub: String; let typ: String }
+        let claims = try context.tokens.verify(token, as: AnyClaims.self)
+        guard claims.typ == "access" || claims.typ == "applicant" else { throw APIError.unauthorized }
+        return claims.sub
+    }
+
+    /// CSRF: a state change from a browser must come from our own origin. Required for cookie
+    /// sessions; for others a foreign Origin is still refused (login CSRF).
+    private func checkOrigin(_ request: Request, required: Bool) throws {
+        let own = publicOrigin ?? "http://\(request.headers["host"] ?? "")"
+        let failed = APIError(403, "csrf_failed", "请求来源校验失败，请刷新页面后重试")
+        if let origin = request.headers["origin"] {
+            guard origin == own else { throw failed }
+            return
+        }
+        if let referer = request.headers["referer"] {
+            guard referer == own || referer.hasPrefix(own + "/") else { throw failed }
+            return
+        }
+        if required { throw failed }
+    }
+}
