@@ -86,6 +86,7 @@ public enum ServiceRunner {
         let router = Router()
         HealthRoutes.install(on: router, context: context)
         try definition.configure(context, router)
+        RouteListing.install(on: router, context: context)
         let server = HTTPServer(config: settings.server, router: router)
         try server.start()
         let tasks = definition.background.map { $0(context) }

@@ -22,7 +22,8 @@ public struct ServiceSettings: Sendable {
     public init(name: ServiceName) {
         self.name = name
         var server = ServerConfig.fromEnvironment(service: name.rawValue, defaultPort: name.defaultPort)
-        server.workers = Env.int("WORKERS", 16)
+        // The gateway's workers mostly wait on upstream calls: more of them.
+        server.workers = Env.int("WORKERS", name == .gateway ? 64 : 16)
         self.server = server
         let upper = name.rawValue.uppercased()
         databaseURL = Env.optional("\(upper)_DATABASE_URL") ?? Env.string("DATABASE_URL",

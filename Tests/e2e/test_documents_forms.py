@@ -14,7 +14,7 @@ import requests
 
 from conftest import unique_phone
 from helpers import V1, latest_code, send_code
-from test_documents_support import API, nosniff, Tokens, bearer, internal_headers, sha256, upload, uuid7
+from test_documents_support import API, Tokens, bearer, internal_headers, nosniff, sha256, upload, uuid7
 
 FORMS = {
     "account-application": "账号申请表",

@@ -14,6 +14,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives import serialization
 
+from conftest import unique_phone
+
 MIB = 1024 * 1024
 API = "/api/documents/v1"
 
@@ -28,10 +30,6 @@ def uuid7():
     raw[6] = (raw[6] & 0x0F) | 0x70
     raw[8] = (raw[8] & 0x3F) | 0x80
     return str(uuid.UUID(bytes=bytes(raw)))
-
-
-def unique_phone():
-    return f"139{uuid.uuid4().int % 10**8:08d}"
 
 
 # ---------------------------------------------------------------- tokens

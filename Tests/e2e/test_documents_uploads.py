@@ -4,14 +4,17 @@ stranger), sealing and versions."""
 import io
 import os
 import socket
+import time
 import urllib.parse
 import zipfile
 
 import pytest
 import requests
 
-from test_documents_support import (API, nosniff, EXT, MIB, MIME, Tokens, bearer, blob_path, image, internal_headers, pdf,
-                                    rows_for_object, sample_for, sha256, solid_bmp, sql, stored_files, upload, uuid7)
+from conftest import unique_phone
+from helpers import V1, latest_code, send_code
+from test_documents_support import (API, EXT, MIB, MIME, Tokens, bearer, blob_path, image, internal_headers, nosniff,
+                                    pdf, rows_for_object, sample_for, sha256, solid_bmp, sql, stored_files, upload, uuid7)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +98,7 @@ def test_raw_upload_without_name_gets_kind_name_and_extension(gw, app, tmp_path)
     assert r.json()["fileName"] == "医疗机构执业许可证照片.jpg"
 
 
-def test_download_headers(gw, app, tmp_path):
+def test_download_headers(gw, suite, app, tmp_path):
     _, obj, token = app
     data = pdf("download headers")
     doc = upload(gw, token, "licence_scan", obj, data, name="执业许可证 扫描件.pdf").json()
@@ -103,6 +106,9 @@ def test_download_headers(gw, app, tmp_path):
     assert r.status_code == 200
     assert r.headers["Content-Type"] == "application/pdf"
     assert nosniff(r)
+    direct = requests.get(suite.url("documents") + doc["contentPath"], headers=bearer(token), timeout=10)
+    assert direct.headers["X-Content-Type-Options"] == "nosniff"
+    assert direct.headers["Cache-Control"] == "private, no-store"
     cd = r.headers["Content-Disposition"]
     assert cd.startswith("attachment; filename=\"")
     assert "filename*=UTF-8''" + urllib.parse.quote("执业许可证 扫描件.pdf", safe="") in cd
@@ -473,9 +479,6 @@ def test_seal_is_applied_once_per_delivery_and_identity_seals_on_submit(gw, suit
 
 def test_identity_seals_the_application_on_submit(gw, suite):
     """The real flow: identity's submission seals the application's files (outbox → internal seal)."""
-    from conftest import unique_phone
-    from helpers import V1, latest_code, send_code
-    import time
     phone = unique_phone()
     assert send_code(gw, phone, "register").status_code == 201
     code, _ = latest_code(gw, phone)

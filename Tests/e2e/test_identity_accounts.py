@@ -153,3 +153,39 @@ def test_resend_credentials_after_approval(gw, suite):
     # The password was changed already: only the username is sent, never shown in the answer.
     assert acct["username"] in messages(gw, acct["phone"])[0]["body"]
     assert acct["username"] not in r.text
+
+
+def test_admin_change_by_reapplication_resets_old_admin(gw, suite):
+    """NCIS: a new institution admin approved for an existing institution replaces the old
+    one; the old account loses the role, gets a reset password, both are told."""
+    import uuid
+    from helpers import send_code as send
+    old = approved_account(gw, suite)
+    me = requests.get(gw + V1 + "/me", headers=auth(old["access"]), timeout=10).json()
+    org_id = me["orgID"]
+    phone = unique_phone()
+    assert send(gw, phone, "register").status_code == 201
+    code, _ = latest_code(gw, phone)
+    created = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10).json()["created"]
+    tok = created["applicantToken"]
+    # A later applicant picks the existing institution and fills only personal data.
+    hits = requests.get(gw + V1 + "/institutions", params={"region": "3301", "q": me["orgName"][:6]}, timeout=10).json()["items"]
+    assert any(h["id"] == org_id and h["hasAdmin"] for h in hits)
+    body = {"role": "institution_admin", "regionCode": "3301", "orgId": org_id, "person": {"name": "钱新管"},
+            "documentIds": [str(uuid.uuid4())]}
+    assert requests.put(gw + V1 + f"/applications/{created['id']}", json=body, headers=auth(tok), timeout=10).status_code == 200
+    r = requests.post(gw + V1 + f"/applications/{created['id']}/submit", headers=auth(tok), timeout=10)
+    assert r.status_code == 200, r.text
+    rid = f"req-{uuid.uuid4()}"
+    r = requests.post(suite.url("identity") + V1 + "/internal/approval-outcomes",
+                      json={"requestId": rid, "subjectId": created["id"], "outcome": "approved"},
+                      headers={"X-Internal-Token": suite.internal_token, "Idempotency-Key": f"outcome:{rid}"}, timeout=10)
+    assert r.json() == {"applied": True}
+    # The old admin's sessions and password are gone, and he was told.
+    assert requests.post(gw + V1 + "/sessions/refresh", json={"refreshToken": old["refresh"]}, timeout=10).status_code == 401
+    login(gw, old["username"], old["password"], expect=401)
+    assert any("管理员已变更" in m["body"] for m in messages(gw, old["phone"]))
+    username, initial = credentials(gw, phone)
+    session = full_login(gw, username, initial, phone)
+    assert [r["role"] for r in session["user"]["roles"]] == ["institution_admin"]
+    assert session["user"]["orgID"] == org_id

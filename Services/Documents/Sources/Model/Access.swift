@@ -15,7 +15,7 @@ struct Access: Sendable {
     /// Subtrees of the organisation tree the user's grants cover (report objects only).
     var scopePaths: [String] = []
 
-    /// Reading: owner, operator, confirmed approver.
+    /// Reading: owner, operator, confirmed approver; reports also within the grants' subtrees.
     static func read(_ caller: Caller, approved: ObjectRef? = nil) -> Access {
         Access(applicantObject: caller.ownApplication?.key, userID: caller.userID,
                everything: caller.isOperator, approvedObject: approved?.key,
