@@ -36,6 +36,7 @@ final class Connection {
     var fileOffset = 0
     var fileRemaining = 0
     var closeAfterWrite = false
+    var announceKeepAlive = false
     var interest: UInt32 = 0
 
     init(fd: Int32, generation: UInt64, remote: String, now: UInt64) {

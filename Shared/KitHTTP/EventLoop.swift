@@ -410,6 +410,8 @@ final class EventLoop: @unchecked Sendable {
         let (path, query) = splitTarget(conn.headBytes, head)
         let requestID = makeRequestID(headers)
         if !head.keepAlive || stopping { conn.closeAfterWrite = true }
+        // An HTTP/1.0 client keeps the connection only when the answer says so.
+        conn.announceKeepAlive = head.minorVersion == 0 && head.keepAlive
         let request = Request(method: head.method, path: path, rawQuery: query, headers: headers, body: conn.body,
                               parameters: conn.params, requestID: requestID, remoteAddress: conn.remote)
         let handler: Handler
@@ -496,6 +498,7 @@ final class EventLoop: @unchecked Sendable {
             out.append(contentsOf: "\r\n".utf8)
         }
         if conn.closeAfterWrite { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        else if conn.announceKeepAlive { out.append(contentsOf: "Connection: keep-alive\r\n".utf8) }
         out.append(contentsOf: "\r\n".utf8)
         if method != .HEAD {
             switch r.body {

@@ -61,6 +61,16 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(r2[0].headers["x-request-id"], "abc-123")
     }
 
+    func testHTTP10KeepAliveIsAnnounced() throws {
+        let c = try RawClient(port: server.port)
+        c.send("GET /inline/1 HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+        let r = c.readResponses(1)
+        XCTAssertEqual(r.first?.headers["connection"], "keep-alive")
+        c.send("GET /inline/2 HTTP/1.0\r\n\r\n")
+        let data = c.readAll() // without keep-alive the server closes after answering
+        XCTAssertEqual(RawClient.parseOne(data)?.0.1["connection"], "close")
+    }
+
     func testPipelinedRequestsAnsweredInOrder() throws {
         let c = try RawClient(port: server.port)
         var s = ""

@@ -37,10 +37,15 @@ public final class TokenKeyStore: @unchecked Sendable {
     public func verify<C: Decodable>(_ token: String, as type: C.Type) throws -> C {
         do {
             return try check(token, currentVerifier(), type)
-        } catch CryptoError.invalidToken("unknown kid") where refresh() {
-            return try check(token, currentVerifier(), type)
         } catch CryptoError.invalidToken("unknown kid") {
-            throw APIError.unauthorized
+            // Fetch the key set (rate-limited), then check again in any case: another thread
+            // may have fetched it meanwhile (at a cold start, many requests arrive together).
+            refresh()
+            do {
+                return try check(token, currentVerifier(), type)
+            } catch CryptoError.invalidToken("unknown kid") {
+                throw APIError.unauthorized
+            }
         }
     }
 

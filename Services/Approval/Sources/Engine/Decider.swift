@@ -28,9 +28,12 @@ enum Decider {
                                request: Request) throws -> (DecisionAnswer, PendingResolution?) {
         let grants = Grants(actor)
         guard let r = try RequestStore.lock(conn, id: requestID) else { throw APIError.notFound }
-        let principal = Principal.user(actor)
-        let approver = try ScopeStore.isApprover(conn, requestID: requestID, grants: grants)
-        guard approver || principal.isApplicant(of: r) else { throw APIError.notFound }
+        // The usual case first: it is the caller's turn (which implies he may see the request).
+        let eligible = r.status == .pending ? try ScopeStore.eligibleOrg(conn, requestID: requestID, grants: grants) : nil
+        if eligible == nil {
+            let approver = try ScopeStore.isApprover(conn, requestID: requestID, grants: grants)
+            guard approver || Principal.user(actor).isApplicant(of: r) else { throw APIError.notFound }
+        }
         guard r.status == .pending else {
             throw APIError.conflict("该申请已\(r.status.title)，不能再审批", code: "request_closed")
         }
@@ -41,14 +44,15 @@ enum Decider {
         if stage.status == .resolving {
             throw APIError.conflict("正在确定本环节的审批单位，请稍后再试", code: "approvers_pending")
         }
-        guard let eligible = try ScopeStore.eligibleOrg(conn, requestID: requestID, grants: grants) else {
+        guard let eligible else {
             if try DecisionStore.decidedBy(conn, requestID: requestID, index: stage.index, orgIDs: grants.orgIDs) {
                 throw APIError.conflict("您所在单位已审批过该环节", code: "already_decided")
             }
             throw APIError(403, "not_current_approver", "您不是该申请当前环节的审批人")
         }
         let (orgID, role) = (eligible.orgID, eligible.role)
-        let orgName = try ApproverOrgStore.name(conn, requestID: requestID, index: stage.index, orgID: orgID)
+        let orgName = stage.rule == .all
+            ? try ApproverOrgStore.name(conn, requestID: requestID, index: stage.index, orgID: orgID) : nil
         let recorded = try DecisionStore.insert(conn, requestID: requestID, DecisionRecord(
             id: ID.new(), stageIndex: stage.index, orgID: orgID, orgName: orgName, userID: actor.sub, userName: actor.name,
             role: role, decision: decision, opinion: opinion, at: Date()))
