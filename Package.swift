@@ -51,9 +51,11 @@ let package = Package(
         .executableTarget(name: "reporting", dependencies: ["ReportingService", "ServiceKit"], path: "Services/Reporting/Main"),
         .target(name: "GatewayService", dependencies: kit + ["KitMedia"], path: "Services/Gateway/Sources"),
         .executableTarget(name: "gateway", dependencies: ["GatewayService", "ServiceKit"], path: "Services/Gateway/Main"),
+        .executableTarget(name: "json-bench", dependencies: ["KitCore"], path: "Tools/JSONBench"),
         .executableTarget(name: "bench-server", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tools/BenchServer"),
 
         // Tests.
+        .testTarget(name: "KitCoreTests", dependencies: ["KitCore"], path: "Tests/KitCoreTests"),
         .testTarget(name: "KitHTTPTests", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tests/KitHTTPTests", exclude: ["Fixtures"]),
         .testTarget(name: "KitCryptoTests", dependencies: ["KitCrypto"], path: "Tests/KitCryptoTests"),
         .testTarget(name: "KitPostgresTests", dependencies: ["KitPostgres", "KitCore"], path: "Tests/KitPostgresTests"),

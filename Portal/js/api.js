@@ -77,7 +77,9 @@ async function send(method, path, { body, token, query, headers = {}, quietAuth 
   }
   if (response.status === 401 && !token) {
     const err = await errorFrom(response);
-    if (err.code === "token_expired" && !retried && await refreshSession()) {
+    // token_expired: the access token is stale. unauthorized: the browser already dropped the
+    // access cookie (its Max-Age is the token's life) while the refresh cookie may still be good.
+    if ((err.code === "token_expired" || err.code === "unauthorized") && !retried && !path.startsWith("/api/session") && await refreshSession()) {
       return send(method, path, { body, token, query, headers, quietAuth }, true);
     }
     if (!quietAuth && !path.startsWith("/api/session")) onSessionLost(err);
@@ -139,7 +141,7 @@ export function upload(path, file, { token, query, onProgress } = {}, retried = 
       if (xhr.status >= 200 && xhr.status < 300) { resolve(body); return; }
       const e = body && body.error ? body.error : {};
       const err = new ApiError(xhr.status, e.code, e.message || statusMessage(xhr.status), e.field, e.retryAfter, body);
-      if (xhr.status === 401 && !token && err.code === "token_expired" && !retried && await refreshSession()) {
+      if (xhr.status === 401 && !token && (err.code === "token_expired" || err.code === "unauthorized") && !retried && await refreshSession()) {
         upload(path, file, { token, query, onProgress }, true).then(resolve, reject);
         return;
       }

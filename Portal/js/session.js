@@ -1,6 +1,6 @@
 // Who is signed in, as the gateway says (GET /api/session). The portal never sees a token:
 // the session lives in HttpOnly cookies. Also: what this user may do (nav and guards).
-import { api, ApiError } from "./api.js";
+import { api, ApiError, refreshSession } from "./api.js";
 
 let current = null; // { user, mustChangePassword }
 const listeners = new Set();
@@ -22,11 +22,17 @@ export function clearSession() { current = null; emit(); }
 
 /** Asks the gateway who is signed in; null when nobody. */
 export async function loadSession() {
-  try {
-    setSession(await api.get("/api/session", { quietAuth: true }));
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 401 || e.status === 404)) clearSession();
-    else throw e;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      setSession(await api.get("/api/session", { quietAuth: true }));
+      return current;
+    } catch (e) {
+      if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 404)) throw e;
+      // The access cookie may have expired while the refresh cookie is still good.
+      if (e.status === 401 && attempt === 0 && await refreshSession()) continue;
+      clearSession();
+      return current;
+    }
   }
   return current;
 }

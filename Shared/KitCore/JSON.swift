@@ -30,8 +30,9 @@ public enum JSON {
     public static let sharedEncoder = encoder()
     public static let sharedDecoder = decoder()
 
+    /// Encodes with `FastJSON` (same text as the shared encoder, far fewer allocations).
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try sharedEncoder.encode(value))
+        try FastJSON.encode(value)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {

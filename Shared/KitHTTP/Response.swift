@@ -46,7 +46,7 @@ public struct Response: Sendable {
     /// JSON response from an Encodable value.
     public static func json<T: Encodable>(_ value: T, status: Int = 200) -> Response {
         do {
-            return Response(status: status, contentType: jsonType, body: try JSON.encode(value))
+            return Response(status: status, contentType: jsonType, body: try FastJSON.encode(value))
         } catch {
             return .error(.internalError)
         }
@@ -66,7 +66,7 @@ public struct Response: Sendable {
     /// The error envelope, with Retry-After on 429/503 when known.
     public static func error(_ e: APIError) -> Response {
         var r = Response(status: e.status, contentType: jsonType,
-                         body: (try? JSON.encode(ErrorEnvelope(error: e))) ?? Array("{\"error\":{\"code\":\"internal_error\",\"message\":\"服务器内部错误\"}}".utf8))
+                         body: (try? FastJSON.encode(ErrorEnvelope(error: e))) ?? Array("{\"error\":{\"code\":\"internal_error\",\"message\":\"服务器内部错误\"}}".utf8))
         if let ra = e.retryAfter { r.headers.append(("Retry-After", String(ra))) }
         return r
     }

@@ -136,7 +136,7 @@ export class Form {
     for (const f of this.fields.values()) {
       if (!f.required || !f.el.isConnected || f.el.closest("[hidden]")) continue;
       if (!f.value) {
-        f.setError(`请填写${f.label}`.replace(/^请填写(请)/, "$1"));
+        f.setError(f.requiredMessage || (f.input && f.input.tagName === "SELECT" ? `请选择${f.label}` : `请填写${f.label}`));
         first = first || f;
       }
     }

@@ -31,7 +31,7 @@ export function regionPicker({ level = "city", value = "", onChange } = {}) {
   }
 
   const picker = {
-    el, label: "所在地区", name: "regionCode", required: true,
+    el, label: "所在地区", name: "regionCode", required: true, requiredMessage: level === "province" ? "请选择所在省份" : "请选择所在省份和城市",
     get value() { return level === "province" ? province.value : city.value; },
     get provinceCode() { return province.value; },
     get regionName() {

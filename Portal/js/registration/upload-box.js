@@ -90,7 +90,7 @@ export function uploadBox({ kind, required, docs = [], applicant, onChange }) {
   }
 
   const box = {
-    el, label: kind.name, name: kind.code, required,
+    el, label: kind.name, name: kind.code, required, requiredMessage: `请上传${kind.name}`,
     get ids() { return files.map(f => f.id); },
     get value() { return files.length ? "ok" : ""; },
     get busy() { return list.querySelector("[data-uploading]") !== null; },
