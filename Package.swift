@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Models", path: "Shared/Models"),
         .target(name: "KitCore", path: "Shared/KitCore"),
         .target(name: "KitCrypto", dependencies: ["CCrypto"], path: "Shared/KitCrypto"),
-        .target(name: "KitPostgres", dependencies: ["CPostgres"], path: "Shared/KitPostgres"),
+        .target(name: "KitPostgres", dependencies: ["CPostgres", "KitCrypto"], path: "Shared/KitPostgres"),
         .target(name: "KitHTTP", dependencies: ["CSystem", "CZlib", "KitCore", "Models"], path: "Shared/KitHTTP"),
         .target(name: "KitClient", dependencies: ["CCurl"], path: "Shared/KitClient"),
         .target(name: "KitMedia", dependencies: ["CZlib"], path: "Shared/KitMedia"),

@@ -1,4 +1,5 @@
 import Foundation
+import KitCrypto
 
 /// Numbered SQL migrations applied in order inside one schema.
 ///
@@ -136,7 +137,7 @@ public struct Migrator: Sendable {
 
     /// A stable 64-bit advisory-lock key for the schema.
     static func lockKey(_ schema: String) -> Int64 {
-        let d = SHA256.digest(Array("KitPostgres.Migrator:\(schema)".utf8))
+        let d = SHA256.hash(Array("KitPostgres.Migrator:\(schema)".utf8))
         var v: UInt64 = 0
         for b in d.prefix(8) { v = v << 8 | UInt64(b) }
         return Int64(bitPattern: v)

@@ -73,6 +73,8 @@ class Suite:
             "TOKEN_KEY_FILE": os.path.join(self.run_dir, "token-signing.key"),
             "EVENT_LOOPS": env.get("EVENT_LOOPS", "2"),
             "PORTAL_DIR": os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "Portal"),
+            # The gateway serves the OpenAPI document from here, whatever the working directory.
+            "OPENAPI_FILE": os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs", "openapi.json"),
         })
         env.update(self.extra_env)
         if service == "gateway":

@@ -5,12 +5,13 @@ import { api } from "../api.js";
 import { devMode } from "../devmode.js";
 import { field } from "./field.js";
 
-export function captchaField({ name = "captchaAnswer", label = "图形验证码" } = {}) {
+/** `forCode`: the captcha only guards the "获取验证码" button (checked there, not on submit). */
+export function captchaField({ name = "captchaAnswer", label = "图形验证码", forCode = false } = {}) {
   let id = null;
   const img = h("img", { alt: "图形验证码（看不清？点击换一张）", width: "110", height: "38" });
   const button = h("button", { type: "button", class: "captcha-img", title: "看不清？换一张", "aria-label": "换一张图形验证码" }, img);
   const devLine = h("div", { class: "dev-answer", hidden: true });
-  const f = field({ label, name, required: true, maxlength: 8, autocomplete: "off", placeholder: "右侧图片中的字符", after: button,
+  const f = field({ label, name, required: true, maxlength: 8, autocomplete: "off", placeholder: forCode ? "获取短信验证码前填写" : "右侧图片中的字符", after: button,
     extra: devLine, attrs: { autocapitalize: "characters", "data-role": "captcha-input", spellcheck: "false" } });
 
   async function refresh() {
@@ -42,5 +43,8 @@ export function captchaField({ name = "captchaAnswer", label = "图形验证码"
 
   button.addEventListener("click", () => { refresh(); f.focus(); });
   refresh();
-  return Object.assign(f, { get captchaId() { return id; }, refresh });
+  if (forCode) f.required = false;
+  Object.defineProperty(f, "captchaId", { get: () => id });
+  f.refresh = refresh;
+  return f;
 }

@@ -11,7 +11,7 @@ import { phoneCodeSender } from "../components/phone-code.js";
 export default function lookup({ root }) {
   const form = new Form();
   const phone = form.add("phone", field({ label: "手机号", name: "phone", type: "tel", required: true, maxlength: 11, inputmode: "numeric", autocomplete: "tel" }));
-  const captcha = form.add("captchaAnswer", captchaField());
+  const captcha = form.add("captchaAnswer", captchaField({ forCode: true }));
   const code = form.add("code", smsField({ send: phoneCodeSender(form, phone, captcha, "lookup"), onError: e => { form.show(e); return true; } }));
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "查询账号");
   const results = h("div", { "aria-live": "polite" });

@@ -31,7 +31,7 @@ export default function status({ root, navigate }) {
     const form = new Form();
     const phone = form.add("phone", field({ label: "手机号", name: "phone", type: "tel", required: true, maxlength: 11, inputmode: "numeric", autocomplete: "tel",
       hint: "注册时第一步验证的手机号" }));
-    const captcha = form.add("captchaAnswer", captchaField());
+    const captcha = form.add("captchaAnswer", captchaField({ forCode: true }));
     const code = form.add("code", smsField({ send: phoneCodeSender(form, phone, captcha, "status"), onError: e => { form.show(e); return true; } }));
     const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "查询");
     const f = h("form", { novalidate: true, "aria-label": "验证手机号" }, form.errorBox, phone.el, captcha.el, code.el, submit);

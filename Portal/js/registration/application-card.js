@@ -23,8 +23,11 @@ function whereItWaits(progress) {
 export function applicationCard(id, { onEdit, onRefresh } = {}) {
   const el = h("article", { class: "app-card", "data-application": id }, h("p", { class: "muted" }, "正在加载申请…"));
   const applicant = applicantApi(id);
+  let retries = 0;
+  let timer = null;
 
   async function load() {
+    clearTimeout(timer);
     let a;
     try {
       a = await applicant.get();
@@ -56,7 +59,7 @@ export function applicationCard(id, { onEdit, onRefresh } = {}) {
       actions.append(resend, h("a", { class: "btn", href: "#/login" }, "去登录"));
     }
     if (a.status === "rejected") actions.append(h("a", { class: "btn btn-primary", href: "#/register" }, "重新申请"));
-    actions.append(h("button", { type: "button", class: "btn", onclick: load }, "刷新"));
+    actions.append(h("button", { type: "button", class: "btn", "data-role": "refresh", onclick: () => { retries = 0; load(); } }, "刷新"));
 
     mount(el,
       h("div", { class: "app-card-head" },
@@ -79,6 +82,11 @@ export function applicationCard(id, { onEdit, onRefresh } = {}) {
       a.progress ? h("section", null, h("h3", null, "审批进度"), stageTimeline(a.progress.stages)) : null,
       message, actions);
     if (onRefresh) onRefresh(a);
+    // Just submitted or just decided: the approval service may not have the request (or the
+    // outcome) yet. Look again a few times.
+    const stage = a.progress && (a.progress.stages || []).find(s => s.status === "pending" || s.status === "resolving");
+    const settling = a.status === "pending" && (!a.progress || a.progress.status !== "pending" || (stage && !(stage.pendingOrgs || []).length));
+    if (settling && retries < 8) { retries += 1; timer = setTimeout(() => { if (el.isConnected) load(); }, 1500); }
   }
 
   load();

@@ -22,7 +22,8 @@ function specialtyField(mode, selected, known) {
     const f = field({ label: "申请专业", name: "specialty", required: true, value: selected[0] || "",
       options: known.map(s => ({ value: s.code, label: s.name })),
       hint: "负责多个专业须分别申请；同一手机号申请同一专业的不同角色时，保留较高级别的角色。" });
-    return Object.assign(f, { get values() { return f.value ? [f.value] : []; } });
+    Object.defineProperty(f, "values", { get: () => (f.value ? [f.value] : []) });
+    return f;
   }
   const inputs = [];
   const knownCodes = new Set(known.map(s => s.code));
@@ -62,7 +63,7 @@ export function phoneStep({ state, roles, specialties, onNext }) {
   let captcha = null;
   let code = null;
   if (!verified) {
-    captcha = form.add("captchaAnswer", captchaField());
+    captcha = form.add("captchaAnswer", captchaField({ forCode: true }));
     code = form.add("code", smsField({ send: phoneCodeSender(form, phone, captcha, "register"), onError: e => { form.show(e); return true; } }));
   }
   const role = form.add("role", field({ label: "用户类型", name: "role", required: true, value: state.role || "",

@@ -63,10 +63,9 @@ enum Decider {
                 throw APIError.conflict("您所在单位已审批过该环节", code: "already_decided")
             }
         }
-        try RequestStore.markActed(conn, id: requestID)
-        try EventStore.append(conn, requestID: requestID, NewEvent(
-            kind: "decided", stageIndex: stage.index, actorID: actor.sub, actorName: actor.name, orgID: orgID,
-            orgName: orgName ?? Presenter.roleTitle(role), decision: decision.rawValue, opinion: opinion))
+        var events = [NewEvent(kind: "decided", stageIndex: stage.index, actorID: actor.sub, actorName: actor.name,
+                               orgID: orgID, orgName: orgName ?? Presenter.roleTitle(role), decision: decision.rawValue,
+                               opinion: opinion)]
 
         var status = RequestStatus.pending
         var current = stage.index
@@ -78,13 +77,13 @@ enum Decider {
             if complete {
                 stageStatus = .approved
                 try StageStore.close(conn, requestID: requestID, index: stage.index, status: .approved)
-                try EventStore.append(conn, requestID: requestID, NewEvent(kind: "stage_completed", stageIndex: stage.index))
+                events.append(NewEvent(kind: "stage_completed", stageIndex: stage.index))
                 if let next = stages.first(where: { $0.index > stage.index }) {
                     current = next.index
                     try RequestStore.setCurrentStage(conn, id: requestID, stage: next.index)
                     if next.rule == .any {
                         try StageStore.open(conn, requestID: requestID, index: next.index, status: .pending)
-                        try EventStore.append(conn, requestID: requestID, NewEvent(kind: "stage_opened", stageIndex: next.index))
+                        events.append(NewEvent(kind: "stage_opened", stageIndex: next.index))
                     } else {
                         try StageStore.open(conn, requestID: requestID, index: next.index, status: .resolving)
                         resolve = PendingResolution(requestID: requestID, stageIndex: next.index, scopePath: next.scopePath,
@@ -102,11 +101,13 @@ enum Decider {
         }
         if status.isFinal {
             let at = try RequestStore.finish(conn, id: requestID, status: status, opinion: opinion, by: actor.sub)
-            try EventStore.append(conn, requestID: requestID, NewEvent(
-                kind: status.rawValue, stageIndex: stage.index, actorID: actor.sub, actorName: actor.name, orgID: orgID,
-                orgName: orgName, opinion: opinion))
+            events.append(NewEvent(kind: status.rawValue, stageIndex: stage.index, actorID: actor.sub, actorName: actor.name,
+                                   orgID: orgID, orgName: orgName, opinion: opinion))
             try Outcome.enqueue(conn, r, status: status, opinion: opinion, at: at, by: actor.sub)
+        } else {
+            try RequestStore.markActed(conn, id: requestID)
         }
+        try EventStore.append(conn, requestID: requestID, events)
         try AuditTrail.record(conn, actor: actor.sub, org: orgID, action: "approval.decide", requestID: requestID,
                               old: .init(status: r.status.rawValue, stage: stage.index, stageStatus: stage.status.rawValue),
                               new: .init(status: status.rawValue, stage: current, stageStatus: stageStatus.rawValue,

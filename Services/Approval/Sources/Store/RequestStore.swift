@@ -64,11 +64,12 @@ enum RequestStore {
         try conn.query("UPDATE requests SET current_stage = $2, updated_at = now() WHERE id = $1::uuid", [id, stage])
     }
 
-    /// Ends the request; answers the time it ended.
+    /// Ends the request (a decision ending it counts as acting on it); answers the time it ended.
     @discardableResult
     static func finish(_ conn: PGConnection, id: String, status: RequestStatus, opinion: String?, by: String?) throws -> Date {
         let row = try conn.query("""
-            UPDATE requests SET status = $2, outcome_opinion = $3, decided_by = $4, decided_at = now(), updated_at = now()
+            UPDATE requests SET status = $2, outcome_opinion = $3, decided_by = $4, decided_at = now(), updated_at = now(),
+                   acted = acted OR $2 IN ('approved', 'rejected', 'returned')
             WHERE id = $1::uuid RETURNING decided_at
             """, [id, status.rawValue, opinion, by]).first
         return try row?.date("decided_at") ?? Date()

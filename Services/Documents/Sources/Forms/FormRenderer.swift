@@ -1,4 +1,5 @@
 import Foundation
+import KitCrypto
 import KitPDF
 
 /// Renders the registration forms as PDF files.
@@ -44,7 +45,7 @@ public enum FormRenderer {
     /// encoding (A–Z, 2–7) of SHA-256(``verificationPayload(kind:input:)``), i.e. its first 40 bits.
     /// Independent of `generatedAt`, so a printed form can be checked against the stored application.
     public static func verificationCode(kind: FormKind, input: FormInput) -> String {
-        let digest = FormSHA256.hash(verificationPayload(kind: kind, input: input))
+        let digest = SHA256.hash(verificationPayload(kind: kind, input: input))
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
         var bits: UInt64 = 0
         for b in digest.prefix(5) { bits = bits << 8 | UInt64(b) }
@@ -56,7 +57,7 @@ public enum FormRenderer {
     /// SHA-256 as lowercase hex (exposed for verification tooling and tests).
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
-        return String(FormSHA256.hash(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
+        return String(SHA256.hash(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
     }
 }
 

@@ -32,7 +32,9 @@ struct EdgeMiddleware: Middleware {
         } catch let e as APIError {
             response = .error(e)
         }
-        response.headers.append(contentsOf: EdgeMiddleware.securityHeaders)
+        for (name, value) in EdgeMiddleware.securityHeaders where response.header(name) == nil {
+            response.headers.append((name, value))
+        }
         return response
     }
 
