@@ -85,6 +85,10 @@ dockerd_stop() {
         fi
     fi
     rm -f "$pidfile" "$DOCKER_RUN_DIR/docker.sock"
+    # Mounts the engine may leave behind under its exec root after an unclean stop.
+    awk -v d="$DOCKER_RUN_DIR/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
+        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+    done
 }
 
 # --- base images -------------------------------------------------------------------------
@@ -101,16 +105,23 @@ debian_mirror() {
     echo "${uri:-http://deb.debian.org/debian}"
 }
 
-# base_image KIND PACKAGE...: a Debian bookworm minbase image with these packages, tagged
-# quality-suite/base-KIND:bookworm-<key>. Made once with debootstrap and `docker import`; the
-# root file system is kept as a tarball in $DEPLOY_CACHE for later runs and fresh clones.
+# base_image_name KIND PACKAGE...: sets BASE_IMAGE_RESULT to the name of that base image,
+# quality-suite/base-KIND:bookworm-<key>, the key made of the suite, mirror and packages.
+base_image_name() {
+    local kind="$1"; shift
+    local key; key="$(printf '%s|%s|%s|v1' "$BASE_SUITE" "$(debian_mirror)" "$*" | md5sum | cut -c1-10)"
+    BASE_IMAGE_RESULT="quality-suite/base-$kind:$BASE_SUITE-$key"
+}
+
+# base_image KIND PACKAGE...: makes sure the engine has that base image: a Debian bookworm
+# minbase with these packages, made once with debootstrap and `docker import`; the root file
+# system is kept as a tarball in $DEPLOY_CACHE for later runs and fresh clones on the machine.
 # Sets BASE_IMAGE_RESULT to the image name.
 base_image() {
     local kind="$1"; shift
-    local mirror; mirror="$(debian_mirror)"
-    local key; key="$(printf '%s|%s|%s|v1' "$BASE_SUITE" "$mirror" "$*" | md5sum | cut -c1-10)"
-    local image="quality-suite/base-$kind:$BASE_SUITE-$key"
-    BASE_IMAGE_RESULT="$image"
+    base_image_name "$kind" "$@"
+    local image="$BASE_IMAGE_RESULT" mirror; mirror="$(debian_mirror)"
+    local key="${image##*-}"
     if "$DOCKER" image inspect "$image" >/dev/null 2>&1; then return 0; fi
     local tarball="$DEPLOY_CACHE/base-$kind-$BASE_SUITE-$key.tar.gz"
     (

@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 import helpers
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SHOTS = os.path.join(ROOT, "test-artifacts", "screenshots")
+SHOTS = os.environ.get("PORTAL_SCREENSHOTS") or os.path.join(ROOT, "test-artifacts", "screenshots")
 V1 = "/api/identity/v1"
 
 DESKTOP = (1366, 768)

@@ -48,7 +48,8 @@ def test_slowloris_does_not_starve_the_server(suite):
         out, _ = attack.communicate(timeout=60)
     out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out)
     assert re.search(r"service available:\s+YES", out), out[-2000:]
+    # The server closed the slow connections itself (head timeout, 10 s) before the tool's
+    # 20 s test length ran out.
     assert "No open connections left" in out, out[-2000:]
-    # The server closed slow connections itself (head timeout), before the tool gave up.
-    closed = [int(x) for x in re.findall(r"closed:\s+(\d+)", out)]
-    assert closed and max(closed) > 0, out[-2000:]
+    ended = int(re.search(r"Test ended on (\d+)", out).group(1))
+    assert ended < 20, out[-2000:]
