@@ -6,7 +6,8 @@
 # machine. Prints the lines to put in .env:
 #   RUNTIME_BASE_IMAGE=quality-suite/base-runtime:bookworm-<key>
 #   POSTGRES_BASE_IMAGE=quality-suite/base-postgres:bookworm-<key>
-# Needs a running engine (DOCKER_HOST; deploy/dockerd.sh start gives a private one).
+# Uses the engine DOCKER_HOST names (the system one by default; `eval "$(deploy/dockerd.sh
+# start)"` gives a private one). DEBIAN_MIRROR=http://mirrors.example.cn/debian picks a mirror.
 source "$(dirname "$0")/lib.sh"
 deploy_ensure_tools
 base_image runtime "${RUNTIME_PACKAGES[@]}"

@@ -6,8 +6,8 @@
 # Data root: .var/deploy/docker (images are kept between runs); sockets: /tmp/qsd-<hash>.
 source "$(dirname "$0")/lib.sh"
 case "${1:-}" in
-    start) deploy_ensure_tools; dockerd_start; echo "export DOCKER_HOST=$DOCKER_HOST" ;;
+    start) deploy_ensure_tools; dockerd_start; echo "export DOCKER_HOST=$SUITE_DOCKER_HOST" ;;
     stop) dockerd_stop ;;
-    env) echo "export DOCKER_HOST=$DOCKER_HOST" ;;
+    env) echo "export DOCKER_HOST=$SUITE_DOCKER_HOST" ;;
     *) die "usage: $0 start|stop|env" ;;
 esac

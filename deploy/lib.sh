@@ -20,15 +20,17 @@ mkdir -p "$DEPLOY_CACHE"
 IMAGE_CONTEXT="${IMAGE_CONTEXT:-$DEPLOY_VAR/context}"
 # Debian's engine and client (a newer client elsewhere on PATH may speak another API).
 DOCKER="${DOCKER:-/usr/bin/docker}"
+[ -x "$DOCKER" ] || DOCKER="$(command -v docker || echo /usr/bin/docker)"
 COMPOSE="${COMPOSE:-/usr/bin/docker-compose}"
+[ -x "$COMPOSE" ] || COMPOSE="$(command -v docker-compose || echo /usr/bin/docker-compose)"
 
-# One private engine per checkout: its own socket, data root and exec root. Unix socket paths
-# are limited to 108 bytes, so sockets live in a short directory under /tmp.
+# The private engine of this checkout (deploy/dockerd.sh, scripts/compose-test): its own
+# socket, data root and exec root. Unix socket paths are limited to 108 bytes, so sockets live
+# in a short directory under /tmp. Other scripts use whatever DOCKER_HOST says.
 ROOT_HASH="$(echo "$ROOT" | md5sum | cut -c1-8)"
 DOCKER_RUN_DIR="${DOCKER_RUN_DIR:-/tmp/qsd-$ROOT_HASH}"
 DOCKER_DATA_ROOT="${DOCKER_DATA_ROOT:-$DEPLOY_VAR/docker}"
-DOCKER_HOST="unix://$DOCKER_RUN_DIR/docker.sock"
-export DOCKER_HOST ROOT_HASH DOCKER_RUN_DIR
+SUITE_DOCKER_HOST="unix://$DOCKER_RUN_DIR/docker.sock"
 
 SUITE_EXECUTABLES=(identity documents approval reporting gateway)
 BASE_SUITE=bookworm
@@ -42,20 +44,23 @@ deploy_ensure_tools() {
 # --- the engine --------------------------------------------------------------------------
 
 dockerd_running() {
-    [ -S "$DOCKER_RUN_DIR/docker.sock" ] && "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1
+    [ -S "$DOCKER_RUN_DIR/docker.sock" ] \
+        && DOCKER_HOST="$SUITE_DOCKER_HOST" "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
-# Starts dockerd with no bridge and no iptables rules: containers use the host network (the
-# test binds everything to 127.0.0.1) and builds need no network (packages are in the base).
+# dockerd_start [WHO]: starts dockerd with no bridge and no iptables rules: containers use
+# the host network (the test binds everything to 127.0.0.1) and builds need no network
+# (packages are in the base). WHO is written to $DOCKER_RUN_DIR/started-by.
 dockerd_start() {
-    if dockerd_running; then log "docker engine already running ($DOCKER_HOST)"; return 0; fi
+    if dockerd_running; then log "docker engine already running ($SUITE_DOCKER_HOST)"; return 0; fi
     mkdir -p "$DOCKER_RUN_DIR" "$DOCKER_DATA_ROOT"
     echo '{}' > "$DOCKER_RUN_DIR/daemon.json"
     rm -f "$DOCKER_RUN_DIR/docker.sock"
+    echo "${1:-manual}" > "$DOCKER_RUN_DIR/started-by"
     log "starting dockerd (data root $DOCKER_DATA_ROOT, log $DEPLOY_VAR/dockerd.log)"
     setsid dockerd \
         --config-file "$DOCKER_RUN_DIR/daemon.json" \
-        -H "$DOCKER_HOST" \
+        -H "$SUITE_DOCKER_HOST" \
         --data-root "$DOCKER_DATA_ROOT" \
         --exec-root "$DOCKER_RUN_DIR/exec" \
         --pidfile "$DOCKER_RUN_DIR/dockerd.pid" \
@@ -84,7 +89,7 @@ dockerd_stop() {
             kill -KILL "$pid" 2>/dev/null || true
         fi
     fi
-    rm -f "$pidfile" "$DOCKER_RUN_DIR/docker.sock"
+    rm -f "$pidfile" "$DOCKER_RUN_DIR/docker.sock" "$DOCKER_RUN_DIR/started-by"
     # Mounts the engine may leave behind under its exec root after an unclean stop.
     awk -v d="$DOCKER_RUN_DIR/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
         umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
@@ -93,8 +98,10 @@ dockerd_stop() {
 
 # --- base images -------------------------------------------------------------------------
 
-# The Debian mirror this machine uses (deb822 .sources files, then one-line .list files).
+# The Debian mirror: DEBIAN_MIRROR, else the one this machine's apt uses (deb822 .sources
+# files, then one-line .list files), else deb.debian.org.
 debian_mirror() {
+    if [ -n "${DEBIAN_MIRROR:-}" ]; then echo "$DEBIAN_MIRROR"; return; fi
     local uri
     uri="$(awk '/^URIs:/ {u=$2} /^Suites:/ && u != "" && $0 ~ /bookworm( |$)/ {print u; exit} /^$/ {u=""}' \
         /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1 || true)"

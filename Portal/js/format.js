@@ -13,17 +13,17 @@ export function fmtTime(value) {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
-/** "3 小时" / "2 天 4 小时" / "不到 1 分钟": how long since `value`. */
+/** "3小时" / "2天4小时" / "不到1分钟": how long since `value`. */
 export function elapsed(value, now = Date.now()) {
   if (!value) return "";
   let s = Math.max(0, Math.floor((now - new Date(value).getTime()) / 1000));
   const days = Math.floor(s / 86400); s -= days * 86400;
   const hours = Math.floor(s / 3600); s -= hours * 3600;
   const minutes = Math.floor(s / 60);
-  if (days > 0) return `${days} 天${hours ? ` ${hours} 小时` : ""}`;
-  if (hours > 0) return `${hours} 小时${minutes ? ` ${minutes} 分钟` : ""}`;
-  if (minutes > 0) return `${minutes} 分钟`;
-  return "不到 1 分钟";
+  if (days > 0) return `${days}天${hours ? `${hours}小时` : ""}`;
+  if (hours > 0) return `${hours}小时${minutes ? `${minutes}分钟` : ""}`;
+  if (minutes > 0) return `${minutes}分钟`;
+  return "不到1分钟";
 }
 
 /** "1 分 05 秒" for a countdown in seconds. */

@@ -53,6 +53,10 @@ public struct Request: Sendable {
     /// Decodes a JSON body into `T`; a clear 400 when it is not valid JSON of that shape.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         guard !body.isEmpty else { throw APIError.badRequest("请求体不能为空", code: "empty_body") }
+        // NUL never belongs in text and PostgreSQL refuses it: a clear 400 here, not a 500 later.
+        if Request.containsEscapedNUL(body) {
+            throw APIError.badRequest("请求中包含非法字符", code: "invalid_characters")
+        }
         do {
             return try JSON.sharedDecoder.decode(type, from: Data(body))
         } catch let DecodingError.keyNotFound(key, _) {
@@ -79,9 +83,26 @@ public struct Request: Sendable {
         return remoteAddress
     }
 
+    /// Percent-decodes a query component (`+` as space); NUL characters are dropped.
     static func formDecode<S: StringProtocol>(_ s: S) -> String {
         let replaced = s.replacingOccurrences(of: "+", with: " ")
-        return replaced.removingPercentEncoding ?? replaced
+        let decoded = replaced.removingPercentEncoding ?? replaced
+        return decoded.contains("\0") ? decoded.replacingOccurrences(of: "\0", with: "") : decoded
+    }
+
+    /// True when a JSON text escapes U+0000 (`\u0000`).
+    static func containsEscapedNUL(_ b: [UInt8]) -> Bool {
+        guard b.count >= 6 else { return false }
+        var i = 0
+        while i + 5 < b.count {
+            if b[i] == 92 /* \ */ {
+                if b[i + 1] == 117 /* u */ && b[i + 2] == 48 && b[i + 3] == 48 && b[i + 4] == 48 && b[i + 5] == 48 { return true }
+                i += 2 // skip the escaped character (so "\\u0000" is not a match)
+                continue
+            }
+            i += 1
+        }
+        return false
     }
 }
 

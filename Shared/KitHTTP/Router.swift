@@ -116,6 +116,7 @@ public final class Router: @unchecked Sendable {
 
     static func percentDecode(_ s: Substring) -> String {
         guard s.contains("%") else { return String(s) }
-        return s.removingPercentEncoding ?? String(s)
+        let decoded = s.removingPercentEncoding ?? String(s)
+        return decoded.replacingOccurrences(of: "\0", with: "")
     }
 }

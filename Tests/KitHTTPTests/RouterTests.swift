@@ -55,3 +55,22 @@ final class RouterTests: XCTestCase {
         XCTAssertEqual(resp.headers.map(\.1), ["inner", "outer"])
     }
 }
+
+final class RequestInputTests: XCTestCase {
+    struct Body: Decodable { let login: String }
+
+    func testEscapedNULIsRefusedWithA400() {
+        let req = Request(method: .POST, path: "/x", body: Array(#"{"login":"a\u0000b"}"#.utf8))
+        XCTAssertThrowsError(try req.decode(Body.self)) { e in
+            XCTAssertEqual((e as? APIError)?.code, "invalid_characters")
+        }
+        // An escaped backslash before "u0000" is plain text, not NUL.
+        let ok = Request(method: .POST, path: "/x", body: Array(#"{"login":"a\\u0000b"}"#.utf8))
+        XCTAssertEqual(try ok.decode(Body.self).login, #"a\u0000b"#)
+    }
+
+    func testQueryDropsNUL() {
+        let req = Request(method: .GET, path: "/x", rawQuery: "q=a%00b&r=%E4%B8%AD")
+        XCTAssertEqual(req.query, ["q": "ab", "r": "中"])
+    }
+}

@@ -115,7 +115,7 @@ class Browser:
 
         def find(_):
             for lab in root.find_elements(By.CSS_SELECTOR, "label"):
-                if lab.is_displayed() and lab.text.replace("*", "").strip() == label:
+                if lab.is_displayed() and lab.text.strip().rstrip("*").strip() == label:
                     target = lab.get_attribute("for")
                     if target:
                         return self.driver.find_element(By.ID, target)

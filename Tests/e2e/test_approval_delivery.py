@@ -5,13 +5,14 @@ delivery resumes when it is back, and the effect is applied exactly once.
 The subject is a real registration application (identity's approval_outcomes rows reference
 applications), made with identity's wizard over HTTP in dev mode (captcha and SMS code read
 from identity's dev endpoints)."""
+import random
 import re
 import uuid
 
 import requests
 
 from conftest import unique_phone
-from test_approval_support import DELIVERY_PROVINCE, api, wait_for  # noqa: F401
+from test_approval_support import DELIVERY_PROVINCE, api, random_province, wait_for  # noqa: F401
 
 
 def register_provincial_centre(api, phone):
@@ -19,6 +20,8 @@ def register_provincial_centre(api, phone):
     application id and the applicant token."""
     ident = api.identity + "/api/identity/v1"
     s = requests.Session()
+    # a client address of its own, as the gateway forwards it (identity limits codes per address)
+    s.headers["X-Forwarded-For"] = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
     cap = s.get(ident + "/captcha", timeout=10)
     assert cap.status_code == 200, cap.text
     cap = cap.json()
@@ -61,8 +64,19 @@ def test_outcome_survives_receiver_kill_and_applies_once(api, suite):
     assert mine.status_code == 200 and mine.json()["canDecide"] is False, mine.text
     assert mine.json()["stages"][0]["approvers"] == "国家质控中心"
 
+    # an all-of stage opened while identity is down waits for its approvers, then gets them
+    province = random_province()
+    centre = api.create_centre(province, ["hypertension"])
+    all_of_subject = str(uuid.uuid4())
+
     suite.kill("identity")  # SIGKILL
     try:
+        all_of = api.open_id("institution_admin_registration", scope_path=f"86/{province}/{province}01/pending",
+                             subject_id=all_of_subject)
+        assert api.by_subject(all_of_subject).json()["stages"][0]["status"] == "resolving"
+        r = api.decide(api.approver("provincial_centre", centre["id"], f"86/{province}"), all_of)
+        assert r.status_code == 409 and r.json()["error"]["code"] == "approvers_pending", r.text
+
         r = requests.post(f"{api.approval}/api/approval/v1/requests/{rid}/decisions",
                           json={"decision": "approve", "opinion": "同意"}, headers=national.headers, timeout=10)
         assert r.status_code == 200, r.text
@@ -78,6 +92,9 @@ def test_outcome_survives_receiver_kill_and_applies_once(api, suite):
 
     d = wait_for(lambda: (lambda v: v if v["status"] == "delivered" else None)(api.delivery(rid).json()),
                  timeout=60, what="delivery after identity restarted")
+    stage = wait_for(lambda: (lambda st: st if st["status"] == "pending" else None)(
+        api.by_subject(all_of_subject).json()["stages"][0]), timeout=60, what="approvers listed after restart")
+    assert centre["id"] in [o["id"] for o in stage["pendingOrgs"]]
     assert d["deliveredAt"]
     r = outcome_status(api, rid)
     assert r.status_code == 200, f"identity's GET internal/approval-outcomes/:requestId: {r.status_code} {r.text}"

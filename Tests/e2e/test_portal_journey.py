@@ -27,8 +27,8 @@ def browsers(gw, request, tmp_path):
     """Opens browsers on demand; on failure each one's screen is saved before it closes."""
     opened = []
 
-    def make(name):
-        b = Browser(gw, name, download_dir=str(tmp_path))
+    def make(name, base=None):
+        b = Browser(base or gw, name, download_dir=str(tmp_path))
         opened.append(b)
         return b
     failed = request.session.testsfailed

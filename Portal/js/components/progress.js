@@ -20,7 +20,7 @@ export function stageTimeline(stages) {
       h("div", { class: "stage-name" }, `第 ${s.index} 步：${s.name}`, requestBadge(s.status)),
       s.approvers ? h("div", { class: "stage-meta" }, `审批方：${s.approvers}`) : null,
       open && s.since ? h("div", { class: "stage-meta", "data-role": "waiting-since" },
-        `自 ${fmtTime(s.since)} 起等待审批（已等待 ${elapsed(s.since)}）`) : null,
+        `自 ${fmtTime(s.since)} 起等待审批（已等待${elapsed(s.since)}）`) : null,
       !open && s.completedAt ? h("div", { class: "stage-meta" }, `完成于 ${fmtTime(s.completedAt)}`) : null,
       open && s.pendingOrgs && s.pendingOrgs.length ? h("div", { class: "pending-orgs", "data-role": "pending-orgs" },
         h("strong", null, "尚未审批："),

@@ -156,7 +156,7 @@ export default async function approvalDetail({ root, params, navigate, alive }) 
       await busy(button, "正在提交…", async () => {
         try {
           const res = await api.post(`/api/approval/v1/requests/${encodeURIComponent(id)}/decisions`, { decision, opinion: opinion.value || undefined });
-          toast(res.status === "pending" ? "已记录，等待其他单位或下一环节审批" : `审批完成：${DECISION_TITLES[decision]}`, "success");
+          toast(res.status === "pending" ? "已记录，等待其他单位或下一环节审批" : `审批完成：${DECISION_TITLES[decision]}`, decision === "approve" ? "success" : "info");
           window.dispatchEvent(new Event("inbox:changed"));
           await render();
         } catch (err) {

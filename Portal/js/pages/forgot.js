@@ -27,6 +27,6 @@ export default function forgot({ root }) {
   mount(root, publicShell([h("div", { class: "card", "data-page": "forgot" },
     h("h1", null, "忘记密码"),
     h("p", { class: "muted" }, "输入用户名或手机号，我们将向账号登记的电子邮箱发送一个重置链接（30 分钟内有效，仅可使用一次）。"),
-    result, f), publicLinks(["#/login", "返回登录"], ["#/lookup", "忘记用户名？账号查询")])]));
+    result, f), publicLinks(["#/login", "返回登录"], ["#/lookup", "忘记用户名？账号查询"])]));
   login.focus();
 }

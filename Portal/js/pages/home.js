@@ -38,7 +38,7 @@ export default async function home({ root, alive }) {
       if (!items.length) return;
       recent.append(h("section", { class: "card" }, h("div", { class: "card-head" }, h("h2", null, "最近待审批"), h("a", { href: "#/approvals" }, "全部")),
         h("ul", { class: "outcomes" }, items.map(i => h("li", null,
-          h("a", { href: `#/approvals/${encodeURIComponent(i.id)}` }, i.title), h("span", { class: "muted small" }, `${i.stageName || ""} · 已等待 ${elapsed(i.since || i.createdAt)}`))))));
+          h("a", { href: `#/approvals/${encodeURIComponent(i.id)}` }, i.title), h("span", { class: "muted small" }, `${i.stageName || ""} · 已等待${elapsed(i.since || i.createdAt)}`))))));
     }).catch(() => {}));
   }
   if (can.manageUsers(u)) {

@@ -121,7 +121,8 @@ export default async function users({ root }) {
         try {
           const r = await api.post("/api/identity/v1/users", { displayName: v.displayName, phone: v.phone, email: v.email || undefined, role: v.role, specialty: v.specialty || undefined });
           dlg.close();
-          mount(notice, h("div", { class: "notice success", "data-role": "created" }, `已创建子账号 ${r.user ? r.user.username : ""}。`, (r && r.message) || ""));
+          mount(notice, h("div", { class: "notice success", "data-role": "created" }, "子账号 ", h("strong", { class: "mono" }, r.user ? r.user.username : ""),
+            `（${v.displayName}）已创建，初始密码已通过短信发送至 ${v.phone.slice(0, 3)}****${v.phone.slice(7)}，首次登录须修改密码。`));
           await load();
         } catch (err) { uf.form.show(err); }
       });

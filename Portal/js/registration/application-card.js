@@ -15,7 +15,7 @@ function whereItWaits(progress) {
   const orgs = (stage.pendingOrgs || []).map(o => o.name);
   return h("div", { class: "notice", "data-role": "waiting" },
     h("p", null, "当前环节：", h("strong", null, stage.name),
-      stage.since ? `（自 ${fmtTime(stage.since)} 起，已等待 ${elapsed(stage.since)}）` : ""),
+      stage.since ? `（自 ${fmtTime(stage.since)} 起，已等待${elapsed(stage.since)}）` : ""),
     orgs.length ? h("p", null, "尚未审批的单位：", h("strong", null, orgs.join("、"))) : h("p", null, "正在确定审批单位，请稍后刷新。"),
     h("p", { class: "small" }, "如长时间未审核，可联系上述单位。"));
 }

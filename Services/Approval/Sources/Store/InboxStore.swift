@@ -9,14 +9,17 @@ enum InboxStore {
         var query: String?
     }
 
+    /// Requests waiting for the caller, found from his grants (see `ScopeSQL.pendingStagesOfGrant`).
     private static func pendingForGrants(_ select: String) -> String {
         ScopeSQL.grants + """
             \(select)
             FROM requests r
             JOIN chains c ON c.code = r.chain_code
-            JOIN request_stages s ON s.request_id = r.id AND s.idx = r.current_stage AND s.status = 'pending'
-            WHERE r.status = 'pending'
-              AND EXISTS (SELECT 1 FROM g WHERE \(ScopeSQL.grantMatchesStage) AND \(ScopeSQL.grantsTurn))
+            JOIN request_stages s ON s.request_id = r.id AND s.idx = r.current_stage
+            WHERE r.id IN (SELECT s.request_id FROM g
+                           JOIN request_stages s ON \(ScopeSQL.pendingStagesOfGrant)
+                           JOIN requests r ON r.id = s.request_id AND r.current_stage = s.idx AND r.status = 'pending'
+                           WHERE \(ScopeSQL.grantMatchesStage) AND \(ScopeSQL.grantsTurn))
               AND ($5::text IS NULL OR r.type = $5)
               AND ($6::text IS NULL OR r.chain_code = $6)
               AND ($7::text IS NULL OR strpos(lower(r.title), lower($7)) > 0)

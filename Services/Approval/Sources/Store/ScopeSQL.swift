@@ -8,6 +8,14 @@ enum ScopeSQL {
         WITH g AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS g(role, org_id, scope_path, specialty))
         """
 
+    /// Pending stages a grant may approve, found through `request_stages_pending_scope`: the
+    /// stage's role, scope path in the grant's subtree (index range, then the exact check).
+    static let pendingStagesOfGrant = """
+        s.status = 'pending' AND s.role = g.role
+        AND (s.scope_path COLLATE "C") >= (g.scope_path COLLATE "C")
+        AND (s.scope_path COLLATE "C") < ((g.scope_path || '0') COLLATE "C")
+        """
+
     /// The grant holds the stage's role, covers the stage's scope path and, where the stage
     /// asks, the request's specialty (a grant without a specialty covers all).
     static let grantMatchesStage = """
