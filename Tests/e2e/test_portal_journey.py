@@ -194,6 +194,17 @@ def test_portal_journey(suite, gw, browsers, tmp_path):
     assert centre_a["name"] in where.text and "省级质控中心" in where.text
     assert app.all("[data-application] [data-role='edit']")
     app.shot("05-status-pending")
+    app.click("修改申请")  # back to 信息完善 with everything kept, then submitted again
+    app.page("register")
+    app.css("[data-role='organisation-fields']")
+    assert app.field("机构地址").get_attribute("value") == "人民路88号"
+    assert len(app.all("[data-upload] li[data-document]")) == 3
+    app.fill("机构地址", "人民路99号")
+    app.click("提交审核")
+    app.css("[data-role='submitted']")
+    app.text_in("[data-role='pending-orgs']", centre_a["name"], timeout=40)
+    app.go("#/status")
+    app.text_in("[data-role='waiting']", centre_b["name"])
 
     # ---- 3. centre A: the badge, the inbox, the attachments in the browser, 同意
     ap = browsers("approver")

@@ -9,13 +9,21 @@ import ServiceKit
 struct RegistrationOutcome: Sendable {
     let app: IdentityApp
 
-    func apply(_ conn: PGConnection, applicationID: String, approved: Bool, opinion: String?, requestID: String, request: Request) throws {
+    /// `outcome` is approved, rejected, returned (treated as rejected: the applicant edits and
+    /// applies again) or withdrawn (the applicant withdrew it in the approval service).
+    func apply(_ conn: PGConnection, applicationID: String, outcome: String, opinion: String?, requestID: String, request: Request) throws {
         let store = ApplicationStore(app: app)
         guard var a = try store.get(conn, id: applicationID, lock: true) else { throw APIError.notFound }
         guard a.status == "pending" else { return } // withdrawn or decided meanwhile: nothing to do
         a.decidedAt = Date()
         a.approvalRequestID = requestID
-        if !approved {
+        if outcome == "withdrawn" {
+            a.status = "withdrawn"
+            try store.save(conn, a)
+            try Audit.record(conn, AuditEntry(actorID: nil, action: "application_withdrawn", objectType: "application", objectID: a.id, request: request))
+            return
+        }
+        if outcome != "approved" {
             a.status = "rejected"
             a.opinion = opinion
             try store.save(conn, a)

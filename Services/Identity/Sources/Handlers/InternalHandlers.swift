@@ -71,12 +71,12 @@ struct InternalHandlers: Sendable {
     func approvalOutcome(_ req: Request) throws -> Response {
         try app.context.requireInternal(req)
         let body = try req.decode(Outcome.self)
-        guard ["approved", "rejected"].contains(body.outcome) else { throw APIError.invalid("outcome", "审批结果有误") }
+        guard ["approved", "rejected", "returned", "withdrawn"].contains(body.outcome) else { throw APIError.invalid("outcome", "审批结果有误") }
         let applied = try app.db.transaction { conn -> Bool in
             if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return false }
             guard try ApplicationStore(app: app).recordOutcome(conn, requestID: body.requestId, applicationID: body.subjectId,
                                                                outcome: body.outcome) else { return false }
-            try RegistrationOutcome(app: app).apply(conn, applicationID: body.subjectId, approved: body.outcome == "approved",
+            try RegistrationOutcome(app: app).apply(conn, applicationID: body.subjectId, outcome: body.outcome,
                                                     opinion: body.opinion, requestID: body.requestId, request: req)
             return true
         }
