@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell helpers for the compose deployment and its test (sourced by deploy/*.sh and
 # scripts/compose-test): a private Docker engine, locally built Debian base images, the image
 # build context with the release binaries.
@@ -171,7 +172,6 @@ base_image() {
 #   postgres/ postgres.Dockerfile, its entrypoint, provision.sql
 stage_context() {
     local bin="$1"
-    local rt="$IMAGE_CONTEXT/runtime" pg="$IMAGE_CONTEXT/postgres"
     rm -rf "$IMAGE_CONTEXT.tmp"
     mkdir -p "$IMAGE_CONTEXT.tmp/runtime/app" "$IMAGE_CONTEXT.tmp/postgres"
     local tmp="$IMAGE_CONTEXT.tmp"

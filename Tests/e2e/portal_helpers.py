@@ -8,9 +8,10 @@ import time
 import uuid
 import zlib
 
+import pytest
 import requests
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -85,7 +86,8 @@ class Browser:
     # --- finding -----------------------------------------------------------------------------
     def wait(self, condition, timeout=None, what="condition"):
         try:
-            return WebDriverWait(self.driver, timeout or self.wait_s, poll_frequency=0.1).until(condition)
+            return WebDriverWait(self.driver, timeout or self.wait_s, poll_frequency=0.1,
+                                 ignored_exceptions=(StaleElementReferenceException,)).until(condition)
         except TimeoutException:
             self.shot(f"timeout-{re.sub(r'[^a-z0-9]+', '-', what.lower())[:40]}")
             raise AssertionError(f"{self.name}: timed out waiting for {what}")
@@ -101,9 +103,9 @@ class Browser:
         self.wait(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()], timeout, what=f"{selector} gone")
 
     def text_in(self, selector, text, timeout=None):
-        self.wait(lambda d: any(text in e.text for e in d.find_elements(By.CSS_SELECTOR, selector)), timeout,
-                  what=f"'{text}' in {selector}")
-        return next(e for e in self.all(selector) if text in e.text)
+        """The first element matching `selector` whose text contains `text` (waits for it)."""
+        return self.wait(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, selector) if text in e.text), False), timeout,
+                         what=f"'{text}' in {selector}")
 
     def page(self, name):
         """Waits until the page marked data-page=name is shown."""
@@ -247,6 +249,39 @@ class Browser:
         self.page("login")
 
 
+@pytest.fixture
+def browsers(gw, request, tmp_path):
+    """Opens browsers on demand; on failure each one's screen is saved before it closes."""
+    opened = []
+
+    def make(name, base=None):
+        b = Browser(base or gw, name, download_dir=str(tmp_path))
+        opened.append(b)
+        return b
+    failed = request.session.testsfailed
+    yield make
+    for b in opened:
+        if request.session.testsfailed > failed:
+            b.shot(f"FAILED-{request.node.name}-{b.name}")
+            errors = b.console_errors()
+            if errors:
+                print(f"{b.name} console errors:", *errors, sep="\n  ")
+        b.quit()
+
+
+def until(predicate, action=None, timeout=30, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        if action:
+            action()
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+
 # --- dev inbox -----------------------------------------------------------------------------
 def last_message_id(base, phone):
     items = helpers.messages(base, phone)
@@ -357,5 +392,5 @@ def write_file(directory, name, data):
     return path
 
 
-__all__ = ["Browser", "Keys", "By", "DESKTOP", "PHONE", "SHOTS", "wait_code", "wait_message", "last_message_id",
+__all__ = ["Browser", "Keys", "By", "browsers", "until", "DESKTOP", "PHONE", "SHOTS", "wait_code", "wait_message", "last_message_id",
            "centres", "create_centre", "create_user", "regions", "pdf_bytes", "png_bytes", "write_file"]

@@ -4,54 +4,19 @@ registers in a province with two provincial centres, both centres approve from t
 a new password, the administrator creates and disables a sub-account; a second application is
 rejected with an opinion its applicant then reads on the status page; three wrong passwords
 freeze the account. Screenshots of every page go to test-artifacts/screenshots/."""
-import re
-import time
 import uuid
 
-import pytest
 import requests
 
 import helpers
 from conftest import unique_phone
-from portal_helpers import (Browser, By, centres, create_centre, create_user, last_message_id, pdf_bytes, png_bytes,
-                            regions, wait_code, wait_message, write_file)
+from portal_helpers import (By, browsers, centres, create_centre, create_user, last_message_id, pdf_bytes,  # noqa: F401
+                            png_bytes, regions, until, wait_code, wait_message, write_file)
 
 V1 = "/api/identity/v1"
 # Provinces whose cities are in identity's region table (an institution registers in a city).
 CITY_PROVINCES = ["11", "31", "32", "33", "37", "42", "44", "51"]
 CENTRE_PASSWORD = "Centre#2026qc"
-
-
-@pytest.fixture
-def browsers(gw, request, tmp_path):
-    """Opens browsers on demand; on failure each one's screen is saved before it closes."""
-    opened = []
-
-    def make(name, base=None):
-        b = Browser(base or gw, name, download_dir=str(tmp_path))
-        opened.append(b)
-        return b
-    failed = request.session.testsfailed
-    yield make
-    for b in opened:
-        if request.session.testsfailed > failed:
-            b.shot(f"FAILED-{request.node.name}-{b.name}")
-            errors = b.console_errors()
-            if errors:
-                print(f"{b.name} console errors:", *errors, sep="\n  ")
-        b.quit()
-
-
-def until(predicate, action=None, timeout=30, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        if action:
-            action()
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def pick_province(suite, gw):
@@ -182,7 +147,7 @@ def test_portal_journey(suite, gw, browsers, tmp_path):
     app.shot("03-register-details")
     app.click("提交审核")
     app.css("[data-role='submitted']")
-    app.css(f"[data-application][data-status='pending']")
+    app.css("[data-application][data-status='pending']")
     waiting = app.text_in("[data-role='pending-orgs']", centre_a["name"], timeout=40)
     assert centre_b["name"] in waiting.text
     app.shot("04-register-submitted")
@@ -277,7 +242,6 @@ def test_portal_journey(suite, gw, browsers, tmp_path):
     ap.shot("10-approval-rejected")
 
     # ---- 6. the applicant: approved, the account sent again (never shown), read from the inbox
-    card = app.css("[data-application]")
     until(lambda: app.all("[data-application][data-status='approved']"),
           action=lambda: app.js("const b = document.querySelector('[data-application] [data-role=refresh]'); b && b.click()"),
           what="application approved")

@@ -7,9 +7,7 @@ import re
 import requests
 
 import helpers
-from conftest import unique_phone  # noqa: F401  (the suite's phone numbers)
-from portal_helpers import PHONE, Browser, Keys, last_message_id, wait_code, wait_message
-from test_portal_journey import browsers  # noqa: F401  (fixture)
+from portal_helpers import PHONE, Keys, browsers, last_message_id, wait_code, wait_message  # noqa: F401 (fixture)
 
 V1 = "/api/identity/v1"
 

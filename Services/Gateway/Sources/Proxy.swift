@@ -26,9 +26,9 @@ struct Proxy: Sendable {
             if lower == "x-forwarded-for" || lower == "x-request-id" || lower == "x-internal-token" { continue }
             headers.append((name, value))
         }
-        // The gateway is the edge: the client's own X-Forwarded-For is dropped (it could be
-        // forged to dodge per-IP limits); services see the real peer address.
-        headers.append(("X-Forwarded-For", request.remoteAddress))
+        // The gateway is the edge: a client's own X-Forwarded-For is believed only from a
+        // trusted proxy in front of it (loopback, TRUSTED_PROXIES); services get one address.
+        headers.append(("X-Forwarded-For", request.clientAddress))
         headers.append(("X-Request-Id", request.requestID))
         headers.append(contentsOf: extraHeaders)
         let target = request.path + (request.rawQuery.isEmpty ? "" : "?" + request.rawQuery)
