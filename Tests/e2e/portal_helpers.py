@@ -89,7 +89,7 @@ class Browser:
             return WebDriverWait(self.driver, timeout or self.wait_s, poll_frequency=0.1,
                                  ignored_exceptions=(StaleElementReferenceException,)).until(condition)
         except TimeoutException:
-            self.shot(f"timeout-{re.sub(r'[^a-z0-9]+', '-', what.lower())[:40]}")
+            self.shot(f"timeout-{re.sub(r'[^a-z0-9]+', '-', what.lower())[:40]}", toasts=True)
             raise AssertionError(f"{self.name}: timed out waiting for {what}")
 
     def css(self, selector, timeout=None, visible=True):
@@ -183,14 +183,25 @@ class Browser:
         self.driver.switch_to.active_element.send_keys(*keys)
 
     # --- evidence ------------------------------------------------------------------------
-    def shot(self, name):
+    def shot(self, name, toasts=False):
+        """Saves the viewport as test-artifacts/screenshots/<name>.png (passing notices hidden
+        unless `toasts`)."""
         os.makedirs(SHOTS, exist_ok=True)
         path = os.path.join(SHOTS, f"{name}.png")
         try:
+            if not toasts:
+                self.js("const t = document.getElementById('toasts'); if (t) t.replaceChildren()")
             self.driver.save_screenshot(path)
         except Exception:
             pass
         return path
+
+    def unlabelled(self):
+        """Form controls on screen without a <label> (or an aria-label)."""
+        return self.js("""
+            return [...document.querySelectorAll('input, select, textarea')]
+              .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+              .map(e => e.outerHTML.slice(0, 120));""")
 
     def console_errors(self):
         """Browser console errors other than the expected answers of the API (4xx)."""
@@ -223,13 +234,15 @@ class Browser:
         self.fill("短信验证码", code)
         return code
 
-    def login(self, username, password, phone, expect_change=False):
+    def login(self, username, password, phone, expect_change=False, shot=None):
         """Password + captcha, then the SMS code; lands on home (or the forced change)."""
         self.open("#/login")
         self.page("login")
         self.fill("用户名或手机号", username)
         self.fill("密码", password)
         self.fill_captcha()
+        if shot:
+            self.shot(shot)
         before = last_message_id(self.base, phone)
         self.click("登录")
         self.css("[data-role='phone-masked']")
@@ -262,7 +275,7 @@ def browsers(gw, request, tmp_path):
     yield make
     for b in opened:
         if request.session.testsfailed > failed:
-            b.shot(f"FAILED-{request.node.name}-{b.name}")
+            b.shot(f"FAILED-{request.node.name}-{b.name}", toasts=True)
             errors = b.console_errors()
             if errors:
                 print(f"{b.name} console errors:", *errors, sep="\n  ")

@@ -75,8 +75,11 @@ def test_portal_account_pages(suite, gw, browsers):
     b.shot("23-home-institution-admin")
 
     # 个人中心: new e-mail confirmed by a code sent to the current phone
+    # the access cookie gone (expired): the portal refreshes the session and carries on
+    b.driver.delete_cookie("qs_access")
     b.go("#/profile")
     b.page("profile")
+    assert not b.unlabelled(), b.unlabelled()
     b.fill("电子邮箱", "not-an-email")
     b.click("保存资料")
     assert "邮箱" in b.wait_error("电子邮箱")
@@ -90,6 +93,7 @@ def test_portal_account_pages(suite, gw, browsers):
     b.text_in("[data-page='profile'] ~ section dl, section dl", new_email)
     me = b.js("return fetch('/api/session', {credentials: 'same-origin'}).then(r => r.json())")
     assert me["user"]["email"] == new_email
+    assert b.driver.get_cookie("qs_access"), "the session was refreshed into a new access cookie"
 
     # the phone layout: 375 px wide, the menu behind a button, no sideways scrolling
     b.size(*PHONE)

@@ -9,7 +9,9 @@ function decisionBadge(d) {
   return badge(DECISION_TITLES[d] || d, tone);
 }
 
-export function stageTimeline(stages) {
+/** `showPending`: list the organisations that have not acted (off where the page already
+ *  says where the request waits). */
+export function stageTimeline(stages, { showPending = true } = {}) {
   if (!stages || !stages.length) return h("p", { class: "muted" }, "审批流程正在生成，请稍后刷新。");
   return h("ol", { class: "timeline", "aria-label": "审批进度" }, stages.map(s => {
     const open = s.status === "pending" || s.status === "resolving";
@@ -22,7 +24,7 @@ export function stageTimeline(stages) {
       open && s.since ? h("div", { class: "stage-meta", "data-role": "waiting-since" },
         `自 ${fmtTime(s.since)} 起等待审批（已等待${elapsed(s.since)}）`) : null,
       !open && s.completedAt ? h("div", { class: "stage-meta" }, `完成于 ${fmtTime(s.completedAt)}`) : null,
-      open && s.pendingOrgs && s.pendingOrgs.length ? h("div", { class: "pending-orgs", "data-role": "pending-orgs" },
+      showPending && open && s.pendingOrgs && s.pendingOrgs.length && !(orgs && orgs.length > 1) ? h("div", { class: "pending-orgs", "data-role": "pending-orgs" },
         h("strong", null, "尚未审批："),
         s.pendingOrgs.map((o, i) => [i ? "、" : "", h("span", { class: "org" }, o.name)])) : null,
       orgs && orgs.length > 1 ? h("ul", { class: "org-list" }, orgs.map(o =>

@@ -69,14 +69,17 @@ export default async function approvalDetail({ root, params, navigate, alive }) 
       h("div", { class: "crumbs" }, h("a", { href: "#/approvals" }, "审批管理"), " / 申请详情"),
       h("div", { class: "page-head", "data-page": "approval-detail" },
         h("div", null, h("h1", null, r.title), h("p", { class: "sub" }, requestBadge(r.status), "　", r.chainName))),
-      decisionPanel(r),
-      h("section", { class: "card" }, h("h2", null, "申请信息"),
-        h("dl", { class: "kv", "data-role": "details" }, detailRows.map(([k, v]) => [h("dt", null, k), h("dd", null, v)]))),
-      h("section", { class: "card" }, h("h2", null, "附件"),
-        r.attachments && r.attachments.length ? attachments : h("p", { class: "muted" }, "没有附件"), viewer),
-      h("section", { class: "card" }, h("h2", null, "审批进度"), stageTimeline(r.stages),
-        r.opinion && r.status !== "pending" ? h("div", { class: `opinion ${r.status === "approved" ? "ok" : ""}` }, `最终意见：${r.opinion}`) : null),
-      h("section", { class: "card" }, h("h2", null, "审批记录"), history));
+      h("div", { class: "detail-layout" },
+        h("div", { class: "detail-main" },
+          h("section", { class: "card" }, h("h2", null, "申请信息"),
+            h("dl", { class: "kv", "data-role": "details" }, detailRows.map(([k, v]) => [h("dt", null, k), h("dd", null, v)]))),
+          h("section", { class: "card" }, h("h2", null, "附件"),
+            r.attachments && r.attachments.length ? attachments : h("p", { class: "muted" }, "没有附件"), viewer),
+          h("section", { class: "card" }, h("h2", null, "审批记录"), history)),
+        h("aside", { class: "detail-side", "aria-label": "审核与进度" },
+          decisionPanel(r),
+          h("section", { class: "card" }, h("h2", null, "审批进度"), stageTimeline(r.stages),
+            r.opinion && r.status !== "pending" ? h("div", { class: `opinion ${r.status === "approved" ? "ok" : ""}` }, `最终意见：${r.opinion}`) : null))));
 
     for (const docId of r.attachments || []) attachments.append(attachmentRow(docId, viewer));
     api.get(`/api/approval/v1/requests/${encodeURIComponent(id)}/history`).then(hst => {

@@ -16,7 +16,7 @@ function whereItWaits(progress) {
   return h("div", { class: "notice", "data-role": "waiting" },
     h("p", null, "当前环节：", h("strong", null, stage.name),
       stage.since ? `（自 ${fmtTime(stage.since)} 起，已等待${elapsed(stage.since)}）` : ""),
-    orgs.length ? h("p", null, "尚未审批的单位：", h("strong", null, orgs.join("、"))) : h("p", null, "正在确定审批单位，请稍后刷新。"),
+    orgs.length ? h("p", null, "尚未审批的单位：", h("strong", { "data-role": "pending-orgs" }, orgs.join("、"))) : h("p", null, "正在确定审批单位，请稍后刷新。"),
     h("p", { class: "small" }, "如长时间未审核，可联系上述单位。"));
 }
 
@@ -79,7 +79,7 @@ export function applicationCard(id, { onEdit, onRefresh } = {}) {
       a.status === "pending" && !a.editable ? h("p", { class: "muted small" }, "审核已开始，申请不能再修改；如需更正请联系审批单位。") : null,
       a.status === "pending" && a.editable ? h("p", { class: "muted small" }, "审核开始前可随时修改申请信息，修改后需重新提交。") : null,
       whereItWaits(a.progress),
-      a.progress ? h("section", null, h("h3", null, "审批进度"), stageTimeline(a.progress.stages)) : null,
+      a.progress ? h("section", null, h("h3", null, "审批进度"), stageTimeline(a.progress.stages, { showPending: false })) : null,
       message, actions);
     if (onRefresh) onRefresh(a);
     // Just submitted or just decided: the approval service may not have the request (or the

@@ -78,7 +78,8 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
       f("organisation.contactName", { label: "联系人", maxlength: 30, value: org.contactName }).el,
       f("organisation.contactPhone", { label: "联系人手机号", type: "tel", maxlength: 11, inputmode: "numeric", value: org.contactPhone }).el);
   }
-  orgSection.append(picker ? picker.el : null, orgFields);
+  if (picker) orgSection.append(picker.el);
+  orgSection.append(orgFields);
 
   // --- applicant
   const personFields = h("div", { class: "grid-2" },
