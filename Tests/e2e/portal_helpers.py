@@ -65,7 +65,11 @@ class Browser:
 
     def open(self, hash_path="#/login"):
         """Loads the portal (a full page load: memory such as applicant tokens is gone)."""
-        self.driver.get(self.base + "/" + hash_path)
+        url = self.base + "/" + hash_path
+        if self.driver.current_url == url:
+            self.driver.refresh()  # same address: get() would not load the page again
+        else:
+            self.driver.get(url)
         self.wait_ready()
 
     def go(self, hash_path):
@@ -361,6 +365,31 @@ def regions(base, parent=None):
     return r.json()["items"]
 
 
+def api_application(gw, phone, province_city, hospital):
+    """A pending institution-administrator application made over the API (an attachment
+    included), for the approvers to see next to the browser-made one."""
+    r = helpers.send_code(gw, phone, "register")
+    assert r.status_code == 201, r.text
+    code, _ = helpers.latest_code(gw, phone)
+    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
+    assert r.status_code == 201, r.text
+    app_id, token = r.json()["created"]["id"], r.json()["created"]["applicantToken"]
+    auth = {"Authorization": f"Bearer {token}"}
+    r = requests.post(gw + "/api/documents/v1/documents", params={"kind": "signed_application_form", "object": f"registration:{app_id}"},
+                      files={"file": ("账号申请表.pdf", pdf_bytes(f"form {phone}"), "application/pdf")}, headers=auth, timeout=20)
+    assert r.status_code == 201, r.text
+    body = {"role": "institution_admin", "regionCode": province_city, "specialties": [],
+            "organisation": {"name": hospital, "licenceNo": "PDY" + phone + "33010211", "level": "二级甲等", "category": "综合医院",
+                             "address": "人民路1号", "headName": "吴院长"},
+            "person": {"name": "陈申请"}, "documentIds": [r.json()["id"]]}
+    r = requests.put(gw + V1 + f"/applications/{app_id}", json=body, headers=auth, timeout=10)
+    assert r.status_code == 200, r.text
+    r = requests.post(gw + V1 + f"/applications/{app_id}/submit", headers=auth, timeout=10)
+    assert r.status_code == 200, r.text
+    return app_id
+
+
+
 # --- sample files (written here, not by the code under test) ----------------------------------
 def pdf_bytes(text="portal e2e"):
     content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
@@ -405,5 +434,5 @@ def write_file(directory, name, data):
     return path
 
 
-__all__ = ["Browser", "Keys", "By", "browsers", "until", "DESKTOP", "PHONE", "SHOTS", "wait_code", "wait_message", "last_message_id",
+__all__ = ["api_application", "Browser", "Keys", "By", "browsers", "until", "DESKTOP", "PHONE", "SHOTS", "wait_code", "wait_message", "last_message_id",
            "centres", "create_centre", "create_user", "regions", "pdf_bytes", "png_bytes", "write_file"]

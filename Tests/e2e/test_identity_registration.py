@@ -209,3 +209,22 @@ def test_keys_and_token_verified_by_another_service(gw, suite):
     # A tampered token is refused everywhere.
     r = requests.get(gw + V1 + "/me", headers=auth("eyJhbGciOiJub25lIn0.e30."), timeout=10)
     assert r.status_code == 401
+
+
+def test_edit_before_review_then_resubmit_keeps_one_open_request(gw, suite):
+    """Editing a submitted application (nobody acted) and submitting again at once: the late
+    withdrawal of the old revision never closes the new revision's request."""
+    for _ in range(3):
+        phone = unique_phone()
+        app_id, token = register_until_pending(gw, phone, suite)
+        url = gw + V1 + f"/applications/{app_id}"
+        # Wait until approval has the first revision, so the edit really withdraws something.
+        deadline = time.time() + 15
+        while time.time() < deadline and (requests.get(url, headers=auth(token), timeout=10).json().get("progress") or {}).get("status") != "pending":
+            time.sleep(0.2)
+        r = requests.put(url, json={"person": {"name": "张三丰"}}, headers=auth(token), timeout=10)
+        assert r.status_code == 200 and r.json()["status"] == "draft"
+        assert requests.post(url + "/submit", headers=auth(token), timeout=10).json()["revision"] == 2
+        time.sleep(2)  # both outbox rows delivered
+        progress = requests.get(url, headers=auth(token), timeout=10).json()["progress"]
+        assert progress["status"] == "pending", progress

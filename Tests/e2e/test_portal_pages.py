@@ -3,11 +3,15 @@ with the keyboard alone, 个人中心 (profile change with an SMS code), the 375
 and the dev inbox — present in dev mode, absent when dev mode is off."""
 import os
 import re
+import uuid
 
+import pytest
 import requests
 
 import helpers
-from portal_helpers import PHONE, Keys, browsers, last_message_id, wait_code, wait_message  # noqa: F401 (fixture)
+from conftest import unique_phone
+from portal_helpers import (PHONE, Keys, api_application, browsers, create_centre, last_message_id, pdf_bytes,  # noqa: F401
+                            png_bytes, until, wait_code, wait_message, write_file)
 
 V1 = "/api/identity/v1"
 
@@ -187,3 +191,37 @@ def test_portal_files_and_modules(gw, browsers):
     assert "<style" not in html.text and "style=" not in html.text and not re.search(r"\son\w+=", html.text)
     assert "'unsafe-inline'" not in html.headers.get("Content-Security-Policy", "")
     assert not b.console_errors(), b.console_errors()
+
+
+def test_portal_edit_before_review(suite, gw, browsers, tmp_path):
+    """The applicant edits a submitted application from the status page before anyone acted
+    and submits it again: it waits at the centres again (NCCQI: 审核前均可随时修改)."""
+    tag = uuid.uuid4().hex[:5].upper()
+    centre = create_centre(suite, "44", f"广东省心血管病质控中心{tag}")
+    phone = unique_phone()
+    api_application(gw, phone, "4401", f"广州市修改测试医院{tag}")
+    b = browsers("edit")
+    b.open("#/status")
+    b.fill("手机号", phone)
+    b.fill_captcha()
+    b.sms_code(phone)
+    b.click("查询")
+    b.text_in("[data-role='pending-orgs']", centre["name"], timeout=40)
+    b.click("修改申请")
+    b.page("register")
+    b.css("[data-role='organisation-fields']")
+    assert b.field("机构地址").get_attribute("value") == "人民路1号"  # everything kept
+    assert len(b.all("[data-upload] li[data-document]")) == 1
+    b.fill("机构地址", "人民路2号")
+    for kind, name, data in (("confidentiality_pledge", "保密承诺函.pdf", pdf_bytes("pledge")), ("licence_scan", "许可证.png", png_bytes(seed=3))):
+        b.css(f"input[data-kind='{kind}']", visible=False).send_keys(write_file(str(tmp_path), name, data))
+        b.css(f"[data-upload='{kind}'] li[data-document]")
+    b.click("提交审核")
+    b.css("[data-role='submitted']")
+    b.go("#/status")
+    def waiting_again():
+        return b.js("const e = document.querySelector('[data-role=pending-orgs]'); return e ? e.textContent : ''")
+
+    until(lambda: centre["name"] in waiting_again(),
+          action=lambda: b.js("const r = document.querySelector('[data-role=refresh]'); r && r.click()"),
+          timeout=20, what="the edited application waiting at the centre again")

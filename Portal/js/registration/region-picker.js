@@ -18,7 +18,7 @@ export function regionPicker({ level = "city", value = "", onChange } = {}) {
   const cityWrap = h("div", { class: "field" }, h("label", { for: `${id}-c` }, "所在城市", h("span", { class: "req", "aria-hidden": "true" }, "*")), city);
   const el = h("div", { class: "grid-2 region-picker" },
     h("div", { class: "field" }, h("label", { for: `${id}-p` }, "所在省份", h("span", { class: "req", "aria-hidden": "true" }, "*")), province),
-    cityWrap, h("div", { class: "field span-2", hidden: false }, error));
+    cityWrap, h("div", { class: "span-2 region-error" }, error));
   cityWrap.hidden = level === "province";
 
   async function loadCities(code, selected) {

@@ -128,7 +128,7 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
     h("h2", { class: "section-title" }, "账号申请人信息"), personFields,
     h("h2", { class: "section-title" }, "上传材料"),
     h("p", { class: "muted" }, "请上传签字盖章后的扫描件。先点“保存”，再下载含已填信息的表格打印签字："),
-    downloads.el, h("div", { class: "stack" }), uploadArea,
+    downloads.el, uploadArea,
     h("div", { class: "form-actions" }, h("button", { type: "button", class: "btn", onclick: onBack }, "上一步"), h("span", { class: "spacer" }), save, submit));
 
   function body() {

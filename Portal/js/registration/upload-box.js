@@ -33,7 +33,8 @@ export function uploadBox({ kind, required, docs = [], applicant, onChange }) {
     const del = h("button", { type: "button", class: "btn btn-sm btn-danger", "aria-label": `删除 ${doc.fileName}` }, "删除");
     const li = h("li", { "data-document": doc.id },
       h("span", { class: "name", title: doc.fileName }, doc.fileName), h("span", { class: "muted small" }, fmtSize(doc.size)),
-      doc.sealed ? h("span", { class: "badge badge-blue" }, "已随申请提交") : h("span", { class: "badge badge-green" }, "已上传"), del);
+      doc.sealed ? h("span", { class: "badge badge-blue", title: "已随申请提交的文件会保留；如需更正请上传新文件" }, "已随申请提交") : h("span", { class: "badge badge-green" }, "已上传"),
+      doc.sealed ? null : del);
     del.addEventListener("click", async () => {
       if (!await confirmDialog("删除文件", `确定删除“${doc.fileName}”吗？`, { confirmLabel: "删除", danger: true })) return;
       try {

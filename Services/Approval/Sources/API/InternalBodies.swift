@@ -78,6 +78,9 @@ struct SubjectWithdrawBody: Decodable, Sendable {
     var service: String
     var id: String
     var requestId: String?
+    /// Only the request opened with this idempotency key (one revision of the subject), so a
+    /// late withdrawal never closes a newer revision's request.
+    var creationKey: String?
     var reason: String?
 }
 

@@ -55,10 +55,17 @@ enum Withdrawal {
 
     /// The subject's pending requests nobody acted on are withdrawn (all, or only `requestID`).
     static func withdrawSubject(_ context: ServiceContext, _ body: SubjectWithdrawBody, request: Request) throws -> [String] {
-        let only = try body.requestId.map(Rules.requestID)
+        var only = try body.requestId.map(Rules.requestID)
         let note = try body.reason.map { try Rules.text($0, field: "reason", max: Rules.opinionMax, label: "撤回原因") }
         return try context.database.transaction { conn in
             try RequestStore.lockSubject(conn, service: body.service, subjectID: body.id)
+            if let key = body.creationKey {
+                // That revision was never opened (its creation is still on its way, or never
+                // came): nothing to withdraw now; approval also withdraws an older open request
+                // when a newer revision arrives.
+                guard let r = try RequestStore.byIdempotencyKey(conn, key: key) else { return [] }
+                only = r.id
+            }
             var withdrawn: [String] = []
             for r in try RequestStore.pendingForSubject(conn, service: body.service, subjectID: body.id)
             where only == nil || r.id == only {

@@ -140,7 +140,8 @@ struct ApplicationHandlers: Sendable {
                 guard !acted() else { throw APIError.conflict("审核已开始，申请不能再修改", code: "review_started") }
                 a.status = "draft"
                 try Outbox.enqueue(conn, target: .approval, path: "/api/approval/v1/internal/requests/by-subject/withdraw",
-                                   body: ["service": "identity", "id": a.id], key: "withdraw:\(a.id):\(a.revision)")
+                                   body: ["service": "identity", "id": a.id, "creationKey": "registration:\(a.id):\(a.revision)"],
+                                   key: "withdraw:\(a.id):\(a.revision)")
             } else if a.status != "draft" {
                 throw APIError.conflict("申请已审核完毕，不能修改", code: "application_closed")
             }
