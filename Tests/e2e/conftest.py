@@ -28,7 +28,13 @@ def suite(tmp_path_factory):
                                                              "OUTBOX_INTERVAL": "0.2",
                                                              # The freeze is 180 s by default; the
                                                              # tests watch it expire sooner.
-                                                             "LOGIN_LOCK_SECONDS": "4"})
+                                                             "LOGIN_LOCK_SECONDS": "4",
+                                                             # Browser tests all come from 127.0.0.1
+                                                             # through the gateway (one "NAT");
+                                                             # the per-address limit's own test
+                                                             # runs an instance with the default.
+                                                             "SMS_PER_IP_MAX": "1000",
+                                                             "SMS_LOGIN_OFF_PROGRAMS": "zj_monthly"})
     s.start_all()
     import helpers
     helpers.IDENTITY_DIRECT = s.url("identity")

@@ -189,3 +189,18 @@ def test_admin_change_by_reapplication_resets_old_admin(gw, suite):
     session = full_login(gw, username, initial, phone)
     assert [r["role"] for r in session["user"]["roles"]] == ["institution_admin"]
     assert session["user"]["orgID"] == org_id
+
+
+def test_program_without_sms_step_signs_in_with_password_only(gw, suite):
+    """Systems like Zhejiang's monthly reporting sign in without the SMS step."""
+    acct = approved_account(gw, suite)
+    cid, answer = captcha(gw)
+    r = requests.post(gw + V1 + "/sessions", json={"login": acct["username"], "password": acct["password"], "captchaId": cid,
+                                                  "captchaAnswer": answer, "program": "zj_monthly"}, timeout=20)
+    assert r.status_code == 200, r.text
+    assert r.json()["accessToken"] and r.json()["user"]["username"] == acct["username"]
+    # Another program keeps the SMS step.
+    cid, answer = captcha(gw)
+    r = requests.post(gw + V1 + "/sessions", json={"login": acct["username"], "password": acct["password"], "captchaId": cid,
+                                                  "captchaAnswer": answer, "program": "nccqi"}, timeout=20)
+    assert r.status_code == 202 and r.json()["smsRequired"] is True

@@ -149,11 +149,20 @@ def test_sms_throttle_per_phone(gw, suite):
 
 
 def test_sms_throttle_per_client_ip(gw, suite):
-    """30 anonymous code requests per client address per 10 minutes, whatever the phones."""
+    """30 anonymous code requests per client address per 10 minutes (the default), whatever
+    the phones — on an identity instance with the default limit."""
+    import helpers
+    suite.start("identity", instance=3, env={"SMS_PER_IP_MAX": "30"})
     ip = "10.99.%d.%d" % (int(time.time()) % 250, int(time.time() * 1000) % 250)
     statuses = []
-    for i in range(31):
-        statuses.append(send_code(gw, unique_phone(), "register", client_ip=ip).status_code)
+    saved = helpers.IDENTITY_DIRECT
+    helpers.IDENTITY_DIRECT = suite.url("identity", 3)
+    try:
+        for i in range(31):
+            statuses.append(send_code(gw, unique_phone(), "register", client_ip=ip).status_code)
+    finally:
+        helpers.IDENTITY_DIRECT = saved
+        suite.kill("identity#3")
     assert statuses[:30] == [201] * 30
     assert statuses[30] == 429
     # Through the gateway a forged X-Forwarded-For does not change who is counted.

@@ -18,6 +18,8 @@ struct IdentityConfig: Sendable {
     var lockSeconds = 180
     var loginCaptcha = true
     var smsLogin = true
+    /// Programs whose users sign in without the SMS step (e.g. Zhejiang's monthly reporting).
+    var smsLoginOffPrograms: Set<String> = []
     var passwordIterations = PasswordHasher.defaultIterations
     var portalURL = "http://127.0.0.1:8080"
     var credentialResendsPerHour = 3
@@ -32,6 +34,7 @@ struct IdentityConfig: Sendable {
         c.lockSeconds = Env.int("LOGIN_LOCK_SECONDS", c.lockSeconds)
         c.loginCaptcha = Env.bool("LOGIN_CAPTCHA", true)
         c.smsLogin = Env.bool("SMS_LOGIN", true)
+        c.smsLoginOffPrograms = Set(Env.list("SMS_LOGIN_OFF_PROGRAMS", []))
         c.passwordIterations = Env.int("PASSWORD_ITERATIONS", c.passwordIterations)
         c.portalURL = Env.string("PORTAL_URL", Env.string("GATEWAY_URL", c.portalURL))
         return c

@@ -12,7 +12,11 @@ struct SessionHandlers: Sendable {
     var sessions: SessionStore { SessionStore(app: app) }
     var verification: VerificationHandlers { VerificationHandlers(app: app) }
 
-    struct Login: Codable, Sendable { let login: String; let password: String; let captchaId: String?; let captchaAnswer: String? }
+    struct Login: Codable, Sendable {
+        let login: String; let password: String; let captchaId: String?; let captchaAnswer: String?
+        /// The reporting program the user signs in for; some programs skip the SMS step.
+        let program: String?
+    }
     struct Challenge: Codable, Sendable { let challengeId: String; let phoneMasked: String; let smsRequired: Bool; let expiresIn: Int }
 
     static let badCredentials = APIError(401, "invalid_credentials", "用户名或密码错误")
@@ -49,7 +53,8 @@ struct SessionHandlers: Sendable {
             throw Self.badCredentials
         }
         guard user.status == "active" else { throw APIError(403, "account_disabled", "账号已停用，请联系管理员") }
-        if app.config.smsLogin && user.smsLogin {
+        let programSkipsSMS = body.program.map { app.config.smsLoginOffPrograms.contains($0) } ?? false
+        if app.config.smsLogin && user.smsLogin && !programSkipsSMS {
             let challenge = try app.db.transaction { conn in try sessions.createChallenge(conn, userID: user.id) }
             try verification.sendCode(phone: user.phone, purpose: "login", ip: req.clientAddress)
             return .json(Challenge(challengeId: challenge, phoneMasked: ChineseFormats.maskMobile(user.phone), smsRequired: true,
