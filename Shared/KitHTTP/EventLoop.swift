@@ -405,7 +405,7 @@ final class EventLoop: @unchecked Sendable {
     /// Runs the request's handler inline or on a worker.
     private func dispatch(_ conn: Connection) {
         guard let head = conn.head else { return }
-        let started = now
+        let started = Clock.monotonicMicros()
         let headers = HTTPHeaders(storage: conn.headBytes, fields: head.fields)
         let (path, query) = splitTarget(conn.headBytes, head)
         let requestID = makeRequestID(headers)
@@ -467,7 +467,7 @@ final class EventLoop: @unchecked Sendable {
         conn.closeAfterWrite = true
         conn.resetRequest()
         conn.start = conn.end
-        finish(conn, .error(e), method: method, path: "-", requestID: idPrefix + "e", started: now)
+        finish(conn, .error(e), method: method, path: "-", requestID: idPrefix + "e", started: Clock.monotonicMicros())
     }
 
     /// Serialises a response into the connection's output and logs it.
@@ -513,7 +513,7 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         conn.output = out
-        let micros = (now - started) * 1000
+        let micros = Clock.monotonicMicros() &- started
         accessLog.append(second: logSecond, millis: Clock.wallMillis(), requestID: requestID, client: conn.remote,
                          method: method, path: nil, pathString: path, status: r.status, bytes: bodyCount, micros: micros)
     }
