@@ -153,6 +153,12 @@ def test_resend_credentials_after_approval(gw, suite):
     # The password was changed already: only the username is sent, never shown in the answer.
     assert acct["username"] in messages(gw, acct["phone"])[0]["body"]
     assert acct["username"] not in r.text
+    # Three an hour (counted from the audit log), then refused with the wait.
+    url = gw + V1 + f"/applications/{acct['application']}/credentials"
+    statuses = [requests.post(url, headers=auth(acct["applicantToken"]), timeout=20).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    r = requests.post(url, headers=auth(acct["applicantToken"]), timeout=20)
+    assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
 
 
 def test_admin_change_by_reapplication_resets_old_admin(gw, suite):

@@ -77,6 +77,12 @@ def test_register_approve_first_login_forces_change_then_sms_login(gw, suite):
     r = requests.post(gw + V1 + "/users", json={"displayName": "李四", "phone": unique_phone(), "role": "data_entry"},
                       headers=auth(access), timeout=10)
     assert r.status_code == 403 and r.json()["error"]["code"] == "password_change_required"
+    # The same in every other service: the shared token check refuses it, not just identity.
+    for path in ["/api/approval/v1/inbox/count", "/api/documents/v1/documents?object=report:x"]:
+        r = requests.get(gw + path, headers=auth(access), timeout=10)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "password_change_required", path
+    # /me still answers (the portal needs to know who is signed in).
+    assert requests.get(gw + V1 + "/me", headers=auth(access), timeout=10).json()["mustChangePassword"] is True
     # The rule is enforced on the server.
     for weak, why in [("short1", "至少8位"), ("abcdefgh", "两种"), (username + "1!", "用户名"), (phone + "a", "手机号"), ("password1", "常见")]:
         r = requests.post(gw + V1 + "/me/password", json={"oldPassword": password, "newPassword": weak}, headers=auth(access), timeout=20)

@@ -149,7 +149,7 @@ def main():
         ports["gateway"] = args.gateway_port
     suite = Suite(args.bin_dir, read_env_file(args.db_env), args.run_dir, ports=ports,
                   extra_env={"DEV_MODE": os.environ.get("DEV_MODE", "1"), "SEED_DEMO": os.environ.get("SEED_DEMO", "1"),
-                             "INTERNAL_TOKEN": os.environ.get("INTERNAL_TOKEN", "")})
+                             **({"INTERNAL_TOKEN": os.environ["INTERNAL_TOKEN"]} if os.environ.get("INTERNAL_TOKEN") else {})})
     stop = {"now": False}
 
     def on_signal(*_):

@@ -5,9 +5,15 @@ import Models
 /// Who is calling: the verified claims of a bearer token, or an internal service call.
 extension ServiceContext {
     /// The caller's claims from `Authorization: Bearer …` (the gateway turns the portal's
-    /// session cookie into this header). 401 when absent or invalid.
-    public func caller(_ request: Request) throws -> AccessClaims {
-        try tokens.verify(try bearer(request))
+    /// session cookie into this header). 401 when absent or invalid; 403
+    /// `password_change_required` while a first-login or admin-reset password is unchanged,
+    /// in every service, unless the route is one that must work then (`allowPasswordChange`).
+    public func caller(_ request: Request, allowPasswordChange: Bool = false) throws -> AccessClaims {
+        let claims = try tokens.verify(try bearer(request))
+        if claims.mustChangePassword == true && !allowPasswordChange {
+            throw APIError(403, "password_change_required", "首次登录或密码被重置，请先修改密码")
+        }
+        return claims
     }
 
     /// The bearer's token string, or 401.

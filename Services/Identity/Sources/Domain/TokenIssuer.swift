@@ -11,6 +11,10 @@ struct SessionTokens: Codable, Sendable {
     var tokenType = "Bearer"
     var mustChangePassword: Bool
     var user: UserView
+    /// Row id of the refresh token (for rotation); not part of the answer.
+    var refreshID: String = ""
+
+    enum CodingKeys: String, CodingKey { case accessToken, refreshToken, expiresIn, tokenType, mustChangePassword, user }
 }
 
 /// Signs access tokens (15 min, roles inside) and applicant tokens.
@@ -26,7 +30,7 @@ struct TokenIssuer: Sendable {
         let refresh = try SessionStore(app: app).issueRefresh(conn, userID: user.id)
         return SessionTokens(accessToken: try app.signer.sign(claims), refreshToken: refresh.token,
                              expiresIn: app.config.accessTokenTTL, mustChangePassword: user.mustChangePassword,
-                             user: try users.view(conn, user, masked: false))
+                             user: try users.view(conn, user, masked: false), refreshID: refresh.id)
     }
 
     func applicant(applicationID: String, phone: String) throws -> String {

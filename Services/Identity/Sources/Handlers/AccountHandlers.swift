@@ -11,15 +11,15 @@ struct AccountHandlers: Sendable {
     var users: UserStore { UserStore(app: app) }
 
     /// The caller's live account (token valid and account still active).
-    func currentUser(_ req: Request) throws -> (AccessClaims, User) {
-        let claims = try app.context.caller(req)
+    func currentUser(_ req: Request, allowPasswordChange: Bool = false) throws -> (AccessClaims, User) {
+        let claims = try app.context.caller(req, allowPasswordChange: allowPasswordChange)
         guard let user = try users.get(id: claims.sub), user.status == "active" else { throw APIError.unauthorized }
         return (claims, user)
     }
 
     /// GET /api/identity/v1/me
     func me(_ req: Request) throws -> Response {
-        let (_, user) = try currentUser(req)
+        let (_, user) = try currentUser(req, allowPasswordChange: true)
         return .json(try app.db.withConnection { try users.view($0, user, masked: false) })
     }
 
@@ -28,8 +28,7 @@ struct AccountHandlers: Sendable {
     /// PATCH /api/identity/v1/me: name, e-mail or phone, confirmed by an SMS code to the
     /// current phone (purpose "profile"; request it with POST /me/sms-code).
     func updateProfile(_ req: Request) throws -> Response {
-        let (claims, user) = try currentUser(req)
-        try requireNoPendingChange(claims)
+        let (_, user) = try currentUser(req)
         let body = try req.decode(ProfileChange.self)
         if let n = body.displayName { try Validate.name(n, field: "displayName") }
         if let e = body.email, !e.isEmpty, !ChineseFormats.isEmail(e) { throw APIError.invalid("email", "请输入正确的电子邮箱", code: "invalid_email") }
@@ -56,18 +55,12 @@ struct AccountHandlers: Sendable {
         return .json(["phoneMasked": ChineseFormats.maskMobile(user.phone)], status: 201)
     }
 
-    private func requireNoPendingChange(_ claims: AccessClaims) throws {
-        if claims.mustChangePassword == true {
-            throw APIError(403, "password_change_required", "首次登录或密码被重置，请先修改密码")
-        }
-    }
-
     struct PasswordChange: Codable, Sendable { let oldPassword: String; let newPassword: String }
 
     /// POST /api/identity/v1/me/password: with the old password; revokes other sessions and
     /// returns fresh tokens.
     func changePassword(_ req: Request) throws -> Response {
-        let (_, user) = try currentUser(req)
+        let (_, user) = try currentUser(req, allowPasswordChange: true)
         let body = try req.decode(PasswordChange.self)
         guard PasswordHasher.verify(body.oldPassword, against: user.passwordHash) else {
             throw APIError.invalid("oldPassword", "原密码错误", code: "wrong_password")

@@ -227,7 +227,7 @@ struct ApplicationHandlers: Sendable {
         }
         let users = UserStore(app: app)
         guard let user = try users.get(id: userID) else { throw APIError.notFound }
-        if try MessageStore(app: app).recentCount(recipient: a.phone, containing: "用户名", seconds: 3600) >= app.config.credentialResendsPerHour + 1 {
+        if try UserStore(app: app).recentActions(userID: user.id, action: "credentials_resent", seconds: 3600) >= app.config.credentialResendsPerHour {
             throw APIError.tooManyRequests(retryAfter: 3600, message: "发送次数过多，请1小时后再试")
         }
         try app.db.transaction { conn in

@@ -41,10 +41,8 @@ struct PublicHandlers: Sendable {
         guard let region = q["region"], ChineseFormats.isRegionCode(region) else { throw APIError.invalid("region", "请选择所在地区") }
         let name = (q["q"] ?? "").trimmingCharacters(in: .whitespaces)
         guard name.count >= 2 else { throw APIError.invalid("q", "请输入至少2个字的机构名称") }
-        let hits = try OrganisationStore(app: app).findInstitutions(region: region, name: name).map { org in
-            InstitutionHit(id: org.id, name: org.name, regionCode: org.regionCode,
-                           hasAdmin: try app.db.query("SELECT 1 FROM role_assignments WHERE org_id = $1::uuid AND role = 'institution_admin'",
-                                                      [org.id]).rows.count > 0)
+        let hits = try OrganisationStore(app: app).findInstitutions(region: region, name: name).map { org, hasAdmin in
+            InstitutionHit(id: org.id, name: org.name, regionCode: org.regionCode, hasAdmin: hasAdmin)
         }
         return .json(Page(items: hits))
     }

@@ -111,8 +111,7 @@ struct SessionHandlers: Sendable {
             case .ok(let userID, let oldID):
                 guard let user = try users.get(conn, id: userID), user.status == "active" else { return nil }
                 let tokens = try TokenIssuer(app: app).session(conn, user: user)
-                let newID = try conn.query("SELECT id::text FROM refresh_tokens WHERE token_hash = $1", [SHA256.hex(tokens.refreshToken)]).first!.string("id")
-                try sessions.rotate(conn, oldID: oldID, newID: newID)
+                try sessions.rotate(conn, oldID: oldID, newID: tokens.refreshID)
                 return tokens
             }
         }

@@ -12,7 +12,6 @@ struct SubAccountHandlers: Sendable {
 
     private func mainAccount(_ req: Request) throws -> (AccessClaims, User) {
         let (claims, user) = try AccountHandlers(app: app).currentUser(req)
-        if claims.mustChangePassword == true { throw APIError(403, "password_change_required", "首次登录或密码被重置，请先修改密码") }
         guard user.mainAccountID == nil, claims.roles.contains(where: { $0.role == .institutionAdmin || $0.role == .provincialCentre || $0.role == .nationalCentre }),
               user.orgID != nil else {
             throw APIError(403, "forbidden", "只有主账号可以管理子账号")

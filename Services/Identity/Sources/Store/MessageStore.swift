@@ -33,11 +33,4 @@ struct MessageStore: Sendable {
                         createdAt: try $0.date("created_at"))
             }
     }
-
-    func recentCount(recipient: String, containing: String, seconds: Int) throws -> Int {
-        try app.db.query("""
-            SELECT count(*)::int AS n FROM messages WHERE recipient = $1 AND position($2 in body) > 0
-            AND created_at > now() - make_interval(secs => $3)
-            """, [recipient, containing, seconds]).first!.int("n")
-    }
 }

@@ -87,12 +87,15 @@ struct OrganisationStore: Sendable {
         try app.db.withConnection { try get($0, id: id) }
     }
 
-    /// Institutions of a region whose name matches (for "does my hospital exist already").
-    func findInstitutions(region: String, name: String) throws -> [Organisation] {
+    /// Institutions of a region whose name matches (for "does my hospital exist already"),
+    /// each with whether it has an administrator already.
+    func findInstitutions(region: String, name: String) throws -> [(Organisation, hasAdmin: Bool)] {
         try app.db.query("""
-            SELECT \(Self.columns) FROM organisations
-            WHERE kind = 'institution' AND region_code = $1 AND name ILIKE '%' || $2 || '%' ORDER BY name LIMIT 20
-            """, [region, name]).rows.map(Self.decode)
+            SELECT \(Self.columns), EXISTS (SELECT 1 FROM role_assignments r WHERE r.org_id = organisations.id
+                                           AND r.role = 'institution_admin') AS has_admin
+            FROM organisations
+            WHERE kind = 'institution' AND region_code = $1 AND strpos(name, $2) > 0 ORDER BY name LIMIT 20
+            """, [region, name]).rows.map { (try Self.decode($0), try $0.bool("has_admin")) }
     }
 
     func institution(_ conn: PGConnection, region: String, name: String) throws -> Organisation? {

@@ -155,6 +155,14 @@ struct UserStore: Sendable {
         try conn.query("UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL", [userID])
     }
 
+    /// How often an audited action happened to this user lately (throttles on resends).
+    func recentActions(userID: String, action: String, seconds: Int) throws -> Int {
+        try app.db.query("""
+            SELECT count(*)::int AS n FROM audit_log WHERE object_type = 'user' AND object_id = $1 AND action = $2
+            AND at > now() - make_interval(secs => $3)
+            """, [userID, action, seconds]).first!.int("n")
+    }
+
     /// Sub-accounts of a main account (scope: only its own).
     func subAccounts(_ conn: PGConnection, mainID: String) throws -> [User] {
         try conn.query("""
