@@ -72,15 +72,23 @@ public struct Request: Sendable {
         }
     }
 
-    /// The caller's address: the last X-Forwarded-For hop when the peer is a trusted proxy
-    /// (loopback, or an address starting with one of TRUSTED_PROXIES' prefixes — the gateway
-    /// in a container network), else the socket peer.
+    /// The caller's address. Every X-Forwarded-For line is read as one list (RFC 7239 §7.1:
+    /// several lines are one comma-separated value); walking from the socket peer leftwards,
+    /// each hop is believed only while the one that added it is a trusted proxy (loopback, or
+    /// an address starting with one of TRUSTED_PROXIES' prefixes — the gateway in a container
+    /// network). The first address not added by a trusted proxy is the client.
     public var clientAddress: String {
-        if TrustedProxies.contains(remoteAddress),
-           let xff = headers["x-forwarded-for"], let last = xff.split(separator: ",").last {
-            return last.trimmingCharacters(in: .whitespaces)
+        var address = remoteAddress
+        guard TrustedProxies.contains(address) else { return address }
+        let hops = headers.values("x-forwarded-for")
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        for hop in hops.reversed() {
+            guard !hop.isEmpty, hop.count <= 64 else { break }
+            address = hop
+            if !TrustedProxies.contains(hop) { break }
         }
-        return remoteAddress
+        return address
     }
 
     /// Percent-decodes a query component (`+` as space); NUL characters are dropped.
@@ -119,10 +127,13 @@ public struct Locals: Sendable {
 
 /// Peers whose X-Forwarded-For is believed: loopback and the TRUSTED_PROXIES prefixes.
 enum TrustedProxies {
-    static let prefixes: [String] = ["127."] + Env.list("TRUSTED_PROXIES", [])
+    /// Address prefixes from TRUSTED_PROXIES (the gateway's container network, a load balancer).
+    static let prefixes: [String] = Env.list("TRUSTED_PROXIES", [])
 
+    /// The loopback address the suite's own processes use (127.0.0.1, ::1) is trusted; the rest
+    /// of 127.0.0.0/8 is not, so a local client on another loopback address is an ordinary client.
     static func contains(_ address: String) -> Bool {
-        address == "::1" || prefixes.contains { address.hasPrefix($0) }
+        address == "127.0.0.1" || address == "::1" || address == "::ffff:127.0.0.1" || prefixes.contains { address.hasPrefix($0) }
     }
 }
 

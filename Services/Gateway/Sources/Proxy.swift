@@ -59,7 +59,25 @@ struct Proxy: Sendable {
         if case ClientError.status(let status, let body) = lastError {
             return Response(status: status, contentType: Response.jsonType, body: body)
         }
+        if case ClientError.connect = lastError { throw Proxy.down(service, retryAfter: upstream.retryAfter()) }
         throw APIError.badGateway
+    }
+
+    /// Every instance of the service refused the connection (stopped, crashed, restarting):
+    /// a clear 503 that says when to try again, never a hang or a bare 502.
+    static func down(_ service: String, retryAfter: Int) -> APIError {
+        APIError(503, "service_unavailable", "服务暂时不可用（\(Proxy.displayName(service))正在重启），请\(retryAfter)秒后重试",
+                 retryAfter: retryAfter)
+    }
+
+    static func displayName(_ service: String) -> String {
+        switch service {
+        case "identity": return "账号服务"
+        case "documents": return "材料服务"
+        case "approval": return "审批服务"
+        case "reporting": return "填报服务"
+        default: return service
+        }
     }
 
     static func response(from r: ClientResponse) -> Response {

@@ -36,6 +36,13 @@ final class Upstream: @unchecked Sendable {
         downUntil[i] = Date().addingTimeInterval(cooldown)
     }
 
+    /// Seconds until the first instance's cooldown ends (at least 1): the Retry-After of a 503.
+    func retryAfter() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        let soonest = downUntil.min() ?? .distantPast
+        return max(1, Int(soonest.timeIntervalSinceNow.rounded(.up)))
+    }
+
     func markUp(_ i: Int) {
         lock.lock(); defer { lock.unlock() }
         downUntil[i] = .distantPast

@@ -39,6 +39,11 @@ struct EdgeMiddleware: Middleware {
     }
 
     private func check(_ request: Request, next: Handler) throws -> Response {
+        // Routing drops empty segments, so `//api/x` would be routed like `/api/x` while the
+        // token check below looks at the spelling: refuse any path not in canonical form.
+        guard EdgeMiddleware.isCanonical(request.path) else {
+            throw APIError.badRequest("请求路径格式错误", code: "bad_path")
+        }
         let client = request.clientAddress
         if let wait = perAddress.take("ip:" + client) {
             throw APIError.tooManyRequests(retryAfter: wait)
@@ -68,6 +73,21 @@ struct EdgeMiddleware: Middleware {
             }
         }
         return try next(forwarded)
+    }
+
+    /// A path the edge decides on exactly as the router will see it: absolute, no empty
+    /// segment (`//`), no `.` or `..` segment, plain or percent-encoded.
+    static func isCanonical(_ path: String) -> Bool {
+        guard path.hasPrefix("/") else { return false }
+        if path == "/" { return true }
+        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        for (i, segment) in segments.enumerated() {
+            if segment.isEmpty && i != segments.count - 1 { return false }  // a trailing slash is fine
+            let lower = segment.lowercased()
+            if [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."].contains(lower) { return false }
+            if lower.contains("%2f") || lower.contains("%5c") { return false }
+        }
+        return true
     }
 
     /// Access and applicant tokens both pass the edge; the services decide what each may do.
