@@ -135,6 +135,69 @@ class Suite:
             self.kill(key, signal.SIGTERM)
 
 
+class Supervisor:
+    """Keeps the suite serving when one process dies: the crash is logged (exit status or
+    signal, the tail of its log, into crashes.log) and the process is restarted after a
+    backoff that doubles with each crash in a row (1 s … 60 s) and resets once it has served
+    for a minute. The other processes keep running; the gateway answers 503 with Retry-After
+    for a service while it is down."""
+
+    MIN_BACKOFF, MAX_BACKOFF, STABLE_AFTER = 1.0, 60.0, 60.0
+
+    def __init__(self, suite, run_dir, clock=time.monotonic):
+        self.suite = suite
+        self.run_dir = run_dir
+        self.clock = clock
+        self.crashes = {}      # key -> crashes in a row
+        self.restart_at = {}   # key -> when to start it again
+        self.started = {key: clock() for key in suite.procs}
+
+    def _describe(self, code):
+        return f"signal {-code} ({signal.Signals(-code).name})" if code < 0 else f"exit status {code}"
+
+    def _log_crash(self, key, code, backoff):
+        log_path = os.path.join(self.run_dir, f"{key.replace('#', '-')}.log")
+        tail = ""
+        try:
+            with open(log_path, "rb") as f:
+                f.seek(0, 2)
+                f.seek(max(0, f.tell() - 4000))
+                tail = f.read().decode("utf-8", "replace")
+        except OSError:
+            pass
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        line = f"{stamp} {key} died ({self._describe(code)}); restarting in {backoff:.0f} s"
+        print(f"  {line}; see {log_path}", flush=True)
+        with open(os.path.join(self.run_dir, "crashes.log"), "a", encoding="utf-8") as f:
+            f.write(line + "\n" + "\n".join("    " + l for l in tail.splitlines()[-30:]) + "\n")
+
+    def tick(self):
+        now = self.clock()
+        for key, procs in list(self.suite.procs.items()):
+            alive = [p for p in procs if p.poll() is None]
+            dead = [p for p in procs if p.poll() is not None]
+            if dead and key not in self.restart_at:
+                if now - self.started.get(key, now) >= self.STABLE_AFTER:
+                    self.crashes[key] = 0
+                n = self.crashes.get(key, 0)
+                backoff = min(self.MAX_BACKOFF, self.MIN_BACKOFF * (2 ** n))
+                self.crashes[key] = n + 1
+                self._log_crash(key, dead[0].returncode, backoff)
+                self.restart_at[key] = now + backoff
+                self.suite.procs[key] = alive
+        for key, when in list(self.restart_at.items()):
+            if now >= when:
+                del self.restart_at[key]
+                service, _, instance = key.partition("#")
+                try:
+                    self.suite.start(service, int(instance or 0), wait=False)
+                    self.started[key] = self.clock()
+                    print(f"  {key} restarted", flush=True)
+                except OSError as e:
+                    print(f"  {key} could not be restarted: {e}", flush=True)
+                    self.restart_at[key] = now + self.MAX_BACKOFF
+
+
 def main():
     import argparse
     ap = argparse.ArgumentParser()
@@ -171,12 +234,9 @@ def main():
                 for line in f:
                     print("    " + line.rstrip(), flush=True)
         print(f"  logs: {args.run_dir}/*.log    stop: Ctrl-C", flush=True)
+        supervisor = Supervisor(suite, args.run_dir)
         while not stop["now"]:
-            for key, procs in list(suite.procs.items()):
-                for p in procs:
-                    if p.poll() is not None:
-                        print(f"  {key} exited ({p.returncode}); see {args.run_dir}/{key}.log", flush=True)
-                        stop["now"] = True
+            supervisor.tick()
             time.sleep(0.5)
     finally:
         suite.stop_all()
