@@ -86,16 +86,6 @@ final class FormRenderingTests: XCTestCase {
         }
         for i in 0..<16 { XCTAssertEqual(results.get(i), expected[i % 4], "render \(i) differs") }
     }
-
-    func testWriteSamplesForInspection() throws {
-        try FormSamples.fontAvailable()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("forms-samples")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for kind in FormKind.allCases {
-            try Data(FormRenderer.render(kind, FormSamples.input)).write(to: dir.appendingPathComponent("\(kind.rawValue).pdf"))
-            try Data(FormRenderer.render(kind, FormSamples.longInput)).write(to: dir.appendingPathComponent("\(kind.rawValue)-long.pdf"))
-        }
-    }
 }
 
 private final class ResultBox: @unchecked Sendable {

@@ -96,7 +96,13 @@ final class CaptchaTests: XCTestCase {
     func testRandomOutOfRangeIsClamped() throws {
         var flip = false
         let png = CaptchaRenderer.render(answer: "MNPQ", random: { _ in flip.toggle(); return flip ? Int.max : -5 })
-        _ = try decodeRGB(png)
+        let clamped = try decodeRGB(png)
+        let normal = try decodeRGB(render("MNPQ"))
+        // Out-of-range random values are clamped into the canvas: same size, and the glyphs are still drawn.
+        XCTAssertEqual(clamped.width, normal.width)
+        XCTAssertEqual(clamped.height, normal.height)
+        XCTAssertEqual(clamped.pixels.count, clamped.width * clamped.height * 3)
+        XCTAssertTrue(clamped.pixels.contains { $0 < 100 }, "no dark (glyph) pixel was drawn")
     }
 
     func testRandomAnswer() {

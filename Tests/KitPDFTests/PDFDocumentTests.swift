@@ -103,7 +103,7 @@ final class PDFDocumentTests: XCTestCase {
         XCTAssertTrue(raw.contains("/Lang (zh-CN)"))
     }
 
-    /// A second, independent reader: Ghostscript's text extraction (skipped when gs is absent).
+    /// A second, independent reader: Ghostscript's text extraction.
     func testGhostscriptExtractsTheSameText() throws {
         let pdf = sampleDocument(font: try TestFont.load()).render()
         let gs = try Poppler.tool("gs")
@@ -130,10 +130,5 @@ final class PDFDocumentTests: XCTestCase {
         let pdf = PDFDocument().render()
         XCTAssertEqual(try Poppler.pageCount(pdf), 1)
         XCTAssertEqual(try Poppler.diagnostics(pdf), "")
-    }
-
-    func testWriteSampleForInspection() throws {
-        let pdf = sampleDocument(font: try TestFont.load()).render()
-        try Data(pdf).write(to: URL(fileURLWithPath: "/tmp/kitpdf-sample.pdf"))
     }
 }
