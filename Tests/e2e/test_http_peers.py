@@ -29,6 +29,18 @@ def test_curl_chunked_upload_and_http10(suite):
     assert out.startswith("HTTP/1.1 200") and "Connection: close" in out
 
 
+def established(port):
+    """Established TCP connections to a local port, from /proc/net/tcp (state 01)."""
+    count = 0
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if fields[3] == "01" and int(fields[1].split(":")[1], 16) == port:
+                count += 1
+    return count
+
+
 def test_slowloris_does_not_starve_the_server(suite):
     """slowhttptest holds 300 connections sending headers slowly for 20 s; meanwhile normal
     requests are answered, and the slow connections are closed by the head timeout."""
@@ -37,7 +49,11 @@ def test_slowloris_does_not_starve_the_server(suite):
                                "-p", "3", "-u", f"http://127.0.0.1:{port}/readyz", "-o", suite.run_dir + "/slowloris"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        time.sleep(4)
+        # Wait until the attack holds its connections (counted from the kernel's table), not a fixed time.
+        deadline = time.time() + 15
+        while established(port) < 200:
+            assert time.time() < deadline and attack.poll() is None, "slowhttptest never opened its connections"
+            time.sleep(0.2)
         ok = 0
         for _ in range(10):
             r = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
