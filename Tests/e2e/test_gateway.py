@@ -214,3 +214,37 @@ def test_two_instances_round_robin_and_failover(suite):
     finally:
         suite.kill("identity#1")
         suite.kill("gateway#2")
+
+
+def head_only_answer(base, target, length, wait=5):
+    """Sends only a request head announcing `length` body bytes and returns the status line the
+    server answers with before any body byte is sent (None when it waits for the body)."""
+    import socket
+    from urllib.parse import urlparse
+    u = urlparse(base)
+    with socket.create_connection((u.hostname, u.port), timeout=10) as s:
+        s.sendall((f"POST {target} HTTP/1.1\r\nHost: {u.hostname}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                   f"Content-Length: {length}\r\n\r\n").encode())
+        s.settimeout(wait)
+        try:
+            data = s.recv(4096)
+        except socket.timeout:
+            return None
+        return data.split(b"\r\n", 1)[0].decode()
+
+
+def test_oversize_upload_refused_from_its_headers_at_the_gateway(gw):
+    """A 5 MiB kind: a 6 MiB upload is refused with 413 by the gateway itself, from the
+    Content-Length, before a body byte is read (the kinds' limits come from documents)."""
+    import time as _t
+    target = "/api/documents/v1/documents?kind=legal_person_certificate&object=registration:x"
+    deadline = _t.time() + 30
+    line = head_only_answer(gw, target, 6 << 20)
+    while (line is None or " 413 " not in line) and _t.time() < deadline:  # the gateway learns the kinds at start
+        _t.sleep(0.3)
+        line = head_only_answer(gw, target, 6 << 20)
+    assert line is not None and " 413 " in line, line
+    # A 10 MiB kind takes the same size: the gateway waits for that body (no early answer).
+    assert head_only_answer(gw, "/api/documents/v1/documents?kind=licence_scan&object=registration:x", 6 << 20, wait=2) is None
+    # Past the gateway's overall limit every kind is refused at once.
+    assert " 413 " in head_only_answer(gw, "/api/documents/v1/documents?kind=licence_scan&object=registration:x", 12 << 20)

@@ -50,10 +50,12 @@ def test_a_killed_service_is_restarted_and_the_crash_logged(tmp_path):
     run_dir = str(tmp_path / "run")
     port = suite_lib.free_port()
     env = dict(os.environ, SEED_DEMO="0", DEV_MODE="1", EVENT_LOOPS="1", WORKERS="4")
+    out_path = str(tmp_path / "run.out")
+    out_file = open(out_path, "w")
     proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "lib", "suite.py"), "run",
                              "--bin-dir", os.environ["SUITE_BIN_DIR"], "--db-env", os.environ["TEST_SERVICES_ENV"],
                              "--run-dir", run_dir, "--gateway-port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            env=env, stdout=out_file, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: ready(base), 120, "the supervised suite")
@@ -72,8 +74,11 @@ def test_a_killed_service_is_restarted_and_the_crash_logged(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            out, _ = proc.communicate(timeout=40)
+            proc.wait(timeout=40)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
+            proc.wait()
+        out_file.close()
+        out = open(out_path).read()
+        print(out[-3000:])
     assert "documents restarted" in out, out[-2000:]

@@ -30,6 +30,16 @@ enum GatewayRoutes {
             for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] {
                 router.add(method, "/api/\(service)/*rest", options: big, handler)
             }
+            // Uploads: the kind's own limit, from documents, refuses an oversize body from its headers.
+            if service == "documents", let upstream = proxy.upstreams[service] {
+                let limits = UploadLimits(ceiling: maxBody)
+                limits.startRefreshing(from: upstream, client: proxy.client)
+                let upload = RouteOptions(maxBody: maxBody, bodyLimit: { limits.bodyLimit(rawQuery: $0) })
+                // A literal path wins over the catch-all for every method: list them all.
+                for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] {
+                    router.add(method, "/api/documents/v1/documents", options: method == .POST ? upload : big, handler)
+                }
+            }
         }
         // Readiness of the whole suite: every service answers its /readyz.
         router.get("/api/readyz") { _ in
