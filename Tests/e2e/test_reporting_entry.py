@@ -233,3 +233,30 @@ def test_windows_not_open_and_late_refused(gw, suite, hospital_a):
     r = requests.put(suite.url("reporting") + V1 + "/internal/programs/ncis_annual/windows/2024",
                      json={"opensAt": now.isoformat(), "closesAt": (now + timedelta(days=1)).isoformat()}, timeout=10)
     assert r.status_code == 403
+
+
+def test_city_commission_reads_its_region_only(gw, suite, hospital_a):
+    """A city health commission reads the reports of its region's institutions (prefix match on
+    the scope path its grant carries) and changes nothing; another city's commission sees nothing."""
+    hangzhou = approved_account(gw, suite, role="city_commission", region="3301")
+    ningbo = approved_account(gw, suite, role="city_commission", region="3302")
+    enrol(gw, hospital_a, "zj_monthly")
+    rid = open_report(gw, hospital_a, "zj_monthly", "core", "2019-06")["report"]["id"]
+    assert call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {"B01": 50}}).status_code == 200
+
+    seen = call(gw, "GET", f"/reports/{rid}", hangzhou)
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["readOnly"] is True and seen.json()["lock"]["code"] == "read_only_role"
+    assert values_of(seen.json())["B01"] == 50
+    assert call(gw, "GET", f"/reports/{rid}/edits", hangzhou).status_code == 200
+    r = call(gw, "PUT", f"/reports/{rid}/values", hangzhou, json={"values": {"B01": 51}})
+    assert r.status_code == 403, r.text
+    assert call(gw, "POST", f"/reports/{rid}/submit", hangzhou).status_code == 403
+    r = call(gw, "POST", "/reports", hangzhou, json={"program": "zj_monthly", "form": "core", "period": "2019-06"})
+    assert r.status_code == 403
+    assert call(gw, "POST", "/programs/zj_monthly/enrolment", hangzhou).status_code == 403
+    assert call(gw, "GET", "/due", hangzhou).status_code == 403
+
+    for method, path in [("GET", f"/reports/{rid}"), ("GET", f"/reports/{rid}/edits"), ("POST", f"/reports/{rid}/submit")]:
+        assert call(gw, method, path, ningbo).status_code == 404, (method, path)
+    assert values_of(call(gw, "GET", f"/reports/{rid}", hospital_a).json())["B01"] == 50
