@@ -45,8 +45,23 @@ final class PeriodTests: XCTestCase {
         XCTAssertFalse(w.isOpen(instant("2019-02-20T16:00:00Z")))
         XCTAssertEqual(w.daysLeft(now: instant("2019-02-18T02:00:00Z")), 2)
         XCTAssertEqual(w.daysLeft(now: instant("2019-02-22T02:00:00Z")), -2)
-        XCTAssertEqual(zj.openPeriods(now: instant("2019-02-10T00:00:00Z")).map(\.key), ["2019-01"])
-        XCTAssertEqual(zj.openPeriods(now: instant("2019-02-25T00:00:00Z")).map(\.key), [])
+        let onTime = program(.month, open: (0, 0), close: (0, 20), late: false)
+        XCTAssertEqual(onTime.duePeriods(enrolledAt: instant("2000-01-01T00:00:00Z"), now: instant("2019-02-10T00:00:00Z")).map(\.key), ["2019-01"])
+        XCTAssertEqual(onTime.duePeriods(enrolledAt: instant("2000-01-01T00:00:00Z"), now: instant("2019-02-25T00:00:00Z")).map(\.key), [])
+    }
+
+    func testOverdueSinceEnrolmentWhereLateEntryIsAllowed() {
+        let zj = program(.month, open: (0, 0), close: (0, 20), late: true)
+        // Enrolled on 10 November 2018 (October's window still open); on 25 February 2019
+        // October, November, December and January are overdue, nothing is open.
+        let enrolled = instant("2018-11-10T02:00:00Z"), now = instant("2019-02-25T02:00:00Z")
+        XCTAssertEqual(zj.duePeriods(enrolledAt: enrolled, now: now).map(\.key), ["2019-01", "2018-12", "2018-11", "2018-10"])
+        // On 10 February January is open and the earlier ones overdue.
+        XCTAssertEqual(zj.duePeriods(enrolledAt: enrolled, now: instant("2019-02-10T02:00:00Z")).map(\.key),
+                       ["2019-01", "2018-12", "2018-11", "2018-10"])
+        // Enrolled after October's deadline: October is not due.
+        XCTAssertEqual(zj.duePeriods(enrolledAt: instant("2018-11-25T02:00:00Z"), now: now).map(\.key), ["2019-01", "2018-12", "2018-11"])
+        XCTAssertEqual(zj.duePeriods(enrolledAt: instant("2000-01-01T00:00:00Z"), now: now, limit: 3).count, 3)
     }
 
     func testStrokeWindowIsFebruaryToMarchOfTheNextYear() {
@@ -54,8 +69,8 @@ final class PeriodTests: XCTestCase {
         let w = stroke.offsetWindow(Period.parse("2018", .year)!)!
         XCTAssertEqual(w.opensOn, "2019-02-01")
         XCTAssertEqual(w.deadline, "2019-03-31")
-        XCTAssertEqual(stroke.openPeriods(now: instant("2019-03-01T00:00:00Z")).map(\.key), ["2018"])
-        XCTAssertEqual(stroke.openPeriods(now: instant("2019-01-15T00:00:00Z")).map(\.key), [])
+        XCTAssertEqual(stroke.duePeriods(enrolledAt: instant("2000-01-01T00:00:00Z"), now: instant("2019-03-01T00:00:00Z")).map(\.key), ["2018"])
+        XCTAssertEqual(stroke.duePeriods(enrolledAt: instant("2000-01-01T00:00:00Z"), now: instant("2019-01-15T00:00:00Z")).map(\.key), [])
     }
 
     func testLockReasons() {

@@ -36,20 +36,20 @@ struct ProgramRecord: Sendable {
         return Window(opensAt: opens, closesAt: closes)
     }
 
-    /// Periods whose offset window contains `now` (newest first), looking back far enough for
-    /// the longest window the limits allow.
-    func openPeriods(now: Date) -> [Period] {
+    /// Periods due for an institution enrolled at `enrolledAt` (newest first): those whose
+    /// window contains `now`, and, where late entry is allowed, those whose window has closed
+    /// since the institution enrolled (overdue). At most `limit`.
+    func duePeriods(enrolledAt: Date, now: Date, limit: Int = 24) -> [Period] {
         guard windowRule == .offset, var p = Period.containing(now, periodType) else { return [] }
-        let lookBack: Int
-        switch periodType {
-        case .week: lookBack = 120
-        case .month: lookBack = 30
-        case .quarter: lookBack = 10
-        case .year: lookBack = 4
-        }
         var out: [Period] = []
-        for _ in 0..<lookBack {
-            if let w = offsetWindow(p), w.isOpen(now) { out.append(p) }
+        // Windows close at most 24 months + 366 days after their period ends; walk back until
+        // one closed before the enrolment.
+        for _ in 0..<(limit + 600) {
+            guard out.count < limit else { break }
+            if let w = offsetWindow(p) {
+                if w.closesAt <= enrolledAt && w.opensAt <= now { break }
+                if w.isOpen(now) || (lateEntry && w.isPast(now)) { out.append(p) }
+            }
             guard let prev = p.previous else { break }
             p = prev
         }

@@ -234,17 +234,18 @@ enum Entry {
 
     // MARK: due list
 
-    /// Every enrolled program's forms with open periods (and the institution's unfinished
-    /// reports of earlier periods), with deadline, days left and status.
+    /// Every enrolled program's forms with open periods, the periods overdue since enrolment
+    /// where late entry is allowed, and the institution's unfinished reports of other periods;
+    /// with deadline, days left and status.
     static func due(_ context: ServiceContext, caller: Caller, now: Date) throws -> [DueItem] {
         let inst = try caller.requireInstitution()
         return try context.database.withConnection { conn in
             var items: [DueItem] = []
-            for p in try DefinitionStore.enrolledPrograms(conn, orgID: inst.orgID) {
+            for (p, enrolledAt) in try DefinitionStore.enrolledPrograms(conn, orgID: inst.orgID) {
                 var periods: [(Period, Window?)] = []
                 switch p.windowRule {
                 case .offset:
-                    periods = p.openPeriods(now: now).map { ($0, p.offsetWindow($0)) }
+                    periods = p.duePeriods(enrolledAt: enrolledAt, now: now).map { ($0, p.offsetWindow($0)) }
                 case .announced:
                     periods = try DefinitionStore.openAnnouncedPeriods(conn, programID: p.id, now: now).compactMap { key, w in
                         Period.parse(key, p.periodType).map { ($0, w) }
@@ -259,6 +260,8 @@ enum Entry {
                     for (per, w) in periods {
                         let report = reports.first { $0.formID == form.id && $0.period == per.key }
                         if report == nil, try DefinitionStore.version(conn, formID: form.id, period: per.key) == nil { continue }
+                        // A past period already submitted is done.
+                        if let report, !report.status.editable, w?.isPast(now) == true { continue }
                         let status = EntryState.status(report?.status, window: w, now: now)
                         items.append(DueItem(program: p.code, programName: p.name, form: form.code, formName: form.name,
                                              period: per.key, periodLabel: per.label, window: Presenter.window(w, now: now),

@@ -23,12 +23,12 @@ enum DefinitionStore {
         try conn.query("SELECT \(programColumns) FROM programs p WHERE p.code = $1", [code]).first.map(program)
     }
 
-    /// Programs `orgID` is enrolled in.
-    static func enrolledPrograms(_ conn: PGConnection, orgID: String) throws -> [ProgramRecord] {
+    /// Programs `orgID` is enrolled in, with the time it enrolled.
+    static func enrolledPrograms(_ conn: PGConnection, orgID: String) throws -> [(ProgramRecord, Date)] {
         try conn.query("""
-            SELECT \(programColumns) FROM programs p JOIN enrolments e ON e.program_id = p.id AND e.org_id = $1
+            SELECT \(programColumns), e.enrolled_at FROM programs p JOIN enrolments e ON e.program_id = p.id AND e.org_id = $1
             ORDER BY p.position, p.code
-            """, [orgID]).rows.map(program)
+            """, [orgID]).rows.map { (try program($0), try $0.date("enrolled_at")) }
     }
 
     static func forms(_ conn: PGConnection, programID: String) throws -> [FormRecord] {
