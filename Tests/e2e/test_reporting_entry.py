@@ -104,6 +104,7 @@ def test_zhejiang_month_from_draft_to_read_only(gw, hospital_a):
     assert a05["computed"] is True and a05["formula"] == "急诊死亡人数 / 急诊人次 × 100"
 
     # Submitting lists everything missing or wrong, and changes nothing.
+    log_before = call(gw, "GET", f"/reports/{rid}/edits", hospital_a, params={"limit": 100}).json()["items"]
     r = call(gw, "POST", f"/reports/{rid}/submit", hospital_a)
     assert r.status_code == 422, r.text
     err = r.json()["error"]
@@ -115,6 +116,7 @@ def test_zhejiang_month_from_draft_to_read_only(gw, hospital_a):
     assert {d["field"] for d in err["details"] if d["code"] == "rule_violation"} == {"B02"}
     after = call(gw, "GET", f"/reports/{rid}", hospital_a).json()
     assert after["report"]["status"] == "draft" and values_of(after) == vals
+    assert call(gw, "GET", f"/reports/{rid}/edits", hospital_a, params={"limit": 100}).json()["items"] == log_before
 
     # Fix everything and submit.
     fix = {"B02": 3, "A04": 2, "A09": 400, "A06": 900, "A07": 90, "B04": "8.25", "B05": 120, "B06": 1, "B10": 2,
@@ -147,6 +149,26 @@ def test_zhejiang_month_from_draft_to_read_only(gw, hospital_a):
     assert len(page["items"]) == 2 and page["nextCursor"]
     nxt = call(gw, "GET", f"/reports/{rid}/edits", hospital_a, params={"limit": 2, "cursor": page["nextCursor"]}).json()
     assert nxt["items"][0]["id"] != page["items"][1]["id"] and nxt["items"][0]["id"] in {e["id"] for e in edits}
+
+
+def test_concurrent_saves_are_serialised(gw, hospital_a):
+    """Saves of one report take its row lock: the edit log is one unbroken chain old → new and
+    the stored value is the last link, however the saves interleave."""
+    from concurrent.futures import ThreadPoolExecutor
+    enrol(gw, hospital_a, "zj_monthly")
+    rid = open_report(gw, hospital_a, "zj_monthly", "core", "2019-04")["report"]["id"]
+
+    def save(n):
+        return call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {"B01": 100 + n, "B02": n}}).status_code
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(save, range(16))) == {200}
+    edits = call(gw, "GET", f"/reports/{rid}/edits", hospital_a, params={"limit": 100}).json()["items"]
+    chain = [(e["old"], e["new"]) for e in edits if e["indicator"] == "B01"]
+    assert chain[0][0] is None and all(chain[i][1] == chain[i + 1][0] for i in range(len(chain) - 1)), chain
+    rates = [(e["old"], e["new"]) for e in edits if e["indicator"] == "B03"]
+    assert all(rates[i][1] == rates[i + 1][0] for i in range(len(rates) - 1)), rates
+    final = values_of(call(gw, "GET", f"/reports/{rid}", hospital_a).json())
+    assert final["B01"] == chain[-1][1] and final["B02"] == final["B01"] - 100
 
 
 def test_version_chosen_by_period(gw, hospital_a):

@@ -143,6 +143,8 @@ CREATE TABLE report_values (
 -- Every change of a value: who, when, old → new (source 'entry' by a person, 'computed' by a formula).
 CREATE TABLE value_edits (
     id uuid PRIMARY KEY,
+    -- the order of changes (saves of one report are serialised by its row lock)
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     report_id uuid NOT NULL REFERENCES reports (id),
     indicator_id uuid NOT NULL REFERENCES indicators (id),
     actor_id text NOT NULL,
@@ -154,4 +156,4 @@ CREATE TABLE value_edits (
     new_txt text,
     at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX value_edits_report ON value_edits (report_id, id);
+CREATE INDEX value_edits_report ON value_edits (report_id, seq);

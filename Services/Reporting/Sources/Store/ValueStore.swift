@@ -50,14 +50,15 @@ enum ValueStore {
                   new?.num?.description, new?.txt])
     }
 
-    /// The edit log, oldest first, `limit + 1` rows after `cursor`.
+    /// The edit log in the order of the changes, `limit + 1` rows after the entry `after`.
     static func edits(_ conn: PGConnection, reportID: String, after: String?, limit: Int) throws -> [EditRecord] {
         try conn.query("""
             SELECT e.id::text AS id, i.code, i.name, e.actor_id, e.actor_name, e.source, e.old_num::text AS old_num, e.old_txt,
                    e.new_num::text AS new_num, e.new_txt, e.at
             FROM value_edits e JOIN indicators i ON i.id = e.indicator_id
-            WHERE e.report_id = $1::uuid AND ($2::uuid IS NULL OR e.id > $2::uuid)
-            ORDER BY e.id LIMIT $3
+            WHERE e.report_id = $1::uuid
+              AND ($2::uuid IS NULL OR e.seq > (SELECT c.seq FROM value_edits c WHERE c.id = $2::uuid AND c.report_id = $1::uuid))
+            ORDER BY e.seq LIMIT $3
             """, [reportID, after, limit + 1]).rows.map { r in
             EditRecord(id: try r.string("id"), indicatorCode: try r.string("code"), indicatorName: try r.string("name"),
                        actorID: try r.string("actor_id"), actorName: try r.string("actor_name"), source: try r.string("source"),
