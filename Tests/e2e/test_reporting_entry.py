@@ -282,3 +282,38 @@ def test_city_commission_reads_its_region_only(gw, suite, hospital_a):
     for method, path in [("GET", f"/reports/{rid}"), ("GET", f"/reports/{rid}/edits"), ("POST", f"/reports/{rid}/submit")]:
         assert call(gw, method, path, ningbo).status_code == 404, (method, path)
     assert values_of(call(gw, "GET", f"/reports/{rid}", hospital_a).json())["B01"] == 50
+
+
+def test_data_entry_clerk_enters_for_its_institution(gw, hospital_a):
+    """A data-entry sub-account (created by the institution's admin, signed in through the real
+    flow) fills its institution's reports but cannot enrol the institution; until it has changed
+    its initial password, reporting refuses it like every service."""
+    from conftest import unique_phone
+    from helpers import credentials, full_login
+    phone = unique_phone()
+    r = requests.post(gw + "/api/identity/v1/users", json={"displayName": "李填报", "phone": phone, "role": "data_entry",
+                                                          "specialty": "coronary_intervention"},
+                      headers=auth(hospital_a["access"]), timeout=10)
+    assert r.status_code == 201, r.text
+    username, initial = credentials(gw, phone)
+    session = full_login(gw, username, initial, phone)
+    first = {"access": session["accessToken"]}
+    r = call(gw, "GET", "/due", first)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "password_change_required"
+    r = requests.post(gw + "/api/identity/v1/me/password", json={"oldPassword": initial, "newPassword": "Kp9#" + phone[-6:] + "qW"},
+                      headers=auth(session["accessToken"]), timeout=20)
+    assert r.status_code == 200, r.text
+    clerk = {"access": r.json()["accessToken"]}
+
+    enrol(gw, hospital_a, "zj_monthly")
+    rid = open_report(gw, hospital_a, "zj_monthly", "core", "2019-07")["report"]["id"]
+    r = call(gw, "PUT", f"/reports/{rid}/values", clerk, json={"values": {"A01": 321}})
+    assert r.status_code == 200 and r.json()["saved"] == 1, r.text
+    edit = [e for e in call(gw, "GET", f"/reports/{rid}/edits", hospital_a).json()["items"] if e["indicator"] == "A01"][-1]
+    assert edit["actorName"] == username and edit["new"] == 321
+    # The clerk opens its institution's reports too, and sees them in the due list.
+    own = open_report(gw, clerk, "zj_monthly", "core", "2019-07", expect=(200,))
+    assert own["report"]["id"] == rid
+    assert rid in {d.get("reportId") for d in call(gw, "GET", "/due", clerk).json()["items"]}
+    r = call(gw, "POST", "/programs/nccqi_pci_quarterly/enrolment", clerk)
+    assert r.status_code == 403, r.text
