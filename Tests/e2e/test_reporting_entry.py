@@ -317,3 +317,25 @@ def test_data_entry_clerk_enters_for_its_institution(gw, hospital_a):
     assert rid in {d.get("reportId") for d in call(gw, "GET", "/due", clerk).json()["items"]}
     r = call(gw, "POST", "/programs/nccqi_pci_quarterly/enrolment", clerk)
     assert r.status_code == 403, r.text
+
+
+def test_odd_values_are_answered_per_field(gw, hospital_a):
+    """Untrusted values of every JSON shape are refused per field, never a server error."""
+    enrol(gw, hospital_a, "zj_monthly")
+    rid = open_report(gw, hospital_a, "zj_monthly", "core", "2019-08")["report"]["id"]
+    odd = ['1e400', '-1e400', '1e-400', '123456789012345678901234567890', 'true', '[]', '{}', '"１２"', '"12,5"',
+           '"0x10"', '"NaN"', '"Infinity"', '1.5', '"-3"', '" "']
+    for i, raw in enumerate(odd):
+        body = '{"values":{"A01":' + raw + ',"C09":' + raw + '}}'
+        r = requests.put(gw + V1 + f"/reports/{rid}/values", data=body.encode(),
+                         headers=dict(auth(hospital_a["access"]), **{"Content-Type": "application/json"}), timeout=20)
+        assert r.status_code in (200, 400, 422), (raw, r.status_code, r.text)
+        if r.status_code == 200:
+            stored = values_of(r.json())["A01"]
+            assert stored is None or (isinstance(stored, int) and 0 <= stored < 10**15), (raw, stored)
+    r = call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {"C09": "x" * 201}})
+    assert [p["code"] for p in r.json()["problems"]] == ["too_long"]
+    r = call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {f"K{i}": 1 for i in range(1001)}})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "too_many_values"
+    r = call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"vals": {}})
+    assert r.status_code == 422
