@@ -210,6 +210,14 @@ def test_another_institution_gets_404(gw, hospital_a, hospital_b):
         r = call(gw, method, path, hospital_b, json=body)
         assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", (method, path, r.text)
     assert values_of(call(gw, "GET", f"/reports/{rid}", hospital_a).json())["A01"] == 7
+    mine = call(gw, "GET", "/reports", hospital_a, params={"limit": 100}).json()["items"]
+    assert rid in {i["id"] for i in mine} and {i["orgId"] for i in mine} == {mine[0]["orgId"]}
+    assert rid not in {i["id"] for i in call(gw, "GET", "/reports", hospital_b, params={"limit": 100}).json()["items"]}
+    page = call(gw, "GET", "/reports", hospital_a, params={"limit": 1}).json()
+    assert len(page["items"]) == 1 and page["nextCursor"]
+    rest = call(gw, "GET", "/reports", hospital_a, params={"limit": 100, "cursor": page["nextCursor"]}).json()["items"]
+    assert [page["items"][0]["id"]] + [i["id"] for i in rest] == [i["id"] for i in mine]
+    assert call(gw, "GET", "/reports", hospital_a, params={"status": "bogus"}).status_code == 422
     # B's own form of the same period is a different (not yet created) report.
     own = call(gw, "GET", "/programs/zj_monthly/forms/core/periods/2019-05", hospital_b).json()
     assert own.get("report") is None and values_of(own)["A01"] is None
@@ -281,6 +289,11 @@ def test_city_commission_reads_its_region_only(gw, suite, hospital_a):
 
     for method, path in [("GET", f"/reports/{rid}"), ("GET", f"/reports/{rid}/edits"), ("POST", f"/reports/{rid}/submit")]:
         assert call(gw, method, path, ningbo).status_code == 404, (method, path)
+    # Lists: the region's reports for Hangzhou, none of them for Ningbo.
+    listed = call(gw, "GET", "/reports", hangzhou, params={"program": "zj_monthly", "period": "2019-06", "limit": 100}).json()
+    assert rid in {i["id"] for i in listed["items"]}
+    assert all(i["period"] == "2019-06" and i["program"] == "zj_monthly" for i in listed["items"])
+    assert rid not in {i["id"] for i in call(gw, "GET", "/reports", ningbo, params={"limit": 100}).json()["items"]}
     assert values_of(call(gw, "GET", f"/reports/{rid}", hospital_a).json())["B01"] == 50
 
 

@@ -149,3 +149,17 @@ struct SubmissionRefusal: Encodable, Sendable {
     }
     var error: Body
 }
+
+/// A report in a list (the caller's institution's, or his region's).
+struct ReportListItem: Encodable, Sendable {
+    var id: String
+    var program: String
+    var form: String
+    var period: String
+    var orgId: String
+    var status: String
+    var statusLabel: String
+    var createdAt: Date
+    var updatedAt: Date
+    var submittedAt: Date?
+}

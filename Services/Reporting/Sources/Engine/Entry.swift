@@ -225,6 +225,29 @@ enum Entry {
         }
     }
 
+    /// Reports in the caller's scope, filtered; statuses as the institution sees them.
+    static func list(_ context: ServiceContext, caller: Caller, program: String?, period: String?, status: String?,
+                     after: String?, limit: Int, now: Date) throws -> [ReportListItem] {
+        if let status, ReportStatus(rawValue: status) == nil {
+            throw APIError.invalid("status", "状态只能是 draft、submitted、under_review、returned、accepted", code: "invalid_filter")
+        }
+        if let program, program.utf8.count > 64 { throw APIError.invalid("program", "填报项目代码无效", code: "invalid_filter") }
+        if let period, period.utf8.count > 16 { throw APIError.invalid("period", "填报期间格式错误", code: "invalid_filter") }
+        return try context.database.withConnection { conn in
+            var programs: [String: ProgramRecord] = [:]
+            return try ReportStore.list(conn, caller: caller, program: program, period: period, status: status,
+                                        after: after, limit: limit).map { r, form in
+                if programs[r.programCode] == nil { programs[r.programCode] = try self.program(conn, code: r.programCode) }
+                let p = programs[r.programCode]!
+                let w = try Period.parse(r.period, p.periodType).flatMap { try window(conn, p, $0) }
+                let shown = EntryState.status(r.status, window: w, now: now)
+                return ReportListItem(id: r.id, program: r.programCode, form: form, period: r.period, orgId: r.orgID,
+                                      status: shown.code, statusLabel: shown.label, createdAt: r.createdAt,
+                                      updatedAt: r.updatedAt, submittedAt: r.submittedAt)
+            }
+        }
+    }
+
     static func edits(_ context: ServiceContext, caller: Caller, id: String, after: String?, limit: Int) throws -> [EditView] {
         try context.database.withConnection { conn in
             guard ID.isValid(id), try ReportStore.visible(conn, id: id, caller: caller) != nil else { throw APIError.notFound }

@@ -25,6 +25,18 @@ struct ReportHandlers {
                                              periodKey: try request.parameter("period"), now: Date()))
     }
 
+    /// `GET /api/reporting/v1/reports?program=&period=&status=&limit=&cursor=`: the caller's
+    /// institution's reports, or his region's (scope in SQL), newest first.
+    func list(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        let paging = try Paging(request)
+        let q = request.query
+        func filter(_ name: String) -> String? { q[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let rows = try Entry.list(context, caller: caller, program: filter("program"), period: filter("period"),
+                                  status: filter("status"), after: paging.after, limit: paging.limit, now: Date())
+        return .json(paging.page(rows, id: \.id))
+    }
+
     /// `GET /api/reporting/v1/reports/:id`
     func detail(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)

@@ -12,6 +12,7 @@ enum PublicRoutes {
         router.post("\(v1)/programs/:code/enrolment", programs.enrol)
         router.get("\(v1)/programs/:code/forms/:form/periods/:period", reports.byPeriod)
         router.get("\(v1)/due", programs.due)
+        router.get("\(v1)/reports", reports.list)
         router.post("\(v1)/reports", reports.create)
         router.get("\(v1)/reports/:id", reports.detail)
         router.put("\(v1)/reports/:id/values", reports.save)

@@ -73,6 +73,21 @@ enum ReportStore {
             """, caller.sqlParameters + [id]).first.map(record)
     }
 
+    /// Reports the caller may see (his organisation's, his region's), newest id first, with
+    /// optional filters; `limit + 1` rows after `after`.
+    static func list(_ conn: PGConnection, caller: Caller, program: String?, period: String?, status: String?,
+                     after: String?, limit: Int) throws -> [(ReportRecord, String)] {
+        try conn.query(grants + " SELECT " + columns + """
+            , f.code AS form_code FROM reports r JOIN programs p ON p.id = r.program_id JOIN forms f ON f.id = r.form_id
+            WHERE EXISTS (SELECT 1 FROM g WHERE \(enters) OR \(reads))
+              AND ($4::text IS NULL OR p.code = $4) AND ($5::text IS NULL OR r.period = $5)
+              AND ($6::text IS NULL OR r.status = $6) AND ($7::uuid IS NULL OR r.id < $7::uuid)
+            ORDER BY r.id DESC LIMIT $8
+            """, caller.sqlParameters + [program, period, status, after, limit + 1]).rows.map {
+            (try record($0), try $0.string("form_code"))
+        }
+    }
+
     /// The organisation's reports of a program (for the due list).
     static func ofOrganisation(_ conn: PGConnection, orgID: String, programID: String) throws -> [ReportRecord] {
         try conn.query(select + " WHERE r.org_id = $1 AND r.program_id = $2::uuid ORDER BY r.period DESC",
