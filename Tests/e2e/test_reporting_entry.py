@@ -263,6 +263,11 @@ def test_windows_not_open_and_late_refused(gw, suite, hospital_a):
     r = requests.put(suite.url("reporting") + V1 + "/internal/programs/ncis_annual/windows/2024",
                      json={"opensAt": now.isoformat(), "closesAt": (now + timedelta(days=1)).isoformat()}, timeout=10)
     assert r.status_code == 403
+    r = requests.put(gw + V1 + "/internal/programs/ncis_annual/windows/2024",
+                     json={"opensAt": now.isoformat(), "closesAt": (now + timedelta(days=1)).isoformat()},
+                     headers=dict(auth(hospital_a["access"]), **{"X-Internal-Token": suite.internal_token}), timeout=10)
+    assert r.status_code == 404  # the gateway does not route internal paths
+    assert call(gw, "GET", f"/reports/{rid}", hospital_a).json()["lock"]["code"] == "deadline_passed"
 
 
 def test_city_commission_reads_its_region_only(gw, suite, hospital_a):
