@@ -63,5 +63,6 @@ let package = Package(
         .testTarget(name: "KitMediaTests", dependencies: ["KitMedia"], path: "Tests/KitMediaTests", exclude: ["Fixtures"]),
         .testTarget(name: "KitPDFTests", dependencies: ["KitPDF"], path: "Tests/KitPDFTests"),
         .testTarget(name: "FormsTests", dependencies: ["DocumentsService"], path: "Tests/FormsTests"),
+        .testTarget(name: "ReportingTests", dependencies: ["ReportingService", "KitCore"], path: "Tests/ReportingTests"),
     ]
 )

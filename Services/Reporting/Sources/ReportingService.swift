@@ -2,12 +2,14 @@ import Foundation
 import KitHTTP
 import ServiceKit
 
-/// The reporting service: owns schema `reporting`.
+/// The reporting service: owns schema `reporting`. Programs, forms and indicator sets as
+/// data, enrolment, reports with their values, edit log, submission.
 public enum ReportingService {
     public static var definition: ServiceRunner.Definition {
         var d = ServiceRunner.Definition(name: .reporting,
                                          migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil)) { context, router in
-            ReportingRoutes.install(router, context)
+            PublicRoutes.install(router, context)
+            InternalRoutes.install(router, context)
         }
         d.background = [OutboxDeliverer.task]
         return d

@@ -1,0 +1,125 @@
+import Foundation
+import KitCore
+import KitHTTP
+import Models
+import ServiceKit
+
+/// Reports: open, read, save a draft, submit, edit log.
+struct ReportHandlers {
+    let context: ServiceContext
+
+    /// `POST /api/reporting/v1/reports` `{"program","form","period"}`: 201 new draft, 200 existing.
+    func create(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        let body = try request.decode(CreateReportBody.self)
+        let (view, created) = try Entry.create(context, caller: caller, body: body, request: request, now: Date())
+        return .json(view, status: created ? 201 : 200)
+    }
+
+    /// `GET /api/reporting/v1/programs/:code/forms/:form/periods/:period`: the caller's
+    /// institution's form of that period (report or not yet).
+    func byPeriod(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        return .json(try Entry.formForPeriod(context, caller: caller, programCode: try request.parameter("code"),
+                                             formCode: try request.parameter("form"),
+                                             periodKey: try request.parameter("period"), now: Date()))
+    }
+
+    /// `GET /api/reporting/v1/reports?program=&period=&status=&limit=&cursor=`: the caller's
+    /// institution's reports, or his region's (scope in SQL), newest first.
+    func list(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        let paging = try Paging(request)
+        let q = request.query
+        func filter(_ name: String) -> String? { q[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let rows = try Entry.list(context, caller: caller, program: filter("program"), period: filter("period"),
+                                  status: filter("status"), after: paging.after, limit: paging.limit, now: Date())
+        return .json(paging.page(rows, id: \.id))
+    }
+
+    /// `GET /api/reporting/v1/reports/:id`
+    func detail(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        return .json(try Entry.show(context, caller: caller, id: try request.parameter("id"), now: Date()))
+    }
+
+    /// `PUT /api/reporting/v1/reports/:id/values` `{"values":{code: value}}`
+    func save(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        let body = try request.decode(SaveValuesBody.self)
+        return .json(try Entry.save(context, caller: caller, id: try request.parameter("id"), body: body,
+                                    request: request, now: Date()))
+    }
+
+    /// `POST /api/reporting/v1/reports/:id/submit`: 200 read-only form, or 422 with every problem.
+    func submit(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        do {
+            return .json(try Entry.submit(context, caller: caller, id: try request.parameter("id"), request: request, now: Date()))
+        } catch let refused as SubmissionRefused {
+            return .json(SubmissionRefusal(error: .init(code: "submission_incomplete", message: refused.message,
+                                                        details: refused.problems)), status: 422)
+        }
+    }
+
+    /// `GET /api/reporting/v1/reports/:id/edits?limit=&cursor=`
+    func edits(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        let paging = try Paging(request)
+        let rows = try Entry.edits(context, caller: caller, id: try request.parameter("id"), after: paging.after,
+                                   limit: paging.limit)
+        return .json(paging.page(rows, id: \.id))
+    }
+}
+
+/// Internal: announced windows (NCIS announces its survey period).
+struct InternalHandlers {
+    let context: ServiceContext
+
+    /// `PUT /api/reporting/v1/internal/programs/:code/windows/:period` `{"opensAt","closesAt"}`
+    func announce(_ request: Request) throws -> Response {
+        try context.requireInternal(request)
+        let body = try request.decode(AnnounceWindowBody.self)
+        return .json(try Entry.announce(context, code: try request.parameter("code"),
+                                        periodKey: try request.parameter("period"), body: body, request: request))
+    }
+}
+
+/// `?limit=&cursor=`: limit 1…100 (default 50), cursor = the last id of the previous page.
+struct Paging {
+    static let defaultLimit = 50
+    static let maxLimit = 100
+
+    let limit: Int
+    let after: String?
+
+    init(_ request: Request) throws {
+        let q = request.query
+        if let raw = q["limit"], !raw.isEmpty {
+            guard raw.utf8.count <= 6, let n = Int(raw), n >= 1 else {
+                throw APIError.invalid("limit", "每页条数必须是正整数", code: "invalid_limit")
+            }
+            limit = min(n, Paging.maxLimit)
+        } else {
+            limit = Paging.defaultLimit
+        }
+        if let c = q["cursor"], !c.isEmpty {
+            guard ID.isValid(c) else { throw APIError.invalid("cursor", "分页游标无效", code: "invalid_cursor") }
+            after = c.lowercased()
+        } else {
+            after = nil
+        }
+    }
+
+    func page<Item: Encodable & Sendable>(_ rows: [Item], id: (Item) -> String) -> PageView<Item> {
+        guard rows.count > limit else { return PageView(items: rows, nextCursor: nil) }
+        let items = Array(rows.prefix(limit))
+        return PageView(items: items, nextCursor: items.last.map(id))
+    }
+}
+
+/// `{"items":[…],"nextCursor":…}` for views that are only encoded.
+struct PageView<Item: Encodable & Sendable>: Encodable, Sendable {
+    var items: [Item]
+    var nextCursor: String?
+}

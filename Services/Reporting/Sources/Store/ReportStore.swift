@@ -1,0 +1,136 @@
+import Foundation
+import KitCore
+import KitPostgres
+
+/// A report row as the engine uses it.
+struct ReportRecord: Sendable {
+    let id: String
+    let programID: String
+    let programCode: String
+    let formID: String
+    let versionID: String
+    let orgID: String
+    let scopePath: String
+    let period: String
+    let status: ReportStatus
+    let createdAt: Date
+    let updatedAt: Date
+    let submittedAt: Date?
+    let submittedBy: String?
+}
+
+/// Reports: scope in SQL on every read. The caller's grants are `$1…$3` (roles, organisation
+/// ids, scope paths): hospital roles of the program see their own organisation's reports,
+/// reader roles the reports of their subtree (prefix match on the scope path).
+enum ReportStore {
+    private static let select = "SELECT " + columns + " FROM reports r JOIN programs p ON p.id = r.program_id"
+
+    private static let columns = """
+        r.id::text AS id, r.program_id::text AS program_id, p.code AS program_code, r.form_id::text AS form_id,
+               r.version_id::text AS version_id, r.org_id, r.scope_path, r.period, r.status, r.created_at, r.updated_at,
+               r.submitted_at, r.submitted_by
+        """
+
+    private static let grants = """
+        WITH g AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS g(role, org_id, scope_path))
+        """
+
+    /// The caller enters for the report's organisation.
+    private static let enters = "(g.role = ANY (p.entry_roles) AND g.org_id = r.org_id)"
+    /// …or reads its region.
+    private static let reads = "(g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, r.scope_path))"
+
+    static func insert(_ conn: PGConnection, id: String, programID: String, formID: String, versionID: String,
+                       orgID: String, scopePath: String, period: String, by: String) throws -> Bool {
+        try conn.query("""
+            INSERT INTO reports (id, program_id, form_id, version_id, org_id, scope_path, period, created_by)
+            VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7, $8)
+            ON CONFLICT (form_id, org_id, period) DO NOTHING
+            """, [id, programID, formID, versionID, orgID, scopePath, period, by]).affectedRows == 1
+    }
+
+    /// The organisation's report of a form and period (the caller is that organisation).
+    static func find(_ conn: PGConnection, formID: String, orgID: String, period: String) throws -> ReportRecord? {
+        try conn.query(select + " WHERE r.form_id = $1::uuid AND r.org_id = $2 AND r.period = $3",
+                       [formID, orgID, period]).first.map(record)
+    }
+
+    /// The report if the caller may see it, and whether he enters for it.
+    static func visible(_ conn: PGConnection, id: String, caller: Caller) throws -> (ReportRecord, Bool)? {
+        guard let row = try conn.query(grants + " SELECT " + columns + """
+            , a.enters FROM reports r JOIN programs p ON p.id = r.program_id,
+            LATERAL (SELECT coalesce(bool_or(\(enters)), false) AS enters, coalesce(bool_or(\(reads)), false) AS reads FROM g) a
+            WHERE r.id = $4::uuid AND (a.enters OR a.reads)
+            """, caller.sqlParameters + [id]).first else { return nil }
+        return (try record(row), try row.bool("enters"))
+    }
+
+    /// Locks the report for a change by someone entering for its organisation; nil when he
+    /// does not (the handler then tells 403 from 404 with `visible`).
+    static func lockForEntry(_ conn: PGConnection, id: String, caller: Caller) throws -> ReportRecord? {
+        try conn.query(grants + " " + select + """
+             WHERE r.id = $4::uuid AND EXISTS (SELECT 1 FROM g WHERE \(enters)) FOR UPDATE OF r
+            """, caller.sqlParameters + [id]).first.map(record)
+    }
+
+    /// Reports the caller may see (his organisation's, his region's), newest id first, with
+    /// optional filters; `limit + 1` rows after `after`.
+    static func list(_ conn: PGConnection, caller: Caller, program: String?, period: String?, status: String?,
+                     after: String?, limit: Int) throws -> [(ReportRecord, String)] {
+        try conn.query(grants + " SELECT " + columns + """
+            , f.code AS form_code FROM reports r JOIN programs p ON p.id = r.program_id JOIN forms f ON f.id = r.form_id
+            WHERE EXISTS (SELECT 1 FROM g WHERE \(enters) OR \(reads))
+              AND ($4::text IS NULL OR p.code = $4) AND ($5::text IS NULL OR r.period = $5)
+              AND ($6::text IS NULL OR r.status = $6) AND ($7::uuid IS NULL OR r.id < $7::uuid)
+            ORDER BY r.id DESC LIMIT $8
+            """, caller.sqlParameters + [program, period, status, after, limit + 1]).rows.map {
+            (try record($0), try $0.string("form_code"))
+        }
+    }
+
+    /// The organisation's reports of a program (for the due list).
+    static func ofOrganisation(_ conn: PGConnection, orgID: String, programID: String) throws -> [ReportRecord] {
+        try conn.query(select + " WHERE r.org_id = $1 AND r.program_id = $2::uuid ORDER BY r.period DESC",
+                       [orgID, programID]).rows.map(record)
+    }
+
+    static func touch(_ conn: PGConnection, id: String) throws {
+        try conn.query("UPDATE reports SET updated_at = now() WHERE id = $1::uuid", [id])
+    }
+
+    static func submit(_ conn: PGConnection, id: String, by: String) throws {
+        try conn.query("""
+            UPDATE reports SET status = 'submitted', submitted_at = now(), submitted_by = $2, updated_at = now()
+            WHERE id = $1::uuid
+            """, [id, by])
+    }
+
+    private static func record(_ r: PGRow) throws -> ReportRecord {
+        ReportRecord(id: try r.string("id"), programID: try r.string("program_id"), programCode: try r.string("program_code"),
+                     formID: try r.string("form_id"), versionID: try r.string("version_id"), orgID: try r.string("org_id"),
+                     scopePath: try r.string("scope_path"), period: try r.string("period"),
+                     status: try r.decode(ReportStatus.self, "status"), createdAt: try r.date("created_at"),
+                     updatedAt: try r.date("updated_at"), submittedAt: try r.optionalDate("submitted_at"),
+                     submittedBy: r.optionalString("submitted_by"))
+    }
+}
+
+extension Caller {
+    /// `$1…$3` of the scoped queries.
+    var sqlParameters: [PGBindable?] { [roles, orgIDs, scopePaths] }
+}
+
+/// Enrolment of an institution in a program.
+enum EnrolmentStore {
+    /// True when the row was created now.
+    static func enrol(_ conn: PGConnection, programID: String, orgID: String, scopePath: String, by: String) throws -> Bool {
+        try conn.query("""
+            INSERT INTO enrolments (id, program_id, org_id, scope_path, enrolled_by) VALUES ($1::uuid, $2::uuid, $3, $4, $5)
+            ON CONFLICT (program_id, org_id) DO NOTHING
+            """, [ID.new(), programID, orgID, scopePath, by]).affectedRows == 1
+    }
+
+    static func isEnrolled(_ conn: PGConnection, programID: String, orgID: String) throws -> Bool {
+        try conn.query("SELECT 1 FROM enrolments WHERE program_id = $1::uuid AND org_id = $2", [programID, orgID]).first != nil
+    }
+}
