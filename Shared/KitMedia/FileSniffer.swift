@@ -9,8 +9,8 @@ import Foundation
 ///   (at most 19 digits, accumulated with overflow checks: a huge number is `.malformed`, never a trap).
 /// - JPEG: `FF D8 FF`; the marker segments are walked (lengths must stay inside the file) up to the first SOS,
 ///   and an SOFn with a non-zero width and height must come before it (height 0 — "defined later by a DNL
-///   marker" — is refused: the pixel count could not be bounded before decoding); the file must end with `FF D9`, optionally followed by
-///   zero bytes only (`FF D9` elsewhere after SOS → `.malformed` "data after end of image", none → `.truncated`).
+///   marker" — is refused: the pixel count could not be bounded before decoding); the file must end with `FF D9`,
+///   optionally followed by zero bytes only (`FF D9` elsewhere after SOS → `.malformed` "data after end of image", none → `.truncated`).
 ///   Note: phone photos that append data after EOI (Samsung trailers, Motion Photos) are rejected by this rule.
 /// - PNG: 8-byte signature; first chunk IHDR, length 13, valid CRC, width and height 1...65535, a legal
 ///   bit depth / colour type pair, methods 0; the chunk list is walked to IEND (length 0, correct CRC) with at
@@ -32,8 +32,8 @@ import Foundation
 ///   page, a second file appended) is `.polyglot`; incremental updates end with their own `%%EOF` and pass;
 /// - a ZIP archive readable by unzip: an end-of-central-directory record `PK\5\6` within the last 65,557 bytes
 ///   (where unzip looks for it, the archive comment hiding the PDF trailer) AND a central-directory `PK\1\2`
-///   AND a local file header `PK\3\4` anywhere. Compressed PDF streams hit all three by chance about once in
-///   10¹⁵ files; an uncompressed ZIP attachment near the end of a PDF is refused too (documented).
+///   AND a local file header `PK\3\4` anywhere. Random compressed stream data hits all three with a chance of
+///   about 10⁻¹⁰ for a 10 MiB PDF; an uncompressed ZIP attachment near the end of a PDF is refused too (documented).
 ///
 /// Image polyglot checks:
 /// - `%PDF-` within the first 1024 bytes (PDF readers look for the header that far);

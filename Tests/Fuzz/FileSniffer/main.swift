@@ -4,7 +4,9 @@
 import Foundation
 @testable import KitMedia
 
-private let path = "/tmp/fuzz-sniffer-\(getpid()).bin"
+/// Scratch file for the file reader: in $FUZZ_TMPDIR (scripts/fuzz points it into .build-fuzz/ and clears it).
+private let path = (ProcessInfo.processInfo.environment["FUZZ_TMPDIR"] ?? NSTemporaryDirectory())
+    + "/fuzz-sniffer-\(getpid()).bin"
 
 private func outcome(_ body: () throws -> FileKind) -> String {
     do { return "ok \(try body())" } catch let e as FileSniffError { return "\(e)" } catch { return "io \(error)" }
