@@ -23,9 +23,10 @@ public enum Time {
             + "\(pad(Int(tm.tm_hour), 2)):\(pad(Int(tm.tm_min), 2)):\(pad(Int(tm.tm_sec), 2)).\(pad(ms, 3))+08:00"
     }
 
-    /// Parses an RFC 3339 date-time, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (`t`/`z` accepted too), as
-    /// request bodies carry them. nil for anything else: calendar-invalid dates (2026-02-30), hours past 23,
-    /// minutes or seconds past 59, offsets past ±23:59, year 0000, more than 64 bytes.
+    /// Parses an RFC 3339 date-time, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (`t`/`z`, `±HHMM` and `±HH`
+    /// accepted too), as request bodies carry them, to millisecond precision (further digits are truncated).
+    /// nil for anything else: calendar-invalid dates (2026-02-30), hours past 23, minutes or seconds past 59,
+    /// offsets past ±23:59, year 0000, more than 64 bytes.
     ///
     /// Hand-written with bounded, checked arithmetic on purpose: ICU's date parser behind
     /// `ISO8601DateFormatter`, which this replaces, dies of SIGFPE on a fraction of ~100 digits
@@ -51,25 +52,33 @@ public enum Time {
         guard day >= 1, day <= monthDays[month - 1] else { return nil }
 
         var i = 19
-        var nanos = 0  // the first 9 fraction digits; later ones (below a nanosecond) are read and ignored
+        var millis = 0  // milliseconds, truncated as Foundation's formatter did: digits past the third are ignored
         if i < b.count, b[i] == 0x2E {
             i += 1
             var count = 0
             while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
-                if count < 9 { nanos = nanos * 10 + Int(b[i] - 0x30) }
+                if count < 3 { millis = millis * 10 + Int(b[i] - 0x30) }
                 count += 1; i += 1
             }
             guard count > 0 else { return nil }
-            for _ in min(count, 9)..<9 { nanos *= 10 }
+            for _ in min(count, 3)..<3 { millis *= 10 }
         }
         guard i < b.count else { return nil }
         var offset = 0
         switch b[i] {
         case 0x5A, 0x7A:  // Z z
             guard i + 1 == b.count else { return nil }
-        case 0x2B, 0x2D:  // + -
-            guard i + 6 == b.count, let oh = digits(i + 1, 2), b[i + 3] == 0x3A, let om = digits(i + 4, 2),
-                  oh <= 23, om <= 59 else { return nil }
+        case 0x2B, 0x2D:  // + -  (±HH:MM; also ±HHMM and ±HH, which the formatter this replaces accepted)
+            let rest = b.count - i - 1
+            guard let oh = digits(i + 1, 2), oh <= 23 else { return nil }
+            var om = 0
+            switch rest {
+            case 2: break
+            case 4: guard let m = digits(i + 3, 2) else { return nil }; om = m
+            case 5: guard b[i + 3] == 0x3A, let m = digits(i + 4, 2) else { return nil }; om = m
+            default: return nil
+            }
+            guard om <= 59 else { return nil }
             offset = (oh * 60 + om) * 60 * (b[i] == 0x2D ? -1 : 1)
         default:
             return nil
@@ -82,11 +91,8 @@ public enum Time {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146_097 + doe - 719_468
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        if nanos % 1_000_000 == 0 {
-            // Whole milliseconds (what the suite writes): one division, so `rfc3339` prints the same digits back.
-            return Date(timeIntervalSince1970: Double(seconds * 1000 + nanos / 1_000_000) / 1000)
-        }
-        return Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
+        // Whole milliseconds over one division: the same Double the formatter produced.
+        return Date(timeIntervalSince1970: Double(seconds * 1000 + millis) / 1000)
     }
 
     /// Calendar in China Standard Time.
