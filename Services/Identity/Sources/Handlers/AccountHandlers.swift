@@ -11,15 +11,17 @@ struct AccountHandlers: Sendable {
     var users: UserStore { UserStore(app: app) }
 
     /// The caller's live account (token valid and account still active).
-    func currentUser(_ req: Request, allowPasswordChange: Bool = false) throws -> (AccessClaims, User) {
-        let claims = try app.context.caller(req, allowPasswordChange: allowPasswordChange)
+    /// `allowProgram`: routes a password-only program login may use (its own account view and
+    /// password change; the new tokens keep the program binding).
+    func currentUser(_ req: Request, allowPasswordChange: Bool = false, allowProgram: Bool = false) throws -> (AccessClaims, User) {
+        let claims = try app.context.caller(req, allowPasswordChange: allowPasswordChange, allowProgram: allowProgram)
         guard let user = try users.get(id: claims.sub), user.status == "active" else { throw APIError.unauthorized }
         return (claims, user)
     }
 
     /// GET /api/identity/v1/me
     func me(_ req: Request) throws -> Response {
-        let (_, user) = try currentUser(req, allowPasswordChange: true)
+        let (_, user) = try currentUser(req, allowPasswordChange: true, allowProgram: true)
         return .json(try app.db.withConnection { try users.view($0, user, masked: false) })
     }
 
@@ -60,7 +62,7 @@ struct AccountHandlers: Sendable {
     /// POST /api/identity/v1/me/password: with the old password; revokes other sessions and
     /// returns fresh tokens.
     func changePassword(_ req: Request) throws -> Response {
-        let (_, user) = try currentUser(req, allowPasswordChange: true)
+        let (claims, user) = try currentUser(req, allowPasswordChange: true, allowProgram: true)
         let body = try req.decode(PasswordChange.self)
         guard PasswordHasher.verify(body.oldPassword, against: user.passwordHash) else {
             throw APIError.invalid("oldPassword", "原密码错误", code: "wrong_password")
@@ -73,7 +75,7 @@ struct AccountHandlers: Sendable {
             try users.setPassword(conn, userID: user.id, password: body.newPassword, mustChange: false)
             try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: user.orgID, action: "password_changed", objectType: "user",
                                               objectID: user.id, request: req))
-            return try TokenIssuer(app: app).session(conn, user: try users.get(conn, id: user.id)!)
+            return try TokenIssuer(app: app).session(conn, user: try users.get(conn, id: user.id)!, program: claims.program)
         }
         return .json(tokens)
     }
