@@ -64,6 +64,13 @@ struct SessionStore: Sendable {
                        [SHA256.hex(token)]).affectedRows == 1
     }
 
+    /// Reset links asked for in the last five minutes (three at most).
+    func recentResets(_ conn: PGConnection, userID: String) throws -> Int {
+        try conn.query("""
+            SELECT count(*)::int AS n FROM password_resets WHERE user_id = $1::uuid AND expires_at > now() + interval '25 minutes'
+            """, [userID]).first!.int("n")
+    }
+
     func createReset(_ conn: PGConnection, userID: String) throws -> String {
         let token = SecureRandom.token(bytes: 32)
         try conn.query("""

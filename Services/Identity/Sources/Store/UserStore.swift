@@ -90,11 +90,15 @@ struct UserStore: Sendable {
                         isMainAccount: u.mainAccountID == nil)
     }
 
+    func usernameTaken(_ conn: PGConnection, _ username: String) throws -> Bool {
+        try !conn.query("SELECT 1 FROM users WHERE username = $1", [username]).rows.isEmpty
+    }
+
     /// A fresh unique username: "qc" and eight random digits.
     func newUsername(_ conn: PGConnection) throws -> String {
         while true {
             let name = "qc" + SecureRandom.digits(8)
-            if try conn.query("SELECT 1 FROM users WHERE username = $1", [name]).rows.isEmpty { return name }
+            if try !usernameTaken(conn, name) { return name }
         }
     }
 
@@ -141,6 +145,22 @@ struct UserStore: Sendable {
             INSERT INTO role_assignments (id, user_id, role, org_id, scope_path, specialty) VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5, $6)
             ON CONFLICT DO NOTHING
             """, [ID.new(), userID, role.rawValue, orgID, scopePath, specialty])
+    }
+
+    /// Name, e-mail (empty clears it) and phone. A changed phone counts as proved only when its
+    /// holder entered a code sent to it (`phoneProved`).
+    func updateProfile(_ conn: PGConnection, userID: String, displayName: String?, email: String?, phone: String?, phoneProved: Bool) throws {
+        try conn.query("""
+            UPDATE users SET display_name = coalesce($2, display_name),
+                email = CASE WHEN $3::text IS NULL THEN email ELSE nullif($3, '') END,
+                phone_verified_at = CASE WHEN $4::text IS NULL OR $4 = phone THEN phone_verified_at WHEN $5 THEN now() ELSE NULL END,
+                phone = coalesce($4, phone), updated_at = now()
+            WHERE id = $1::uuid
+            """, [userID, displayName, email, phone, phoneProved])
+    }
+
+    func setStatus(_ conn: PGConnection, userID: String, status: String) throws {
+        try conn.query("UPDATE users SET status = $2, updated_at = now() WHERE id = $1::uuid", [userID, status])
     }
 
     func setPassword(_ conn: PGConnection, userID: String, password: String, mustChange: Bool) throws {
