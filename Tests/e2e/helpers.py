@@ -70,7 +70,7 @@ def login(base, login_name, password, expect=202):
     cid, answer = captcha(base)
     r = requests.post(base + V1 + "/sessions", json={"login": login_name, "password": password, "captchaId": cid,
                                                     "captchaAnswer": answer}, timeout=20)
-    assert r.status_code == expect, r.text
+    assert expect is None or r.status_code == expect, r.text
     return r
 
 

@@ -6,7 +6,7 @@ import requests
 
 from conftest import unique_phone
 from helpers import (V1, auth, captcha, credentials, decide_for_real, ensure_provincial_centre, full_login, latest_code, login,
-                     messages, send_code, wait_application)
+                     messages, send_code, wait_application, wait_request)
 
 
 def internal(suite):
@@ -238,12 +238,19 @@ def test_edit_before_review_then_resubmit_keeps_one_open_request(gw, suite):
         app_id, token = register_until_pending(gw, phone, suite)
         url = gw + V1 + f"/applications/{app_id}"
         # Wait until approval has the first revision, so the edit really withdraws something.
-        deadline = time.time() + 15
-        while time.time() < deadline and (requests.get(url, headers=auth(token), timeout=10).json().get("progress") or {}).get("status") != "pending":
-            time.sleep(0.2)
+        first = wait_request(suite, app_id)
         r = requests.put(url, json={"person": {"name": "张三丰"}}, headers=auth(token), timeout=10)
         assert r.status_code == 200 and r.json()["status"] == "draft"
         assert requests.post(url + "/submit", headers=auth(token), timeout=10).json()["revision"] == 2
-        time.sleep(2)  # both outbox rows delivered
+        # Both outbox rows delivered: the new request open, the old one withdrawn (the applicant
+        # follows both in approval with the applicant token).
+        wait_request(suite, app_id, min_id_not=first["id"])
+        deadline = time.monotonic() + 30
+        old_status = None
+        while time.monotonic() < deadline and old_status != "withdrawn":
+            old_status = requests.get(gw + f"/api/approval/v1/requests/{first['id']}", headers=auth(token), timeout=10).json()["status"]
+            time.sleep(0.1)
+        assert old_status == "withdrawn"
+        assert requests.get(url, headers=auth(token), timeout=10).json()["status"] == "pending"
         progress = requests.get(url, headers=auth(token), timeout=10).json()["progress"]
         assert progress["status"] == "pending", progress
