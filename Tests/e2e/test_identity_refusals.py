@@ -239,6 +239,9 @@ def test_internal_endpoints_need_the_internal_token(suite, method, path):
     ("identity", {"DEV_MODE": "0", "INTERNAL_TOKEN": "dev-internal-token-change-me"}),
     ("identity", {"DEV_MODE": "0", "TOKEN_KEY_FILE": "", "TOKEN_SIGNING_KEY": ""})])
 def test_services_refuse_to_start_outside_dev_mode_without_secrets(suite, service, env):
-    with pytest.raises(RuntimeError, match="exited with 1"):
-        suite.start(service, instance=7, env=env)
-    suite.kill(f"{service}#7")
+    try:
+        with pytest.raises(RuntimeError, match="exited with 1"):
+            suite.start(service, instance=7, env=env)
+        assert "DEV_MODE" in open(f"{suite.run_dir}/{service}-7.log", encoding="utf-8", errors="replace").read()
+    finally:
+        suite.kill(f"{service}#7")
