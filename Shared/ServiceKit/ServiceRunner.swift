@@ -63,6 +63,7 @@ public enum ServiceRunner {
     public struct ConfigurationError: Error, CustomStringConvertible {
         public let problems: [String]
         public var description: String { problems.joined(separator: "; ") }
+        public init(problems: [String]) { self.problems = problems }
     }
 
     public static func start(_ definition: Definition, settings: ServiceSettings, logger: Logger) throws -> Running {

@@ -34,7 +34,9 @@ def suite(tmp_path_factory):
                                                              # the per-address limit's own test
                                                              # runs an instance with the default.
                                                              "SMS_PER_IP_MAX": "1000",
-                                                             "SMS_LOGIN_OFF_PROGRAMS": "zj_monthly"})
+                                                             "SMS_LOGIN_OFF_PROGRAMS": "zj_monthly",
+                                                             # The installation's first operator (helpers.operator_actor).
+                                                             "PLATFORM_OPERATOR_PHONE": "13700000001"})
     s.start_all()
     import helpers
     helpers.IDENTITY_DIRECT = s.url("identity")

@@ -59,6 +59,8 @@ def test_a_killed_service_is_restarted_and_the_crash_logged(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: ready(base), 120, "the supervised suite")
+        # The run command has printed its banner: it is supervising now.
+        wait_for(lambda: "is running" in open(out_path).read(), 30, "the run command's banner")
         pids = wait_for(lambda: service_pid(run_dir, "documents"), 10, "the documents process")
         assert len(pids) == 1
         os.kill(pids[0], signal.SIGKILL)

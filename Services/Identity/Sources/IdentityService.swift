@@ -12,6 +12,7 @@ public enum IdentityService {
             let keys = try SigningKeys.load(logger: context.logger)
             context.tokens.install([keys.keyID: keys.privateKey.publicKey])
             let app = IdentityApp(context: context, keys: keys, config: IdentityConfig.fromEnvironment())
+            try OperatorBootstrap.run(app)
             if context.settings.devMode && Env.bool("SEED_DEMO", false) {
                 try DemoSeed.run(app)
             }

@@ -109,6 +109,14 @@ struct OrganisationStore: Sendable {
     }
 
     /// Serialises the demo seed between replicas starting together.
+    /// The platform operators' organisation (seeded by the migrations).
+    static let platformID = "00000000-0000-7000-8000-000000000001"
+
+    /// One instance at a time bootstraps the first platform operator.
+    func lockOperatorBootstrap(_ conn: PGConnection) throws {
+        try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-operator-bootstrap'))")
+    }
+
     func lockDemoSeed(_ conn: PGConnection) throws {
         try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-demo-seed'))")
     }

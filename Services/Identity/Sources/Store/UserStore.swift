@@ -90,6 +90,14 @@ struct UserStore: Sendable {
                         isMainAccount: u.mainAccountID == nil)
     }
 
+    /// True when a live account holds `role` anywhere.
+    func anyHolder(_ conn: PGConnection, of role: Role) throws -> Bool {
+        try !conn.query("""
+            SELECT 1 FROM role_assignments r JOIN users u ON u.id = r.user_id
+            WHERE r.role = $1 AND u.status <> 'deleted' LIMIT 1
+            """, [role.rawValue]).rows.isEmpty
+    }
+
     func usernameTaken(_ conn: PGConnection, _ username: String) throws -> Bool {
         try !conn.query("SELECT 1 FROM users WHERE username = $1", [username]).rows.isEmpty
     }
