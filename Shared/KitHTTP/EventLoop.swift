@@ -28,8 +28,8 @@ struct Completion {
 
 /// One epoll thread: accepts on its own SO_REUSEPORT socket, reads, parses, routes, runs
 /// inline handlers, hands blocking ones to the worker pool, writes. All connection state is
-/// touched by this thread only; the mailbox for worker results is the one lock, and only
-/// blocking routes use it.
+/// touched by this thread only; the mailbox for worker results is the one lock (taken once per
+/// wake, uncontended unless workers are posting). Jobs go to the pool in one batch per wake.
 final class EventLoop: @unchecked Sendable {
     let index: Int
     private let epfd: Int32
