@@ -28,8 +28,8 @@ struct Completion {
 
 /// One epoll thread: accepts on its own SO_REUSEPORT socket, reads, parses, routes, runs
 /// inline handlers, hands blocking ones to the worker pool, writes. All connection state is
-/// touched by this thread only; the mailbox for worker results is the one lock, and only
-/// blocking routes use it.
+/// touched by this thread only; the mailbox for worker results is the one lock (taken once per
+/// wake, uncontended unless workers are posting). Jobs go to the pool in one batch per wake.
 final class EventLoop: @unchecked Sendable {
     let index: Int
     private let epfd: Int32
@@ -45,7 +45,15 @@ final class EventLoop: @unchecked Sendable {
 
     private let mailboxLock = NSLock()
     private var mailbox: [Completion] = []
+    /// Completions taken from the mailbox, reused between wakes.
+    private var taken: [Completion] = []
+    /// True while the loop is (about to be) blocked in epoll_wait with an empty mailbox: the
+    /// first completion posted then writes the eventfd. While the loop runs, workers just
+    /// append; the loop drains the mailbox once per wake, before it sleeps.
+    private var sleeping = false
     private var stopRequested = false
+    /// Jobs dispatched during this wake, handed to the pool in one batch before sleeping.
+    private var pendingJobs: [WorkerPool.Job] = []
     private var stopping = false
     private var stopDeadline: UInt64 = 0
 
@@ -78,10 +86,11 @@ final class EventLoop: @unchecked Sendable {
 
     func post(_ c: Completion) {
         mailboxLock.lock()
-        let wasEmpty = mailbox.isEmpty
         mailbox.append(c)
+        let wake = sleeping
+        sleeping = false
         mailboxLock.unlock()
-        if wasEmpty { _ = csys_eventfd_signal(wakeFD) }
+        if wake { _ = csys_eventfd_signal(wakeFD) }
     }
 
     func requestStop() {
@@ -95,7 +104,11 @@ final class EventLoop: @unchecked Sendable {
 
     func run() {
         while true {
-            let timeout: Int32 = accessLog.buffer.isEmpty ? 1000 : 200
+            workers.submit(batch: &pendingJobs)
+            var timeout: Int32 = accessLog.buffer.isEmpty ? 1000 : 200
+            mailboxLock.lock()
+            if mailbox.isEmpty && !(stopRequested && !stopping) { sleeping = true } else { timeout = 0 }
+            mailboxLock.unlock()
             let n = Int(events.withUnsafeMutableBufferPointer { e in
                 datas.withUnsafeMutableBufferPointer { d in
                     csys_epoll_wait(epfd, e.baseAddress, d.baseAddress, 256, timeout)
@@ -107,10 +120,11 @@ final class EventLoop: @unchecked Sendable {
                     let fd = Int32(truncatingIfNeeded: datas[i])
                     let ev = events[i]
                     if fd == listenFD { acceptAll() }
-                    else if fd == wakeFD { drainMailbox() }
+                    else if fd == wakeFD { _ = csys_eventfd_drain(wakeFD) }
                     else if let conn = connections[fd] { handle(conn, ev) }
                 }
             }
+            drainMailbox()
             if accessLog.needsFlush || (now - accessLog.lastFlush >= 200) { accessLog.flush(now: now) }
             if now - lastSweep >= 1000 { sweep() }
             if stopping && (connections.isEmpty || now >= stopDeadline) { break }
@@ -133,17 +147,17 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func drainMailbox() {
-        _ = csys_eventfd_drain(wakeFD)
         mailboxLock.lock()
-        let items = mailbox
-        mailbox.removeAll(keepingCapacity: true)
+        sleeping = false
+        swap(&mailbox, &taken)
         let stop = stopRequested
         mailboxLock.unlock()
-        for c in items {
+        for c in taken {
             guard let conn = connections[c.fd], conn.generation == c.generation else { continue }
             finish(conn, c.response, method: c.method, path: c.path, requestID: c.requestID, started: c.started)
             drive(conn)
         }
+        taken.removeAll(keepingCapacity: true)
         if stop && !stopping { beginStop() }
     }
 
@@ -341,10 +355,39 @@ final class EventLoop: @unchecked Sendable {
             conn.bodyRemaining = 0
         }
         conn.phaseStart = now
-        if head.expectContinue && conn.start == conn.end && (head.chunked || length > 0) && conn.routeError == 0 {
+        if head.expectContinue && conn.start == conn.end && (head.chunked || length > 0) {
+            // The client waits before sending the body (RFC 9110 §10.1.1): when the answer is
+            // already decided (no route, wrong method, middleware refusing from the head), give
+            // it now instead of the 100, and close (the body is never read).
+            if let answer = answerBeforeBody(conn, head, path: pathStr, query: queryStr) {
+                let requestID = makeRequestID(HTTPHeaders(storage: conn.headBytes, fields: head.fields))
+                conn.closeAfterWrite = true
+                conn.resetRequest()
+                conn.start = conn.end
+                finish(conn, answer, method: head.method, path: pathStr, requestID: requestID, started: Clock.monotonicMicros())
+                return false
+            }
             conn.output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
         }
         return true
+    }
+
+    /// The final answer to a request known from its head alone: 404/405 from routing, or a
+    /// middleware's refusal (`Middleware.answerBeforeBody`). nil when the body is needed.
+    private func answerBeforeBody(_ conn: Connection, _ head: RequestHead, path: String, query: String) -> Response? {
+        if conn.routeError == 405 { return methodNotAllowed(conn.allowed) }
+        if conn.routeError == 404 { return .error(.notFound) }
+        guard let route = conn.route, let preflight = route.preflight else { return nil }
+        let headers = HTTPHeaders(storage: conn.headBytes, fields: head.fields)
+        let request = Request(method: head.method, path: path, rawQuery: query, headers: headers, body: [],
+                              parameters: conn.params, requestID: "", remoteAddress: conn.remote)
+        return preflight(request)
+    }
+
+    private func methodNotAllowed(_ allowed: [HTTPMethod]) -> Response {
+        var r = Response.error(.methodNotAllowed)
+        r.headers.append(("Allow", allowed.map(\.rawValue).sorted().joined(separator: ", ")))
+        return r
     }
 
     enum BodyProgress { case needMore, complete, failed }
@@ -386,7 +429,7 @@ final class EventLoop: @unchecked Sendable {
         bytes.withUnsafeBufferPointer { b in
             var q = head.targetEnd
             for i in head.targetStart..<head.targetEnd where b[i] == 63 /* ? */ { q = i; break }
-            let path = String(decoding: UnsafeBufferPointer(rebasing: b[head.targetStart..<q]), as: UTF8.self)
+            let path = head.emptyPath ? "/" : String(decoding: UnsafeBufferPointer(rebasing: b[head.targetStart..<q]), as: UTF8.self)
             let query = q < head.targetEnd
                 ? String(decoding: UnsafeBufferPointer(rebasing: b[(q + 1)..<head.targetEnd]), as: UTF8.self) : ""
             return (path, query)
@@ -420,12 +463,8 @@ final class EventLoop: @unchecked Sendable {
             handler = route.handler
             inline = route.options.inline
         } else if conn.routeError == 405 {
-            let allow = conn.allowed.map(\.rawValue).sorted().joined(separator: ", ")
-            handler = { _ in
-                var r = Response.error(.methodNotAllowed)
-                r.headers.append(("Allow", allow))
-                return r
-            }
+            let r = methodNotAllowed(conn.allowed)
+            handler = { _ in r }
             inline = true
         } else if let fb = router.fallback {
             handler = fb
@@ -442,7 +481,7 @@ final class EventLoop: @unchecked Sendable {
         }
         conn.phase = .busy
         let fd = conn.fd, generation = conn.generation
-        workers.submit { [self] in
+        pendingJobs.append { [self] in
             let response = EventLoop.run(handler, request)
             self.post(Completion(fd: fd, generation: generation, response: response, method: method, path: path,
                                  requestID: requestID, started: started))

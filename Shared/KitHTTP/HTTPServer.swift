@@ -36,7 +36,7 @@ public final class HTTPServer: @unchecked Sendable {
             fds.append(fd)
         }
         self.port = port
-        let pool = WorkerPool(threads: config.workers, name: config.serviceName)
+        let pool = WorkerPool(threads: config.workers, name: config.serviceName, lingerMicros: UInt64(max(0, config.workerLingerMicros)))
         workers = pool
         var rng = SystemRandomNumberGenerator()
         let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")

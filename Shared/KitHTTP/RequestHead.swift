@@ -3,8 +3,13 @@ import Models
 /// The parsed head of one request: offsets into the bytes it was parsed from.
 struct RequestHead {
     var method: HTTPMethod
+    /// The origin-form part of the target (path and query). For an absolute-form target
+    /// (`http://host/path?q`) it starts at the path, after the authority.
     var targetStart: Int
     var targetEnd: Int
+    /// An absolute-form target without a path (`http://host` or `http://host?q`): the path is "/".
+    var emptyPath = false
+    /// 0 for HTTP/1.0; 1 for HTTP/1.1 and any later 1.x (processed as 1.1, RFC 9112 §2.3).
     var minorVersion: Int
     var fields: [HTTPHeaders.Field]
     /// Bytes of the head including the blank line.
@@ -23,7 +28,9 @@ enum HeadParseResult {
 
 /// HTTP/1.1 request-head parser (RFC 9112), strict where leniency enables request smuggling:
 /// no obs-fold, no space before the colon, one Content-Length, never both Content-Length and
-/// Transfer-Encoding, only `chunked` as a transfer coding.
+/// Transfer-Encoding, only `chunked` as a transfer coding. Host is required on HTTP/1.1 and
+/// allowed once (§3.2); an HTTP/1.0 message with Transfer-Encoding closes the connection after
+/// it (§6.1). Every number is parsed with checked arithmetic.
 enum HeadParser {
     static let maxFields = 100
 
@@ -64,15 +71,25 @@ enum HeadParser {
             return .failure(APIError(501, "not_implemented", "不支持的请求方法"))
         }
         p += 1
-        let targetStart = p
+        var targetStart = p
         while p < end, b[p] > 32, b[p] != 127 { p += 1 }
         let targetEnd = p
-        guard targetEnd > targetStart, p < end, b[p] == 32, b[targetStart] == 47 /* / */ || b[targetStart] == 42 /* * */ else { return bad }
+        guard targetEnd > targetStart, p < end, b[p] == 32 else { return bad }
+        var emptyPath = false
+        if b[targetStart] != 47 /* / */ && b[targetStart] != 42 /* * */ {
+            // absolute-form (RFC 9112 §3.2.2): a server MUST accept it; route on its path.
+            guard let pathStart = absoluteFormPath(b, targetStart, targetEnd) else { return bad }
+            targetStart = pathStart
+            emptyPath = pathStart == targetEnd || b[pathStart] == 63 /* ? */
+        }
         p += 1
-        // "HTTP/1.1" or "HTTP/1.0"
-        guard p + 8 <= end, b[p] == 72, b[p+1] == 84, b[p+2] == 84, b[p+3] == 80, b[p+4] == 47, b[p+5] == 49, b[p+6] == 46 else { return bad }
-        let minor = Int(b[p+7]) - 48
-        guard minor == 0 || minor == 1 else {
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT
+        guard p + 8 <= end, b[p] == 72, b[p+1] == 84, b[p+2] == 84, b[p+3] == 80, b[p+4] == 47,
+              isDigit(b[p+5]), b[p+6] == 46, isDigit(b[p+7]) else { return bad }
+        let major = Int(b[p+5] &- 48)
+        let minor = Int(b[p+7] &- 48)
+        // Another major version is not ours; any 1.x newer than 1.1 is processed as 1.1 (§2.3).
+        guard major == 1 else {
             return .failure(APIError(505, "http_version_not_supported", "不支持的 HTTP 版本"))
         }
         p += 8
@@ -81,10 +98,12 @@ enum HeadParser {
         p += 1
 
         var head = RequestHead(method: method, targetStart: targetStart, targetEnd: targetEnd,
-                               minorVersion: minor, fields: [], length: end)
-        head.keepAlive = minor == 1
+                               minorVersion: min(minor, 1), fields: [], length: end)
+        head.emptyPath = emptyPath
+        head.keepAlive = minor >= 1
         head.fields.reserveCapacity(16)
         var sawTransferEncoding = false
+        var hosts = 0
         while p < end {
             // Blank line ends the head.
             if b[p] == 10 { break }
@@ -108,9 +127,9 @@ enum HeadParser {
             if valueEnd > valueStart, b[valueEnd - 1] == 13 { valueEnd -= 1 }
             while valueEnd > valueStart, b[valueEnd - 1] == 32 || b[valueEnd - 1] == 9 { valueEnd -= 1 }
             if head.fields.count >= maxFields { return .failure(.headersTooLarge) }
-            let field = HTTPHeaders.Field(nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
-                                          valueStart: Int32(valueStart), valueEnd: Int32(valueEnd))
-            head.fields.append(field)
+            guard let ns = Int32(exactly: nameStart), let ne = Int32(exactly: nameEnd),
+                  let vs = Int32(exactly: valueStart), let ve = Int32(exactly: valueEnd) else { return .failure(.headersTooLarge) }
+            head.fields.append(HTTPHeaders.Field(nameStart: ns, nameEnd: ne, valueStart: vs, valueEnd: ve))
 
             // Framing and connection headers are interpreted here, once.
             let nameLen = nameEnd - nameStart
@@ -129,10 +148,51 @@ enum HeadParser {
                 else if containsTokenLower(b, valueStart, valueEnd, "keep-alive") { head.keepAlive = true }
             } else if nameLen == 6, eqLower(b, nameStart, "expect") {
                 if valueEnd - valueStart == 12, eqLower(b, valueStart, "100-continue") { head.expectContinue = true }
+            } else if nameLen == 4, eqLower(b, nameStart, "host") {
+                // One Host, with a valid value (RFC 9112 §3.2: otherwise 400).
+                hosts += 1
+                guard hosts == 1, isValidHost(b, valueStart, valueEnd) else { return bad }
             }
         }
         if head.chunked && head.contentLength != nil { return bad }
+        // An HTTP/1.1 request without Host is refused (RFC 9112 §3.2).
+        if head.minorVersion >= 1 && hosts == 0 { return bad }
+        // Transfer-Encoding in HTTP/1.0: the framing is suspect; close after it (RFC 9112 §6.1).
+        if head.minorVersion == 0 && head.chunked { head.keepAlive = false }
         return .complete(head)
+    }
+
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+
+    /// For `scheme://authority[path][?query]`, where the path starts (or the query, or
+    /// `to` when neither is there); nil when the target is not an http(s) absolute URI.
+    static func absoluteFormPath(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        var p = from
+        if to - p >= 7, eqLower(b, p, "http://") { p += 7 }
+        else if to - p >= 8, eqLower(b, p, "https://") { p += 8 }
+        else { return nil }
+        let authorityStart = p
+        while p < to, b[p] != 47, b[p] != 63, b[p] != 35 { p += 1 }
+        guard p > authorityStart, isValidHost(b, authorityStart, p), p == to || b[p] != 35 else { return nil }
+        return p
+    }
+
+    /// uri-host [ ":" port ], loosely: the characters of reg-name, IP literals and port
+    /// (RFC 3986 unreserved, sub-delims, pct-encoded, ":", "[", "]", and "@" is refused).
+    /// Empty is allowed (RFC 9110 §7.2).
+    static func isValidHost(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        var i = from
+        while i < to {
+            switch b[i] {
+            case 48...57, 65...90, 97...122: break
+            case 45, 46, 95, 126: break                                   // - . _ ~
+            case 33, 36, 38, 39, 40, 41, 42, 43, 44, 59, 61: break        // sub-delims
+            case 37, 58, 91, 93: break                                    // % : [ ]
+            default: return false
+            }
+            i += 1
+        }
+        return true
     }
 
     @inline(__always) static func isTokenChar(_ c: UInt8) -> Bool {
@@ -160,13 +220,21 @@ enum HeadParser {
         return false
     }
 
+    /// Largest Content-Length taken (18 digits): anything longer is refused as malformed.
+    static let maxDecimal = 999_999_999_999_999_999
+
+    /// 1*DIGIT as a non-negative Int up to `maxDecimal`; nil for anything else (checked
+    /// arithmetic: many digits are a 400, never a trap).
     static func parseDecimal(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
-        guard to > from, to - from <= 15 else { return nil }
+        guard to > from else { return nil }
         var n = 0
         for i in from..<to {
             let c = b[i]
-            guard c >= 48 && c <= 57 else { return nil }
-            n = n * 10 + Int(c - 48)
+            guard isDigit(c) else { return nil }
+            let (m, o1) = n.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int(c &- 48))
+            guard !o1 && !o2, s <= maxDecimal else { return nil }
+            n = s
         }
         return n
     }

@@ -8,6 +8,9 @@ public final class Router: @unchecked Sendable {
         public let pattern: String
         public let options: RouteOptions
         let handler: Handler
+        /// The middleware's and the route's answers from the head alone, in order (see
+        /// `Middleware.answerBeforeBody`); nil when there are none.
+        let preflight: (@Sendable (Request) -> Response?)?
     }
 
     public enum Match {
@@ -40,7 +43,21 @@ public final class Router: @unchecked Sendable {
             let next = h
             h = { req in try m.handle(req, next: next) }
         }
-        let route = Route(method: method, pattern: pattern, options: options, handler: h)
+        var checks: [@Sendable (Request) -> Response?] = []
+        for m in middleware {
+            let check: @Sendable (Request) -> Response? = { req in m.answerBeforeBody(req) }
+            checks.append(check)
+        }
+        if let own = options.answerBeforeBody { checks.append(own) }
+        var preflight: (@Sendable (Request) -> Response?)? = nil
+        if !checks.isEmpty {
+            let all = checks
+            preflight = { req in
+                for check in all { if let r = check(req) { return r } }
+                return nil
+            }
+        }
+        let route = Route(method: method, pattern: pattern, options: options, handler: h, preflight: preflight)
         routes.append(route)
         var node = root
         let segments = pattern.split(separator: "/", omittingEmptySubsequences: true)

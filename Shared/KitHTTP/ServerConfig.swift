@@ -10,6 +10,9 @@ public struct ServerConfig: Sendable {
     public var eventLoops = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Threads that run blocking handlers; size it with the database pool.
     public var workers = 16
+    /// How long (µs) a worker that runs out of jobs keeps looking before it parks (one worker
+    /// at a time): a steady stream of requests is then taken without wake-ups. 0 parks at once.
+    public var workerLingerMicros = 50
     public var maxHeadBytes = 16 * 1024
     /// A request head must arrive completely within this time after its first byte.
     public var headTimeout: TimeInterval = 10
@@ -32,6 +35,7 @@ public struct ServerConfig: Sendable {
         c.port = Env.int("PORT", defaultPort)
         c.eventLoops = Env.int("EVENT_LOOPS", c.eventLoops)
         c.workers = Env.int("WORKERS", c.workers)
+        c.workerLingerMicros = max(0, Env.int("WORKER_LINGER_US", c.workerLingerMicros))
         c.maxHeadBytes = Env.int("HTTP_MAX_HEAD_BYTES", c.maxHeadBytes)
         c.headTimeout = Env.double("HTTP_HEAD_TIMEOUT", c.headTimeout)
         c.bodyTimeout = Env.double("HTTP_BODY_TIMEOUT", c.bodyTimeout)

@@ -75,8 +75,8 @@ final class ServerTests: XCTestCase {
         let c = try RawClient(port: server.port)
         var s = ""
         for i in 0..<10 { s += "GET /\(i % 2 == 0 ? "worker" : "inline")/\(i) HTTP/1.1\r\nHost: t\r\n\r\n" }
-        s += "POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
-        s += "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+        s += "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"
+        s += "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
         c.send(s)
         let rs = c.readResponses(12)
         XCTAssertEqual(rs.count, 12)
@@ -87,7 +87,7 @@ final class ServerTests: XCTestCase {
 
     func testChunkedBodySentSlowly() throws {
         let c = try RawClient(port: server.port)
-        c.send("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+        c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
         for piece in ["4\r", "\nWi", "ki\r\n", "0\r\n", "\r\n"] {
             Thread.sleep(forTimeInterval: 0.05)
             c.send(piece)
@@ -98,7 +98,7 @@ final class ServerTests: XCTestCase {
 
     func testBodyLimitAnswered413BeforeBody() throws {
         let c = try RawClient(port: server.port)
-        c.send("POST /echo HTTP/1.1\r\nContent-Length: 1000\r\n\r\n")
+        c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n")
         let data = c.readAll() // closed by the server without us sending the body
         let (resp, _) = RawClient.parseOne(data)!
         XCTAssertEqual(resp.0, 413)
@@ -109,13 +109,13 @@ final class ServerTests: XCTestCase {
 
     func testChunkedOverLimitIs413() throws {
         let c = try RawClient(port: server.port)
-        c.send("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n100\r\n" + String(repeating: "x", count: 256) + "\r\n0\r\n\r\n")
+        c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n100\r\n" + String(repeating: "x", count: 256) + "\r\n0\r\n\r\n")
         XCTAssertEqual(RawClient.parseOne(c.readAll())?.0.0, 413)
     }
 
     func testExpectContinue() throws {
         let c = try RawClient(port: server.port)
-        c.send("POST /upload HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n")
+        c.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n")
         let first = c.readResponses(1)
         XCTAssertEqual(first.first?.status, 100)
         c.send("abc")
@@ -125,13 +125,13 @@ final class ServerTests: XCTestCase {
     func testLargeUploadAndLargeResponse() throws {
         let c = try RawClient(port: server.port)
         let body = [UInt8](repeating: 7, count: 3 << 20)
-        c.send("POST /upload HTTP/1.1\r\nContent-Length: \(body.count)\r\n\r\n")
+        c.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n")
         c.send(body)
         XCTAssertEqual(String(decoding: c.readResponses(1)[0].body, as: UTF8.self), String(body.count))
-        c.send("GET /big HTTP/1.1\r\n\r\n")
+        c.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
         let r = c.readResponses(1)
         XCTAssertEqual(r[0].body.count, ServerTests.big.count)
-        c.send("GET /file HTTP/1.1\r\n\r\n")
+        c.send("GET /file HTTP/1.1\r\nHost: t\r\n\r\n")
         let f = c.readResponses(1)
         XCTAssertEqual(f[0].body.count, 200_000)
         XCTAssertTrue(f[0].body.allSatisfy { $0 == 65 })
@@ -148,20 +148,20 @@ final class ServerTests: XCTestCase {
 
     func testSlowBodyGets408() throws {
         let c = try RawClient(port: server.port)
-        c.send("POST /upload HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc")
+        c.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
         XCTAssertEqual(RawClient.parseOne(c.readAll())?.0.0, 408)
     }
 
     func testIdleConnectionClosed() throws {
         let c = try RawClient(port: server.port)
-        c.send("GET /inline/1 HTTP/1.1\r\n\r\n")
+        c.send("GET /inline/1 HTTP/1.1\r\nHost: t\r\n\r\n")
         XCTAssertEqual(c.readResponses(1).count, 1)
         XCTAssertEqual(c.readAll().count, 0) // closed by the server after the idle timeout
     }
 
     func testErrorsUseEnvelopeAndServerSurvives() throws {
         let c = try RawClient(port: server.port)
-        c.send("GET /boom HTTP/1.1\r\n\r\nGET /denied HTTP/1.1\r\n\r\nGET /missing HTTP/1.1\r\n\r\nDELETE /echo HTTP/1.1\r\n\r\nGET /inline/ok HTTP/1.1\r\n\r\n")
+        c.send("GET /boom HTTP/1.1\r\nHost: t\r\n\r\nGET /denied HTTP/1.1\r\nHost: t\r\n\r\nGET /missing HTTP/1.1\r\nHost: t\r\n\r\nDELETE /echo HTTP/1.1\r\nHost: t\r\n\r\nGET /inline/ok HTTP/1.1\r\nHost: t\r\n\r\n")
         let rs = c.readResponses(5)
         XCTAssertEqual(rs.map(\.status), [500, 403, 404, 405, 200])
         let codes = rs.prefix(4).map { (try? JSONDecoder().decode(ErrorEnvelope.self, from: Data($0.body)))?.error.code }
@@ -171,7 +171,7 @@ final class ServerTests: XCTestCase {
 
     func testMalformedGets400AndClose() throws {
         let c = try RawClient(port: server.port)
-        c.send("GET / HTTP/1.1\r\nBad Header\r\n\r\nGET /inline/1 HTTP/1.1\r\n\r\n")
+        c.send("GET / HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\nGET /inline/1 HTTP/1.1\r\nHost: t\r\n\r\n")
         let data = c.readAll()
         let (first, used) = RawClient.parseOne(data)!
         XCTAssertEqual(first.0, 400)
@@ -180,14 +180,14 @@ final class ServerTests: XCTestCase {
 
     func testHalfCloseAfterRequestStillAnswered() throws {
         let c = try RawClient(port: server.port)
-        c.send("GET /worker/1 HTTP/1.1\r\nConnection: close\r\n\r\n")
+        c.send("GET /worker/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
         shutdown(c.fd, Int32(SHUT_WR))
         XCTAssertEqual(RawClient.parseOne(c.readAll())?.0.0, 200)
     }
 
     func testGracefulShutdownFinishesInFlight() throws {
         let c = try RawClient(port: server.port)
-        c.send("GET /slow HTTP/1.1\r\n\r\n")
+        c.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
         Thread.sleep(forTimeInterval: 0.1)
         let done = expectation(description: "shutdown")
         let server = self.server!
@@ -211,7 +211,7 @@ final class ServerTests: XCTestCase {
                 defer { group.leave() }
                 guard let c = try? RawClient(port: port) else { return }
                 for i in 0..<20 {
-                    c.send("GET /\(i % 2 == 0 ? "inline" : "worker")/\(t)-\(i) HTTP/1.1\r\n\r\n")
+                    c.send("GET /\(i % 2 == 0 ? "inline" : "worker")/\(t)-\(i) HTTP/1.1\r\nHost: t\r\n\r\n")
                     if let r = c.readResponses(1).first, r.status == 200 { counter.lock.lock(); counter.ok += 1; counter.lock.unlock() }
                 }
             }
