@@ -216,7 +216,7 @@ def test_two_instances_round_robin_and_failover(suite):
         suite.kill("gateway#2")
 
 
-def head_only_answer(base, target, length, wait=5):
+def head_only_answer(base, target, length, wait=5, extra=""):
     """Sends only a request head announcing `length` body bytes and returns the status line the
     server answers with before any body byte is sent (None when it waits for the body)."""
     import socket
@@ -224,7 +224,7 @@ def head_only_answer(base, target, length, wait=5):
     u = urlparse(base)
     with socket.create_connection((u.hostname, u.port), timeout=10) as s:
         s.sendall((f"POST {target} HTTP/1.1\r\nHost: {u.hostname}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
-                   f"Content-Length: {length}\r\n\r\n").encode())
+                   f"Content-Length: {length}\r\n{extra}\r\n").encode())
         s.settimeout(wait)
         try:
             data = s.recv(4096)
@@ -248,3 +248,15 @@ def test_oversize_upload_refused_from_its_headers_at_the_gateway(gw):
     assert head_only_answer(gw, "/api/documents/v1/documents?kind=licence_scan&object=registration:x", 6 << 20, wait=2) is None
     # Past the gateway's overall limit every kind is refused at once.
     assert " 413 " in head_only_answer(gw, "/api/documents/v1/documents?kind=licence_scan&object=registration:x", 12 << 20)
+
+
+def test_upload_without_a_token_is_refused_before_its_body_with_expect_continue(gw):
+    """curl and browsers send `Expect: 100-continue` with large uploads: the edge answers 401 at
+    once instead of inviting the body (and 100 Continue with a valid token is the server's)."""
+    target = "/api/documents/v1/documents?kind=licence_scan&object=registration:x"
+    line = head_only_answer(gw, target, 1 << 20, extra="Expect: 100-continue\r\n")
+    assert line is not None and " 401 " in line, line
+    line = head_only_answer(gw, target, 1 << 20, extra="Expect: 100-continue\r\nAuthorization: Bearer x.y.z\r\n")
+    assert line is not None and " 401 " in line, line
+    # Without Expect the server must read the body first: no early answer.
+    assert head_only_answer(gw, target, 1 << 20, wait=2) is None

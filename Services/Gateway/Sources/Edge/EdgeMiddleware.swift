@@ -44,10 +44,38 @@ struct EdgeMiddleware: Middleware {
         guard EdgeMiddleware.isCanonical(request.path) else {
             throw APIError.badRequest("请求路径格式错误", code: "bad_path")
         }
-        let client = request.clientAddress
-        if let wait = perAddress.take("ip:" + client) {
+        if let wait = perAddress.take("ip:" + request.clientAddress) {
             throw APIError.tooManyRequests(retryAfter: wait)
         }
+        let (forwarded, subject) = try authorize(request)
+        if let subject, let wait = perAccount.take("sub:" + subject) {
+            throw APIError.tooManyRequests(retryAfter: wait)
+        }
+        return try next(forwarded)
+    }
+
+    /// An upload sent with `Expect: 100-continue` that the edge would refuse anyway (bad path,
+    /// foreign origin, no or bad token) is answered from its head, before the client sends the
+    /// body. Nothing is counted here: rate limits apply when the request itself is handled.
+    func answerBeforeBody(_ head: Request) -> Response? {
+        do {
+            guard EdgeMiddleware.isCanonical(head.path) else {
+                throw APIError.badRequest("请求路径格式错误", code: "bad_path")
+            }
+            _ = try authorize(head)
+            return nil
+        } catch let e as APIError {
+            var response = Response.error(e)
+            for (name, value) in EdgeMiddleware.securityHeaders { response.headers.append((name, value)) }
+            return response
+        } catch {
+            return nil
+        }
+    }
+
+    /// CSRF for state changes, the session cookie turned into a bearer token, and the token
+    /// checked on non-public API routes. Answers the request to forward and the token's subject.
+    private func authorize(_ request: Request) throws -> (Request, String?) {
         let isState = ![.GET, .HEAD, .OPTIONS].contains(request.method)
         let bearerGiven = request.headers["authorization"] != nil
         let cookieAccess = request.cookie(SessionCookies.access)
@@ -61,18 +89,13 @@ struct EdgeMiddleware: Middleware {
             forwarded = request.withHeaders(pairs)
             forwarded.locals.set("cookieSession", true)
         }
-        if request.path.hasPrefix("/api/"), !PublicRoutes.contains(request.method, request.path) {
-            let service = request.path.dropFirst(5).split(separator: "/").first.map(String.init) ?? ""
-            guard services.contains(service) else { throw APIError.notFound }
-            guard let auth = forwarded.headers["authorization"], auth.lowercased().hasPrefix("bearer ") else {
-                throw APIError.unauthorized
-            }
-            let subject = try verifiedSubject(String(auth.dropFirst(7)))
-            if let wait = perAccount.take("sub:" + subject) {
-                throw APIError.tooManyRequests(retryAfter: wait)
-            }
+        guard request.path.hasPrefix("/api/"), !PublicRoutes.contains(request.method, request.path) else { return (forwarded, nil) }
+        let service = request.path.dropFirst(5).split(separator: "/").first.map(String.init) ?? ""
+        guard services.contains(service) else { throw APIError.notFound }
+        guard let auth = forwarded.headers["authorization"], auth.lowercased().hasPrefix("bearer ") else {
+            throw APIError.unauthorized
         }
-        return try next(forwarded)
+        return (forwarded, try verifiedSubject(String(auth.dropFirst(7))))
     }
 
     /// A path the edge decides on exactly as the router will see it: absolute, no empty
