@@ -86,7 +86,9 @@ enum Opener {
             return Opened(record: existing, created: false, resolve: nil)
         }
         let chain = try chainFor(conn, c.body)
-        if chain.specialtyRequired && c.specialty == nil {
+        // A stage bound to the request's specialty can only be decided by a grant of that
+        // specialty: a request without one would wait for nobody.
+        if (chain.specialtyRequired || chain.stages.contains(where: \.specialtyMatch)) && c.specialty == nil {
             throw APIError.invalid("specialty", "该类申请必须指定专业", code: "specialty_required")
         }
         let reason = try Rules.reason(c.body.reason, chain: chain)

@@ -12,17 +12,27 @@ struct UploadHandlers: Sendable {
         guard let kind = app.catalog.kind(query["kind"] ?? "") else { throw DocumentErrors.unknownKind(query["kind"]) }
         let object = try ObjectRef.parse(query["object"])
         // Someone else's object: 404 before looking at the file (the transaction checks again).
+        // A registration folder is its application's: only that application's applicant token
+        // creates it (or identity sealing it); a signed-in user never does.
+        let mayCreate = object.type != .registration || caller.ownApplication == object
         if caller.ownApplication != object {
             if case .applicant = caller { throw APIError.notFound }
-            if try app.store.objectExists(object.key) && !(try app.store.objectVisible(object.key, access: .write(caller))) {
+            let exists = try app.store.objectExists(object.key)
+            if !exists && !mayCreate { throw APIError.notFound }
+            if exists, !(try app.store.objectVisible(object.key, access: .write(caller))) {
                 throw APIError.notFound
             }
+        }
+        // Once an approver has acted on the submitted folder, nothing is added to it.
+        if try app.store.objectSealed(object.key), try app.approval.approverActed(on: object) {
+            throw DocumentErrors.evidenceLocked
         }
         let incoming = try IncomingFile.from(request)
         let file = try FileCheck.check(incoming, kind: kind)
         var wrote = false
         do {
-            let record = try app.store.insert(object: object, kind: kind, file: file, caller: caller, request: request) {
+            let record = try app.store.insert(object: object, kind: kind, file: file, caller: caller, mayCreate: mayCreate,
+                                              request: request) {
                 wrote = try app.blobs.put(incoming.bytes, sha256: file.sha256)
             }
             return .json(DocumentJSON(record, catalog: app.catalog), status: 201)
@@ -37,6 +47,12 @@ struct UploadHandlers: Sendable {
         let id = try request.parameter("id")
         guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
         guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
+        // Sealed evidence an approver has acted on is what was judged: it is never replaced (a
+        // change is a new request, reviewed on its own).
+        if current.current.sealed, let object = ObjectRef(key: current.objectKey),
+           try app.approval.approverActed(on: object) {
+            throw DocumentErrors.evidenceLocked
+        }
         let incoming = try IncomingFile.from(request)
         let file = try FileCheck.check(incoming, kind: kind)
         var wrote = false
