@@ -27,6 +27,7 @@ import requests
 from conftest import unique_phone
 from helpers import V1, auth, credentials, full_login, latest_code, send_code
 
+PLATFORM_ORG = "00000000-0000-7000-8000-000000000001"
 NATIONAL_ORG = "00000000-0000-7000-8000-000000000002"
 # identity's seeded cities (005_seed_regions.sql), one per province that has any.
 CITIES = {"11": "1101", "31": "3101", "32": "3201", "33": "3302", "37": "3702", "42": "4201", "44": "4403",
@@ -203,6 +204,10 @@ class Actors:
         """The national centre's approver (see the module note)."""
         return self._cached("national", lambda: self._operator_made(NATIONAL_ORG, "national_centre", "国家质控中心审批人"))
 
+    def operator(self):
+        """A platform operator's account (made like the national centre's)."""
+        return self._cached("operator", lambda: self._operator_made(PLATFORM_ORG, "platform_operator", "平台运营人员"))
+
     def city_of(self, province):
         return CITIES[province]
 
@@ -248,9 +253,10 @@ class Actors:
             result = self._approve(self.centre_account(org["id"]), rid)
         return result
 
-    def institution(self, province, specialty="coronary_intervention"):
+    def institution(self, province, specialty="coronary_intervention", tag=""):
         """The administrator of a new institution in `province`'s city, approved by every
-        provincial centre of the province (there is at least the one of `specialty`)."""
+        provincial centre of the province (there is at least the one of `specialty`); another
+        `tag` gives another institution of the same province."""
         def make():
             self.provincial_centre(province, specialty)
             a = self.applicant()
@@ -264,7 +270,7 @@ class Actors:
             rid = self.request_of(a.id)["id"]
             assert self.approve_all_of(rid, a.id)["status"] == "approved"
             return self._account(a.phone, f"医疗机构管理员 {province}")
-        return self._cached(("institution", province), make)
+        return self._cached(("institution", province, tag), make)
 
     def member_application(self, role, admin, specialty):
         """An application of `role` (specialty_admin or data_entry) at `admin`'s institution,

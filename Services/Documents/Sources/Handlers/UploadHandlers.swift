@@ -23,10 +23,7 @@ struct UploadHandlers: Sendable {
                 throw APIError.notFound
             }
         }
-        // Once an approver has acted on the submitted folder, nothing is added to it.
-        if try app.store.objectSealed(object.key), try app.approval.approverActed(on: object) {
-            throw DocumentErrors.evidenceLocked
-        }
+        try app.lockedAfterReview(object.key)
         let incoming = try IncomingFile.from(request)
         let file = try FileCheck.check(incoming, kind: kind)
         var wrote = false
@@ -47,12 +44,7 @@ struct UploadHandlers: Sendable {
         let id = try request.parameter("id")
         guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
         guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
-        // Sealed evidence an approver has acted on is what was judged: it is never replaced (a
-        // change is a new request, reviewed on its own).
-        if current.current.sealed, let object = ObjectRef(key: current.objectKey),
-           try app.approval.approverActed(on: object) {
-            throw DocumentErrors.evidenceLocked
-        }
+        try app.lockedAfterReview(current.objectKey)
         let incoming = try IncomingFile.from(request)
         let file = try FileCheck.check(incoming, kind: kind)
         var wrote = false
