@@ -253,6 +253,21 @@ class Actors:
             result = self._approve(self.centre_account(org["id"]), rid)
         return result
 
+    def city_commission(self, province):
+        """The health commission of the province's city: registered, approved by the platform
+        operator (its chain), signed in."""
+        def make():
+            a = self.applicant()
+            doc = a.upload_scan()
+            a.fill({"role": "city_commission", "regionCode": self.city_of(province), "specialties": [],
+                    "organisation": {"name": f"测试{self.city_of(province)}市卫健委{a.phone[-6:]}"},
+                    "person": {"name": "钱主任"}, "documentIds": [doc]})
+            a.submit()
+            rid = self.request_of(a.id)["id"]
+            assert self._approve(self.operator(), rid)["status"] == "approved"
+            return self._account(a.phone, f"市卫健委 {province}")
+        return self._cached(("city", province), make)
+
     def institution(self, province, specialty="coronary_intervention", tag=""):
         """The administrator of a new institution in `province`'s city, approved by every
         provincial centre of the province (there is at least the one of `specialty`); another
