@@ -6,9 +6,11 @@ login and the first password change.
 
 Factories are cached per suite session (one provincial centre per province and specialty, one
 institution per city …), so a test asks for what it needs and the second test asking pays
-nothing. The only account not made by a registration is the national centre's: nobody above it
-approves it, so it is created the way an operator creates centre accounts (identity's internal
-`POST /internal/users` on the seeded national organisation) and then logs in like anyone.
+nothing. Accounts not made by a registration: the national centre's (nobody above it approves
+it, so it is created the way an operator opens centre accounts, identity's internal
+`POST /internal/users` on the seeded national organisation), accounts of centres other tests put
+in the directory (the same way), and the platform operator (the demo seed's account); all of
+them sign in like anyone.
 
 Provinces and cities: institution registrations need a city of identity's region table. The
 city is drawn at random from those provinces; the seed is printed (and taken from ACTORS_SEED
@@ -27,8 +29,10 @@ import requests
 from conftest import unique_phone
 from helpers import V1, auth, credentials, full_login, latest_code, send_code
 
-PLATFORM_ORG = "00000000-0000-7000-8000-000000000001"
 NATIONAL_ORG = "00000000-0000-7000-8000-000000000002"
+# DemoSeed.swift: the operator's login and phone; DEMO_PASSWORD is its default.
+DEMO_PASSWORD = "Demo@2026"
+DEMO_OPERATOR_PHONE = "13900000004"
 # identity's seeded cities (005_seed_regions.sql), one per province that has any.
 CITIES = {"11": "1101", "31": "3101", "32": "3201", "33": "3302", "37": "3702", "42": "4201", "44": "4403",
           "51": "5101"}
@@ -205,8 +209,15 @@ class Actors:
         return self._cached("national", lambda: self._operator_made(NATIONAL_ORG, "national_centre", "国家质控中心审批人"))
 
     def operator(self):
-        """A platform operator's account (made like the national centre's)."""
-        return self._cached("operator", lambda: self._operator_made(PLATFORM_ORG, "platform_operator", "平台运营人员"))
+        """The platform operator: the demo seed's account (`operator`, DemoSeed.swift). Nobody
+        registers or opens platform-operator accounts, so an identity instance started with
+        SEED_DEMO=1 on the suite's database seeds it (then stops), and it signs in like anyone."""
+        def make():
+            self.suite.start("identity", instance=9, env={"SEED_DEMO": "1", "DEMO_PASSWORD": DEMO_PASSWORD})
+            self.suite.kill("identity#9")
+            return Actor("operator", DEMO_PASSWORD, DEMO_OPERATOR_PHONE,
+                         full_login(self.gw, "operator", DEMO_PASSWORD, DEMO_OPERATOR_PHONE), "平台运营")
+        return self._cached("operator", make)
 
     def city_of(self, province):
         return CITIES[province]

@@ -1,9 +1,11 @@
 """Specialty-bound stages, with real actors (actors.py): a grant of another specialty, or of no
 specialty, never stands for "every specialty"."""
+import uuid
+
 import pytest
 import requests
 
-from actors import actors_for, until
+from actors import actors_for
 
 APPROVAL = "/api/approval/v1"
 
@@ -54,35 +56,52 @@ def test_medicine_centre_cannot_approve_an_intervention_specialty_admin(actors):
     assert r.status_code == 200 and r.json()["status"] == "approved", r.text
 
 
+def put_chain(actors, code, specialty_match):
+    body = {"requestType": "specialty_check", "name": "专业核对（测试）", "specialtyRequired": True,
+            "stages": [{"name": "医疗机构管理员审核", "role": "institution_admin", "scope": "institution", "rule": "any",
+                        "specialtyMatch": specialty_match}]}
+    r = requests.put(f"{actors.suite.url('approval')}{APPROVAL}/internal/chains/{code}", json=body, headers=actors.internal,
+                     timeout=10)
+    assert r.status_code == 200, r.text
+
+
+def open_on(actors, chain, admin, subject):
+    r = requests.post(actors.suite.url("approval") + APPROVAL + "/internal/requests", headers=actors.internal, timeout=10,
+                      json={"type": "specialty_check", "chain": chain, "subject": {"service": "reporting", "id": subject},
+                            "title": "专业核对", "applicant": {"name": "张三"}, "scopePath": admin.scope_path,
+                            "specialty": "coronary_intervention"})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
 def test_a_grant_without_specialty_is_no_specialty(actors):
-    """An account of a provincial centre whose grant names no specialty (made by an operator on
-    the centre's organisation) is refused at a specialty-bound stage; the same organisation's
-    account with the request's specialty decides it."""
-    province = actors.random_city_province()
-    admin = actors.institution(province)
-    centre_org = actors.provincial_centre(province, "coronary_intervention").org_id
-    bare = actors._operator_made(centre_org, "provincial_centre", "无专业审批人")
-    assert [g.get("specialty") for g in bare.grants] == [None]
-    matching = actors._operator_made(centre_org, "provincial_centre", "介入审批人", specialty="coronary_intervention")
-    applicant, req = actors.member_application("specialty_admin", admin, "coronary_intervention")
-    rid = req["id"]
-    assert actors.decide(admin, rid).json()["status"] == "pending"
-    before = subject_status(actors, applicant.id)
-    assert rid not in inbox_ids(actors, bare)
-    r = actors.decide(bare, rid)
+    """Institution admins' grants name no specialty. On a stage bound to the request's specialty
+    the institution's own admin is no approver (404, nothing changed); on the same stage without
+    the binding he decides, so the refusal is the specialty rule and not his scope."""
+    admin = actors.institution(actors.random_city_province())
+    assert [g.get("specialty") for g in admin.grants] == [None], admin.grants
+    bound, free = "test_specialty_bound_" + uuid.uuid4().hex[:6], "test_specialty_free_" + uuid.uuid4().hex[:6]
+    put_chain(actors, bound, True)
+    put_chain(actors, free, False)
+    subject = str(uuid.uuid4())
+    rid = open_on(actors, bound, admin, subject)
+    status = lambda: requests.get(actors.suite.url("approval") + APPROVAL + "/internal/requests/by-subject",  # noqa: E731
+                                  params={"service": "reporting", "id": subject}, headers=actors.internal, timeout=10).json()
+    before = status()
+    assert rid not in inbox_ids(actors, admin)
+    r = actors.decide(admin, rid)
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", r.text
-    assert subject_status(actors, applicant.id) == before
-    assert rid in inbox_ids(actors, matching)
-    assert actors.decide(matching, rid).json()["status"] == "approved"
-    until(lambda: subject_status(actors, applicant.id)["status"] == "approved", what="approved")
+    assert status() == before and before["acted"] is False
+    rid2 = open_on(actors, free, admin, str(uuid.uuid4()))
+    assert rid2 in inbox_ids(actors, admin)
+    r = actors.decide(admin, rid2)
+    assert r.status_code == 200 and r.json()["status"] == "approved", r.text
 
 
 def test_specialty_bound_chain_refuses_a_request_without_specialty(actors):
     """A request on a chain with a specialty-bound stage must name its specialty (else nobody
     could decide it): 422 specialty_required, nothing opened."""
     url = actors.suite.url("approval") + APPROVAL + "/internal/requests"
-    subject = "no-specialty-" + actors.gw[-4:]
-    import uuid
     subject = str(uuid.uuid4())
     body = {"type": "monthly_submission", "chain": "monthly_submission", "subject": {"service": "reporting", "id": subject},
             "title": "无专业的月报", "applicant": {"name": "张三"}, "scopePath": "86/33/3301/x"}
