@@ -20,6 +20,7 @@ import base64
 import json
 import os
 import random
+import re
 import threading
 import time
 import uuid
@@ -27,15 +28,16 @@ import uuid
 import requests
 
 from conftest import unique_phone
-from helpers import V1, auth, credentials, full_login, latest_code, send_code
+from helpers import V1, auth, credentials, latest_code, login, messages, send_code
 
 NATIONAL_ORG = "00000000-0000-7000-8000-000000000002"
 # DemoSeed.swift: the operator's login and phone; DEMO_PASSWORD is its default.
 DEMO_PASSWORD = "Demo@2026"
 DEMO_OPERATOR_PHONE = "13900000004"
 # identity's seeded cities (005_seed_regions.sql), one per province that has any.
-CITIES = {"11": "1101", "31": "3101", "32": "3201", "33": "3302", "37": "3702", "42": "4201", "44": "4403",
-          "51": "5101"}
+# Zhejiang (33) is left to the demo seed, the portal and identity's tests, whose institution
+# registrations every provincial centre of the province must approve.
+CITIES = {"11": "1101", "31": "3101", "32": "3201", "37": "3702", "42": "4201", "44": "4403", "51": "5101"}
 
 SEED = int(os.environ.get("ACTORS_SEED") or random.SystemRandom().randrange(1 << 30))
 RNG = random.Random(SEED)
@@ -80,6 +82,24 @@ def sample_pdf(text):
         out += b"%010d 00000 n \n" % off
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     return bytes(out)
+
+
+def full_login(base, username, password, phone):
+    """Password, then the SMS code sent for this login (the dev inbox's newest code that was
+    not there before): the session tokens."""
+    known = {m["id"] for m in messages(base, phone)}
+    challenge = login(base, username, password).json()["challengeId"]
+
+    def new_code():
+        for m in messages(base, phone):
+            match = re.search(r"验证码是(\d{6})", m["body"])
+            if match and m["id"] not in known:
+                return match.group(1)
+        return None
+    code = until(new_code, timeout=15, what=f"the login code for {phone}")
+    r = requests.post(base + V1 + "/sessions/verify", json={"challengeId": challenge, "code": code}, timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()
 
 
 class Actor:

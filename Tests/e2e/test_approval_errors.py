@@ -6,8 +6,7 @@ import uuid
 import pytest
 import requests
 
-from actors import actors_for, until
-from helpers import full_login
+from actors import actors_for, full_login, until
 from test_approval_support import api  # noqa: F401
 from test_documents_support import API as DOCS, pdf, stored_files
 
