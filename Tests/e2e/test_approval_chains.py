@@ -1,6 +1,11 @@
 """The approval engine over HTTP against the real executables and PostgreSQL: every seeded
 chain walked, the all-of stage, the two-stage specialty chain, opinions, scope, withdrawal,
-revisions, inbox paging and the badge, batch decisions, attachment visibility."""
+revisions, inbox paging and the badge, batch decisions, attachment visibility.
+
+Requests are opened through approval's internal API (the subject services' real path, with the
+internal token); every approver is a real account from actors.py. Tests marked "needs
+identity's specialty grants" use provincial centres registered for a specialty (or accounts
+approved by one) and pass once identity issues the approved specialty on their grants."""
 import os
 import subprocess
 import uuid
@@ -9,6 +14,30 @@ import requests
 
 from suite import read_env_file
 from test_approval_support import (api, random_province, unique_institution, wait_for)  # noqa: F401
+
+SPECIALTY = "coronary_intervention"
+
+
+PROVINCE_REVIEW = "test_province_review"
+
+
+def province_review_chain(api):
+    """A program's chain with one provincial-centre stage not bound to a specialty (so that the
+    scope tests below do not depend on the specialty on centre grants)."""
+    body = {"requestType": "province_review", "name": "省级审核（测试）", "decisions": ["approve", "return"],
+            "stages": [{"name": "省级质控中心审核", "role": "provincial_centre", "scope": "province", "rule": "any"}]}
+    r = requests.put(f"{api.approval}/api/approval/v1/internal/chains/{PROVINCE_REVIEW}", json=body, headers=api.internal,
+                     timeout=10)
+    assert r.status_code == 200, r.text
+    return dict(type="province_review", service="reporting")
+
+
+def city_province(api, exclude=()):
+    return api.actors.random_city_province(exclude=exclude)
+
+
+def centre(api, province, specialty=SPECIALTY):
+    return api.actors.provincial_centre(province, specialty)
 
 SEEDED = {
     "provincial_centre_registration": ("registration", [("national_centre", "nation", False, "any")]),
@@ -40,7 +69,7 @@ def events(api, who, rid):
 # --- chains -------------------------------------------------------------------------------
 
 def test_chains_are_seeded_data(api):
-    who = api.approver("provincial_centre", scope_path="86/33")
+    who = api.actors.national()
     r = requests.get(api.gw + "/api/approval/v1/chains", headers=who.headers, timeout=10)
     assert r.status_code == 200, r.text
     chains = {c["code"]: c for c in r.json()["items"]}
@@ -67,10 +96,11 @@ def test_program_adds_its_own_chain(api):
     bad = dict(body, stages=[{"name": "x", "role": "nobody", "scope": "city", "rule": "any"}])
     assert requests.put(url, json=bad, headers=api.internal, timeout=10).status_code == 422
     # walk it: city commission of 3301, then the provincial centre of 33
-    rid = api.open_id(code, type="annual_survey", scope_path="86/33/3301/" + str(uuid.uuid4()))
-    city = api.approver("city_commission", scope_path="86/33/3301")
-    other_city = api.approver("city_commission", scope_path="86/33/3302")
-    prov = api.approver("provincial_centre", scope_path="86/33")
+    province = city_province(api)
+    city = api.actors.city_commission(province)
+    other_city = api.actors.city_commission(city_province(api, exclude=(province,)))
+    prov = centre(api, province)
+    rid = api.open_id(code, type="annual_survey", scope_path=city.scope_path + "/" + str(uuid.uuid4()))
     assert api.decide(other_city, rid).status_code == 404
     assert api.approve(city, rid)["status"] == "pending"
     assert api.approve(prov, rid)["status"] == "approved"
@@ -79,10 +109,11 @@ def test_program_adds_its_own_chain(api):
 # --- every seeded chain walked ------------------------------------------------------------
 
 def test_provincial_centre_registration_by_national_centre(api):
+    province = city_province(api)
     subject = str(uuid.uuid4())
-    rid = api.open_id("provincial_centre_registration", scope_path="86/33", subject_id=subject)
-    national = api.approver("national_centre", scope_path="86")
-    provincial = api.approver("provincial_centre", scope_path="86/33")
+    rid = api.open_id("provincial_centre_registration", scope_path=f"86/{province}", subject_id=subject)
+    national = api.actors.national()
+    provincial = centre(api, province)
     assert rid in api.inbox_ids(national)
     assert rid not in api.inbox_ids(provincial)
     assert api.decide(provincial, rid).status_code == 404
@@ -112,10 +143,14 @@ def test_institution_admin_needs_every_provincial_centre(api):
     stage = s["stages"][0]
     assert stage["rule"] == "all"
     assert sorted(o["id"] for o in stage["pendingOrgs"]) == sorted(c["id"] for c in centres)
-    approvers = [api.approver("provincial_centre", c["id"], f"86/{province}", name=c["name"]) for c in centres]
-    outsider = api.approver("provincial_centre", str(uuid.uuid4()), f"86/{province}")  # not listed: not its turn
+    approvers = [api.actors.centre_account(c["id"]) for c in centres]
+    # a centre of the province opened after the stage listed its organisations: not listed, so
+    # no approver of this stage at all (404: the request is not even revealed)
+    late = api.create_centre(province, ["coronary_intervention"])
+    outsider = api.actors.centre_account(late["id"])
     assert rid not in api.inbox_ids(outsider)
-    assert api.decide(outsider, rid).status_code in (403, 404)
+    r = api.decide(outsider, rid)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", r.text
     for i, a in enumerate(approvers):
         assert rid in api.inbox_ids(a)
         answer = api.approve(a, rid)
@@ -136,31 +171,31 @@ def test_institution_admin_needs_every_provincial_centre(api):
 
 
 def test_specialty_admin_two_stages(api):
-    province = random_province()
-    inst, path = unique_institution(province)
-    rid = api.open_id("specialty_admin_registration", scope_path=path, specialty="coronary_intervention",
-                      institutionOrgID=inst)
-    inst_admin = api.approver("institution_admin", inst, path)
-    other_admin = api.approver("institution_admin", scope_path=unique_institution(province)[1])
-    centre = api.approver("provincial_centre", scope_path=f"86/{province}", specialty="coronary_intervention")
-    wrong_specialty = api.approver("provincial_centre", scope_path=f"86/{province}", specialty="cardiac_surgery")
+    """Needs identity's specialty grants."""
+    province = city_province(api)
+    inst_admin = api.actors.institution(province)
+    other_admin = api.actors.institution(province, tag="other")
+    centre_ = centre(api, province, "coronary_intervention")
+    wrong_specialty = centre(api, province, "cardiac_surgery")
+    rid = api.open_id("specialty_admin_registration", scope_path=inst_admin.scope_path, specialty="coronary_intervention",
+                      institutionOrgID=inst_admin.org_id)
     # stage 1: the institution's admin; the centre waits its turn
     assert rid in api.inbox_ids(inst_admin)
-    assert rid not in api.inbox_ids(centre)
-    r = api.decide(centre, rid)
+    assert rid not in api.inbox_ids(centre_)
+    r = api.decide(centre_, rid)
     assert r.status_code == 403 and r.json()["error"]["code"] == "not_current_approver"
     assert api.decide(other_admin, rid).status_code == 404
     answer = api.approve(inst_admin, rid, "本院人员，情况属实")
     assert answer == {**answer, "status": "pending", "currentStage": 2, "stageStatus": "approved"}
     # stage 2: the provincial centre of that specialty
-    assert rid in api.inbox_ids(centre)
+    assert rid in api.inbox_ids(centre_)
     assert rid not in api.inbox_ids(wrong_specialty)
     assert api.decide(wrong_specialty, rid).status_code == 404
     assert api.decide(inst_admin, rid).status_code == 403
-    assert api.approve(centre, rid)["status"] == "approved"
-    d = api.status(rid, centre)
+    assert api.approve(centre_, rid)["status"] == "approved"
+    d = api.status(rid, centre_)
     assert [s["status"] for s in d["stages"]] == ["approved", "approved"]
-    assert events(api, centre, rid) == ["created", "stage_opened", "decided", "stage_completed", "stage_opened",
+    assert events(api, centre_, rid) == ["created", "stage_opened", "decided", "stage_completed", "stage_opened",
                                         "decided", "stage_completed", "approved"]
 
 
@@ -173,10 +208,11 @@ def test_specialty_chains_require_a_specialty(api):
 
 
 def test_data_entry_by_specialty_admin(api):
-    inst, path = unique_institution()
-    rid = api.open_id("data_entry_registration", scope_path=path, specialty="heart_failure")
-    admin = api.approver("specialty_admin", inst, path, specialty="heart_failure")
-    other_specialty = api.approver("specialty_admin", inst, path, specialty="hypertension")
+    """Needs identity's specialty grants (the specialty admins are approved by their centres)."""
+    province = city_province(api)
+    admin = api.actors.specialty_admin(province, "heart_failure")
+    other_specialty = api.actors.specialty_admin(province, "hypertension")
+    rid = api.open_id("data_entry_registration", scope_path=admin.scope_path, specialty="heart_failure")
     assert api.decide(other_specialty, rid).status_code == 404
     assert api.approve(admin, rid)["status"] == "approved"
 
@@ -184,17 +220,19 @@ def test_data_entry_by_specialty_admin(api):
 def test_platform_registration_by_operator(api):
     rid = api.open_id("platform_registration", scope_path="86/33/3301/pending",
                       details={"program": "ncis", "机构名称": "测试医院"})
-    operator = api.approver("platform_operator", scope_path="86")
-    national = api.approver("national_centre", scope_path="86")
+    operator = api.actors.operator()
+    national = api.actors.national()
     assert api.decide(national, rid).status_code == 404
     assert api.approve(operator, rid)["status"] == "approved"
 
 
 def test_monthly_submission_approve_or_return_with_opinion(api):
-    province = random_province()
-    office = api.approver("provincial_centre", scope_path=f"86/{province}")
-    rid = api.open_id("monthly_submission", type="monthly_submission", service="reporting",
-                      scope_path=unique_institution(province)[1], title="2026年10月 核心指标月报")
+    """Needs identity's specialty grants (the stage is bound to the report's specialty)."""
+    province = city_province(api)
+    office = centre(api, province)
+    monthly = dict(type="monthly_submission", service="reporting", specialty=SPECIALTY)
+    rid = api.open_id("monthly_submission", scope_path=unique_institution(province)[1], title="2026年10月 核心指标月报",
+                      **monthly)
     r = api.decide(office, rid, "reject", "数据有误")
     assert r.status_code == 422 and r.json()["error"]["code"] == "decision_not_allowed"
     r = api.decide(office, rid, "return")
@@ -205,13 +243,13 @@ def test_monthly_submission_approve_or_return_with_opinion(api):
     assert r.status_code == 200 and r.json()["status"] == "returned"
     d = api.status(rid, office)
     assert d["status"] == "returned" and d["opinion"] == "出院人数与上月差异过大，请核实"
-    rid2 = api.open_id("monthly_submission", type="monthly_submission", service="reporting",
-                       scope_path=unique_institution(province)[1])
+    rid2 = api.open_id("monthly_submission", scope_path=unique_institution(province)[1], **monthly)
     assert api.approve(office, rid2)["status"] == "approved"
 
 
 def test_modification_request_reason_rules(api):
-    province = random_province()
+    """Needs identity's specialty grants."""
+    province = city_province(api)
     path = unique_institution(province)[1]
     kw = dict(type="modification_request", service="reporting", scope_path=path, specialty="coronary_intervention")
     r = api.open("modification_request", expect=422, **kw)
@@ -221,18 +259,22 @@ def test_modification_request_reason_rules(api):
     assert api.open("modification_request", type="registration", service="reporting", scope_path=path,
                     reason="x", expect=422).json()["error"]["code"] == "chain_type_mismatch"
     rid = api.open_id("modification_request", reason="理" * 200, **kw)
-    centre = api.approver("provincial_centre", scope_path=f"86/{province}", specialty="coronary_intervention")
-    d = api.status(rid, centre)
+    office = centre(api, province, "coronary_intervention")
+    d = api.status(rid, office)
     assert d["reason"] == "理" * 200 and d["canDecide"] is True and d["allowedDecisions"] == ["approve", "reject"]
-    assert api.approve(centre, rid)["status"] == "approved"
+    assert api.approve(office, rid)["status"] == "approved"
 
 
 def test_history_binding_by_provincial_centre(api):
-    province = random_province()
+    """Needs identity's specialty grants: the centre of the request's specialty decides; a
+    centre of the same province and another specialty does not."""
+    province = city_province(api)
     rid = api.open_id("history_binding", type="history_binding", service="reporting",
                       scope_path=unique_institution(province)[1], specialty="coronary_intervention")
-    centre = api.approver("provincial_centre", scope_path=f"86/{province}")  # no specialty: covers all
-    r = api.decide(centre, rid, "reject", "历史数据与本院不符")
+    other = centre(api, province, "heart_failure")
+    r = api.decide(other, rid, "reject", "历史数据与本院不符")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    r = api.decide(centre(api, province, "coronary_intervention"), rid, "reject", "历史数据与本院不符")
     assert r.status_code == 200 and r.json()["status"] == "rejected"
 
 
@@ -241,7 +283,7 @@ def test_history_binding_by_provincial_centre(api):
 def test_reject_needs_an_opinion(api):
     subject = str(uuid.uuid4())
     rid = api.open_id("provincial_centre_registration", scope_path="86/33", subject_id=subject)
-    national = api.approver("national_centre", scope_path="86")
+    national = api.actors.national()
     r = api.decide(national, rid, "reject")
     assert r.status_code == 422
     assert r.json()["error"] == {"code": "opinion_required", "message": r.json()["error"]["message"], "field": "opinion"}
@@ -254,20 +296,22 @@ def test_reject_needs_an_opinion(api):
     assert r.status_code == 200 and r.json()["status"] == "rejected"
     s = api.by_subject(subject).json()
     assert s["status"] == "rejected" and s["opinion"] == "申请材料未盖章"
-    r = api.decide(api.approver("national_centre", scope_path="86"), rid)
+    another_national = api.actors._operator_made(api.actors.national().org_id, "national_centre", "国家质控中心审批人二")
+    r = api.decide(another_national, rid)
     assert r.status_code == 409 and r.json()["error"]["code"] == "request_closed"
 
 
 def test_out_of_scope_approvers_are_refused_and_see_nothing(api):
-    province, other = random_province(), "91"
-    rid = api.open_id("monthly_submission", type="monthly_submission", service="reporting",
-                      scope_path=unique_institution(province)[1], title="越权测试 月报")
+    province = city_province(api)
+    other = city_province(api, exclude=(province,))
+    rightful = centre(api, province)
     outsiders = [
-        api.approver("provincial_centre", scope_path=f"86/{other}"),            # another province
-        api.approver("institution_admin", scope_path=f"86/{province}/{province}01/x"),  # right place, wrong role
-        api.approver("city_commission", scope_path=f"86/{province}/{province}01"),
-        api.nobody(),
+        centre(api, other),                       # another province
+        api.actors.institution(province),         # right place, wrong role
+        api.actors.city_commission(province),     # right place, wrong role
     ]
+    rid = api.open_id(PROVINCE_REVIEW, scope_path=unique_institution(province)[1], title="越权测试 月报",
+                      **province_review_chain(api))
     for o in outsiders:
         before = api.count(o)
         assert rid not in api.inbox_ids(o)
@@ -277,18 +321,19 @@ def test_out_of_scope_approvers_are_refused_and_see_nothing(api):
         assert api.detail(o, rid).status_code == 404
         assert api.history(o, rid).status_code == 404
         assert api.count(o) == before
-    fresh = api.approver("provincial_centre", scope_path="86/97")
-    assert api.inbox(fresh)["items"] == [] and api.count(fresh) == 0
+    # an applicant token (a real principal with no grant) of another application
+    stranger = api.actors.applicant()
+    assert requests.get(f"{api.gw}/api/approval/v1/requests/{rid}", headers=stranger.headers, timeout=10).status_code == 404
     # no token at all
     assert requests.get(api.gw + "/api/approval/v1/inbox", timeout=10).status_code == 401
     assert requests.post(f"{api.gw}/api/approval/v1/requests/{rid}/decisions", json={"decision": "approve"},
                          timeout=10).status_code == 401
     # the rightful approver still can
-    assert api.approve(api.approver("provincial_centre", scope_path=f"86/{province}"), rid)["status"] == "approved"
+    assert api.approve(rightful, rid)["status"] == "approved"
 
 
 def test_ids_are_opaque_and_unknown_ones_not_found(api):
-    who = api.approver("national_centre", scope_path="86")
+    who = api.actors.national()
     assert api.detail(who, "12345").status_code == 404
     assert api.detail(who, str(uuid.uuid4())).status_code == 404
     assert api.decide(who, "not-a-uuid").status_code == 404
@@ -321,8 +366,8 @@ def test_concurrent_decisions_one_per_organisation(api):
     rid = api.open_id("institution_admin_registration", scope_path=f"86/{province}/{province}01/pending",
                       subject_id=subject)
     wait_for(lambda: api.by_subject(subject).json()["stages"][0]["status"] == "pending", what="stage open")
-    # four users per organisation, all at once
-    users = [api.approver("provincial_centre", c["id"], f"86/{province}") for c in centres for _ in range(4)]
+    # four users per organisation (accounts the operator opened on each centre), all at once
+    users = [api.actors._operator_made(c["id"], "provincial_centre", f"审批人{i}") for c in centres for i in range(4)]
     sessions = [requests.Session() for _ in users]
     calls = [(lambda u=u, s=s: s.post(f"{api.gw}/api/approval/v1/requests/{rid}/decisions",
                                       json={"decision": "approve"}, headers=u.headers, timeout=30)) for u, s in zip(users, sessions)]
@@ -342,7 +387,8 @@ def test_concurrent_decisions_one_per_organisation(api):
 
 def test_concurrent_decisions_on_an_any_stage(api):
     rid = api.open_id("provincial_centre_registration", scope_path="86/44")
-    users = [api.approver("national_centre", scope_path="86") for _ in range(8)]
+    users = [api.actors.national()] + [api.actors._operator_made(api.actors.national().org_id, "national_centre",
+                                                                 f"国家审批人{i}") for i in range(7)]
     calls = [(lambda u=u: requests.post(f"{api.gw}/api/approval/v1/requests/{rid}/decisions",
                                         json={"decision": "reject", "opinion": f"意见{u.id[:4]}"},
                                         headers=u.headers, timeout=30)) for u in users]
@@ -354,13 +400,12 @@ def test_concurrent_decisions_on_an_any_stage(api):
 # --- batch ----------------------------------------------------------------------------------
 
 def test_batch_decisions_report_each_item(api):
-    province = random_province()
-    office = api.approver("provincial_centre", scope_path=f"86/{province}")
-    mk = lambda: api.open_id("monthly_submission", type="monthly_submission", service="reporting",  # noqa: E731
-                             scope_path=unique_institution(province)[1])
+    province = city_province(api)
+    office = centre(api, province)
+    kw = province_review_chain(api)
+    mk = lambda: api.open_id(PROVINCE_REVIEW, scope_path=unique_institution(province)[1], **kw)  # noqa: E731
     ok1, ok2, needs_opinion = mk(), mk(), mk()
-    foreign = api.open_id("monthly_submission", type="monthly_submission", service="reporting",
-                          scope_path=unique_institution("92")[1])
+    foreign = api.open_id(PROVINCE_REVIEW, scope_path=unique_institution("92")[1], **kw)
     items = [{"requestId": ok1, "decision": "approve"},
              {"requestId": needs_opinion, "decision": "return"},
              {"requestId": foreign, "decision": "approve"},
@@ -386,9 +431,8 @@ def test_batch_decisions_report_each_item(api):
 # --- withdrawal and revisions ---------------------------------------------------------------
 
 def test_withdraw_before_and_after_action(api):
-    province = random_province()
-    inst, path = unique_institution(province)
-    admin = api.approver("institution_admin", inst, path)
+    admin = api.actors.institution(city_province(api))
+    path = admin.scope_path
     # before anyone acted: withdrawn, gone from the inbox
     subject = str(uuid.uuid4())
     rid = api.open_id("specialty_admin_registration", scope_path=path, specialty="hypertension", subject_id=subject)
@@ -408,7 +452,7 @@ def test_withdraw_before_and_after_action(api):
 
 
 def test_subject_service_withdraws_by_subject(api):
-    inst, path = unique_institution()
+    path = api.actors.institution(city_province(api)).scope_path
     subject = str(uuid.uuid4())
     rid = api.open_id("specialty_admin_registration", scope_path=path, specialty="hypertension", subject_id=subject)
     url = api.approval + "/api/approval/v1/internal/requests/by-subject/withdraw"
@@ -424,24 +468,24 @@ def test_subject_service_withdraws_by_subject(api):
 
 
 def test_applicant_withdraws_with_own_token(api):
-    applicant = api.approver("data_entry", scope_path=unique_institution()[1], name="李四")
-    province = random_province()
-    rid = api.open_id("modification_request", type="modification_request", service="reporting",
-                      scope_path=unique_institution(province)[1], reason="录入错误，需要修改",
+    province = city_province(api)
+    other = city_province(api, exclude=(province,))
+    applicant = api.actors.institution(province)          # a hospital's user asks for a change
+    stranger = api.actors.institution(other)
+    office = centre(api, province)
+    rid = api.open_id(PROVINCE_REVIEW, scope_path=applicant.scope_path,
                       applicant={"name": "李四", "userId": applicant.id, "orgName": "测试医院"},
-                      callbackPath="/api/reporting/v1/internal/approval-outcomes")
-    centre = api.approver("provincial_centre", scope_path=f"86/{province}")
-    stranger = api.approver("data_entry", scope_path=unique_institution()[1])
+                      callbackPath="/api/reporting/v1/internal/approval-outcomes", **province_review_chain(api))
     d = api.detail(applicant, rid)
     assert d.status_code == 200 and d.json()["canDecide"] is False
     assert api.decide(applicant, rid).status_code == 403
     url = f"{api.gw}/api/approval/v1/requests/{rid}/withdraw"
     assert requests.post(url, json={}, headers=stranger.headers, timeout=10).status_code == 404
-    r = requests.post(url, json={}, headers=centre.headers, timeout=10)
+    r = requests.post(url, json={}, headers=office.headers, timeout=10)
     assert r.status_code == 403 and r.json()["error"]["code"] == "not_applicant"
     r = requests.post(url, json={"reason": "不需要修改了"}, headers=applicant.headers, timeout=10)
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
-    assert rid not in api.inbox_ids(centre)
+    assert rid not in api.inbox_ids(office)
     # the subject's service hears of it through the outbox
     assert api.delivery(rid).json()["key"] == f"outcome:{rid}"
 
@@ -455,7 +499,7 @@ def test_new_revision_supersedes_and_idempotency_key_repeats(api):
     assert again.json()["id"] == r1.json()["id"]
     r2 = api.open("provincial_centre_registration", scope_path="86/33", subject_id=subject,
                   key=f"registration:{subject}:2")
-    national = api.approver("national_centre", scope_path="86")
+    national = api.actors.national()
     assert api.status(r1.json()["id"], national)["status"] == "withdrawn"
     s = api.by_subject(subject).json()
     assert s["id"] == r2.json()["id"] and s["status"] == "pending"
@@ -466,10 +510,11 @@ def test_new_revision_supersedes_and_idempotency_key_repeats(api):
 
 
 def test_pending_request_in_review_cannot_be_replaced(api):
-    inst, path = unique_institution()
+    admin = api.actors.institution(city_province(api))
+    path = admin.scope_path
     subject = str(uuid.uuid4())
     rid = api.open_id("specialty_admin_registration", scope_path=path, specialty="hypertension", subject_id=subject)
-    api.approve(api.approver("institution_admin", inst, path), rid)
+    api.approve(admin, rid)
     r = api.open("specialty_admin_registration", scope_path=path, specialty="hypertension", subject_id=subject,
                  expect=409)
     assert r.json()["error"]["code"] == "request_in_review"
@@ -478,10 +523,11 @@ def test_pending_request_in_review_cannot_be_replaced(api):
 # --- inbox ----------------------------------------------------------------------------------
 
 def test_inbox_paging_filters_and_count(api):
-    inst, path = unique_institution()
-    admin = api.approver("specialty_admin", inst, path, specialty="atrial_fibrillation")
-    ids = [api.open_id("data_entry_registration", scope_path=path, specialty="atrial_fibrillation",
-                       title=f"房颤 录入员 {i:02d}") for i in range(23)]
+    # an institution of its own: its admin's inbox holds only this test's requests
+    admin = api.actors.institution(city_province(api), tag="inbox")
+    path = admin.scope_path
+    ids = [api.open_id("specialty_admin_registration", scope_path=path, specialty="atrial_fibrillation",
+                       title=f"房颤 亚专业管理员 {i:02d}") for i in range(23)]
     assert api.count(admin) == 23
     seen, cursor, pages = [], None, 0
     while True:
@@ -497,12 +543,12 @@ def test_inbox_paging_filters_and_count(api):
             break
     assert pages == 3 and seen == sorted(ids, reverse=True)  # newest first (ids are UUIDv7), none twice, none lost
     item = api.inbox(admin, limit=1)["items"][0]
-    assert item["chain"] == "data_entry_registration" and item["stageName"] == "亚专业管理员审批"
+    assert item["chain"] == "specialty_admin_registration" and item["stageName"] == "医疗机构管理员审核"
     assert item["applicant"]["name"] == "张三"
-    assert [i["id"] for i in api.inbox(admin, q="录入员 07")["items"]] == [ids[7]]
-    assert api.count(admin, q="录入员 0") == 10
+    assert [i["id"] for i in api.inbox(admin, q="亚专业管理员 07")["items"]] == [ids[7]]
+    assert api.count(admin, q="亚专业管理员 0") == 10
     assert api.inbox(admin, type="monthly_submission")["items"] == []
-    assert len(api.inbox(admin, chain="data_entry_registration", limit=1000)["items"]) == 23  # server max 100
+    assert len(api.inbox(admin, chain="specialty_admin_registration", limit=1000)["items"]) == 23  # server max 100
     r = requests.get(api.gw + "/api/approval/v1/inbox", params={"cursor": "nope"}, headers=admin.headers, timeout=10)
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_cursor"
     r = requests.get(api.gw + "/api/approval/v1/inbox", params={"limit": "0"}, headers=admin.headers, timeout=10)
@@ -519,15 +565,16 @@ def test_inbox_paging_filters_and_count(api):
 # --- what approvers and others may see ------------------------------------------------------
 
 def test_details_and_attachments_visible_to_approvers_only(api):
-    province = random_province()
-    inst, path = unique_institution(province)
+    """Needs identity's specialty grants (the later stage is the vascular-surgery centre's)."""
+    province = city_province(api)
+    admin = api.actors.institution(province)
+    later = centre(api, province, "vascular_surgery")
+    stranger = centre(api, province, "hypertension")
+    elsewhere = centre(api, city_province(api, exclude=(province,)))
     subject = str(uuid.uuid4())
     doc = str(uuid.uuid4())
-    rid = api.open_id("specialty_admin_registration", scope_path=path, specialty="vascular_surgery",
+    rid = api.open_id("specialty_admin_registration", scope_path=admin.scope_path, specialty="vascular_surgery",
                       subject_id=subject, attachments=[doc], details={"科室": "血管外科", "职称": "主任医师"})
-    admin = api.approver("institution_admin", inst, path)
-    later = api.approver("provincial_centre", scope_path=f"86/{province}", specialty="vascular_surgery")
-    stranger = api.approver("provincial_centre", scope_path=f"86/{province}", specialty="hypertension")
     d = api.status(rid, admin)
     assert d["attachments"] == [doc] and d["details"] == {"科室": "血管外科", "职称": "主任医师"}
     assert d["canDecide"] is True and [s["status"] for s in d["stages"]] == ["pending", "waiting"]
@@ -538,19 +585,20 @@ def test_details_and_attachments_visible_to_approvers_only(api):
     assert api.can_view(admin, subject) is True
     assert api.can_view(later, subject) is True
     assert api.can_view(stranger, subject) is False
-    assert api.can_view(api.nobody(), subject) is False
+    assert api.can_view(elsewhere, subject) is False
     r = requests.post(api.approval + "/api/approval/v1/internal/can-view", json={}, timeout=10)
     assert r.status_code == 403
 
 
 def test_internal_endpoints_are_not_public(api):
     # the gateway never forwards internal paths (signed in or not, internal token or not)
-    who = api.approver("platform_operator", scope_path="86")
+    who = api.actors.operator()
     r = requests.post(api.gw + "/api/approval/v1/internal/requests", json={}, headers={**api.internal, **who.headers},
                       timeout=10)
     assert r.status_code == 404
+    # without a session the gateway stops at sign-in (401); signed in it answers 404 (above)
     r = requests.post(api.gw + "/api/approval/v1/internal/requests", json={}, headers=api.internal, timeout=10)
-    assert r.status_code in (401, 404)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
     r = requests.post(api.approval + "/api/approval/v1/internal/requests", json={}, timeout=10)
     assert r.status_code == 403
     r = requests.get(api.approval + "/api/approval/v1/internal/requests/by-subject",

@@ -14,7 +14,9 @@ import requests
 
 from conftest import unique_phone
 from helpers import V1, latest_code, send_code
-from test_documents_support import API, Tokens, bearer, internal_headers, nosniff, sha256, upload, uuid7
+from actors import actors_for
+from test_documents_support import (API, bearer, fresh_application, internal_headers, nosniff, sha256, stored_files,
+                                    upload)
 
 FORMS = {
     "account-application": "账号申请表",
@@ -25,8 +27,8 @@ FORMS = {
 
 
 @pytest.fixture(scope="module")
-def tokens(suite):
-    return Tokens(suite)
+def actors(suite):
+    return actors_for(suite)
 
 
 @pytest.fixture(scope="module")
@@ -115,17 +117,17 @@ def test_form_renders_with_the_applications_data(gw, application, form, tmp_path
     assert inline.headers["Content-Disposition"].startswith("inline; ")
 
 
-def test_form_access(gw, suite, application, tokens):
+def test_form_access(gw, suite, application, actors):
     app_id, token, _ = application
     url = f"{gw}{API}/forms/account-application"
     assert requests.get(url, params={"application": app_id}, timeout=10).status_code == 401
-    stranger = tokens.applicant(uuid7())
+    _, _, stranger = fresh_application(actors)
     r = requests.get(url, params={"application": app_id}, headers=bearer(stranger), timeout=10)
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
-    user = tokens.access(uuid7(), [{"role": "institution_admin", "orgID": uuid7(), "scopePath": "86/33/3301/x"}])
-    assert requests.get(url, params={"application": app_id}, headers=bearer(user), timeout=10).status_code == 404
-    operator = tokens.access(uuid7(), [{"role": "platform_operator", "orgID": uuid7(), "scopePath": "86"}])
-    assert requests.get(url, params={"application": app_id}, headers=bearer(operator), timeout=60).status_code == 200
+    user = actors.institution(actors.random_city_province())
+    assert requests.get(url, params={"application": app_id}, headers=user.headers, timeout=10).status_code == 404
+    operator = actors.operator()
+    assert requests.get(url, params={"application": app_id}, headers=operator.headers, timeout=60).status_code == 200
     assert requests.get(f"{gw}{API}/forms/no-such-form", params={"application": app_id},
                         headers=bearer(token), timeout=10).status_code == 404
     r = requests.get(url, params={"application": "../x"}, headers=bearer(token), timeout=10)
@@ -139,3 +141,23 @@ def test_generated_form_signed_and_uploaded_back(gw, application):
     r = upload(gw, token, "confidentiality_pledge", f"registration:{app_id}", pdf, name="保密承诺函.pdf")
     assert r.status_code == 201, r.text
     assert r.json()["fileType"] == "pdf" and r.json()["sha256"] == sha256(pdf)
+
+
+def test_font_unavailable_is_a_clear_503_and_changes_nothing(suite, application):
+    """A documents instance whose CJK font is missing (KITPDF_CJK_FONT names no file) answers
+    503 font_unavailable for a form, with its Chinese message, and stores nothing."""
+    app_id, token, _ = application
+    suite.start("documents", instance=1, env={"KITPDF_CJK_FONT": "/nonexistent/no-such-font.ttc"})
+    try:
+        before = stored_files(suite)
+        r = requests.get(f"{suite.url('documents', 1)}{API}/forms/account-application", params={"application": app_id},
+                         headers=bearer(token), timeout=60)
+        assert r.status_code == 503, r.text[:300]
+        assert r.json()["error"]["code"] == "font_unavailable" and r.json()["error"]["message"]
+        assert stored_files(suite) == before
+        # the instance with its font still renders the same form
+        ok = requests.get(f"{suite.url('documents')}{API}/forms/account-application", params={"application": app_id},
+                          headers=bearer(token), timeout=60)
+        assert ok.status_code == 200 and ok.content.startswith(b"%PDF-")
+    finally:
+        suite.kill("documents#1")

@@ -1,8 +1,8 @@
-"""Helpers for the documents tests (no tests here): tokens signed with identity's key, sample
-files made by independent tools (ImageMagick, a hand-written PDF), database and storage probes."""
+"""Helpers for the documents tests (no tests here): sample files made by independent tools
+(ImageMagick, a hand-written PDF), uploads, database and storage probes. The people (applicants,
+institution admins, centres …) come from actors.py: real registrations, approvals and logins."""
 import base64
 import hashlib
-import json
 import os
 import secrets
 import subprocess
@@ -11,10 +11,6 @@ import urllib.parse
 import uuid
 
 import requests
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives import serialization
-
-from conftest import unique_phone
 
 MIB = 1024 * 1024
 API = "/api/documents/v1"
@@ -32,39 +28,12 @@ def uuid7():
     return str(uuid.UUID(bytes=bytes(raw)))
 
 
-# ---------------------------------------------------------------- tokens
+# ---------------------------------------------------------------- people
 
-class Tokens:
-    """Mints tokens as identity does: EdDSA JWT with identity's signing key (TOKEN_KEY_FILE,
-    a base64url Ed25519 seed), kid = base64url(first 8 bytes of SHA-256(raw public key))."""
-
-    def __init__(self, suite):
-        path = os.path.join(suite.run_dir, "token-signing.key")
-        deadline = time.time() + 30
-        while not (os.path.exists(path) and os.path.getsize(path) > 0):
-            assert time.time() < deadline, f"identity wrote no signing key to {path}"
-            time.sleep(0.2)
-        with open(path) as f:
-            seed_text = f.read().strip()
-        seed = base64.urlsafe_b64decode(seed_text + "=" * (-len(seed_text) % 4))
-        assert len(seed) == 32, "TOKEN_KEY_FILE must hold a 32-byte Ed25519 seed"
-        self.key = Ed25519PrivateKey.from_private_bytes(seed)
-        raw_pub = self.key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        self.kid = b64u(hashlib.sha256(raw_pub).digest()[:8])
-
-    def sign(self, claims):
-        header = {"alg": "EdDSA", "typ": "JWT", "kid": self.kid}
-        signing_input = b64u(json.dumps(header, separators=(",", ":")).encode()) + "." + \
-            b64u(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode())
-        return signing_input + "." + b64u(self.key.sign(signing_input.encode()))
-
-    def applicant(self, application_id, ttl=7200):
-        now = int(time.time())
-        return self.sign({"sub": application_id, "phone": unique_phone(), "iat": now, "exp": now + ttl, "typ": "applicant"})
-
-    def access(self, user_id, roles, name="测试用户", ttl=900):
-        now = int(time.time())
-        return self.sign({"sub": user_id, "name": name, "roles": roles, "iat": now, "exp": now + ttl, "typ": "access"})
+def fresh_application(actors):
+    """A new registration application through identity's wizard: (application id, object, applicant token)."""
+    a = actors.applicant()
+    return a.id, a.object, a.token
 
 
 def bearer(token):
@@ -144,6 +113,20 @@ MIME = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png", "gif
 
 
 # ---------------------------------------------------------------- uploads
+
+def multipart_raw(gw, token, kind, obj, data, disposition_name, content_type="application/octet-stream"):
+    """A multipart upload written byte by byte, so that the part's file name can hold what no
+    client library sends (a NUL, a raw CR or LF)."""
+    boundary = "----e2e" + secrets.token_hex(8)
+    body = (b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
+            disposition_name + b"\"\r\nContent-Type: " + content_type.encode() + b"\r\n\r\n" + data +
+            b"\r\n--" + boundary.encode() + b"--\r\n")
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    if token:
+        headers.update(bearer(token))
+    return requests.post(f"{gw}{API}/documents", params={"kind": kind, "object": obj}, data=body, headers=headers,
+                         timeout=60)
+
 
 def upload(gw, token, kind, obj, data, name="file.pdf", content_type="application/octet-stream", raw=False):
     url = f"{gw}{API}/documents"

@@ -72,8 +72,17 @@ enum Opener {
             throw APIError.invalid("details", "申请详情必须是不超过64KB的 JSON 对象", code: "invalid_details")
         }
         if let path = body.callbackPath {
-            guard path.hasPrefix("/api/\(service.rawValue)/v1/internal/"), path.count <= 300,
-                  !path.unicodeScalars.contains(where: { $0.value < 0x21 || $0 == "?" || $0 == "#" }) else {
+            // It decides where the outbox posts the outcome: the subject service's own internal
+            // API, plain segments of letters, digits, `-` and `_` only (no `..`, `%`, `?`, `#`,
+            // empty segments), so that nothing can steer it to another service.
+            let prefix = "/api/\(service.rawValue)/v1/internal/"
+            let rest = path.hasPrefix(prefix) ? path.dropFirst(prefix.count) : ""
+            guard !rest.isEmpty, path.count <= 300,
+                  rest.split(separator: "/", omittingEmptySubsequences: false).allSatisfy({ seg in
+                      !seg.isEmpty && seg.unicodeScalars.allSatisfy {
+                          ($0.value < 0x80 && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_"
+                      }
+                  }) else {
                 throw APIError.invalid("callbackPath", "回调路径必须是申请对象所属服务的内部接口", code: "invalid_callback")
             }
         }
@@ -86,7 +95,9 @@ enum Opener {
             return Opened(record: existing, created: false, resolve: nil)
         }
         let chain = try chainFor(conn, c.body)
-        if chain.specialtyRequired && c.specialty == nil {
+        // A stage bound to the request's specialty can only be decided by a grant of that
+        // specialty: a request without one would wait for nobody.
+        if (chain.specialtyRequired || chain.stages.contains(where: \.specialtyMatch)) && c.specialty == nil {
             throw APIError.invalid("specialty", "该类申请必须指定专业", code: "specialty_required")
         }
         let reason = try Rules.reason(c.body.reason, chain: chain)

@@ -17,10 +17,12 @@ enum ScopeSQL {
         """
 
     /// The grant holds the stage's role, covers the stage's scope path and, where the stage
-    /// asks, the request's specialty (a grant without a specialty covers all).
+    /// asks, is of the request's specialty: strictly equal. A grant without a specialty is of no
+    /// specialty (it never stands for "every specialty"), and a specialty-bound stage always has
+    /// a request specialty (the opener refuses one without).
     static let grantMatchesStage = """
         g.role = s.role AND path_covers(g.scope_path, s.scope_path)
-        AND (NOT s.specialty_match OR r.specialty IS NULL OR g.specialty IS NULL OR g.specialty = r.specialty)
+        AND (NOT s.specialty_match OR (r.specialty IS NOT NULL AND g.specialty IS NOT NULL AND g.specialty = r.specialty))
         """
 
     /// …and it is the grant's organisation's turn: rule any, or its organisation is listed on

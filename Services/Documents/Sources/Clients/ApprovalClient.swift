@@ -1,3 +1,4 @@
+import Foundation
 import KitClient
 import KitCore
 import Models
@@ -34,6 +35,30 @@ struct ApprovalClient: Sendable {
             return false
         } catch {
             context.logger.error("can-view failed", ["error": String(describing: error), "object": object.key])
+            throw APIError.unavailable
+        }
+    }
+
+    struct SubjectStatus: Decodable {
+        var acted: Bool
+    }
+
+    /// True when an approver has acted on the latest request about the object's subject
+    /// (`GET /api/approval/v1/internal/requests/by-subject`): its sealed evidence is then what
+    /// the approvers judged and stays as it is. No request yet is "no"; approval unreachable
+    /// is 503 (nothing is changed on a guess).
+    func approverActed(on object: ObjectRef) throws -> Bool {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-_")
+        let id = object.id.addingPercentEncoding(withAllowedCharacters: allowed) ?? object.id
+        let url = context.settings.approvalURL + "/api/approval/v1/internal/requests/by-subject?service="
+            + object.type.subjectService + "&id=" + id
+        do {
+            return try context.http.getJSON(url, headers: context.internalHeaders, as: SubjectStatus.self).acted
+        } catch ClientError.status(404, _) {
+            return false
+        } catch {
+            context.logger.error("by-subject failed", ["error": String(describing: error), "object": object.key])
             throw APIError.unavailable
         }
     }

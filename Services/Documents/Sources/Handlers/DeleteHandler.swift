@@ -8,7 +8,11 @@ struct DeleteHandler: Sendable {
 
     func delete(_ request: Request) throws -> Response {
         let caller = try app.caller(request)
-        let released = try app.store.delete(try request.parameter("id"), caller: caller, request: request)
+        let id = try request.parameter("id")
+        if let current = try app.store.document(id, access: .write(caller)) {
+            try app.lockedAfterReview(current.objectKey)
+        }
+        let released = try app.store.delete(id, caller: caller, request: request)
         for sha in released { uploads.discard(sha) }
         return .noContent()
     }

@@ -14,6 +14,9 @@ enum DocumentErrors {
 
     static let sealed = APIError(409, "document_sealed", "文件已随申请提交，不能删除；如需更正请上传新版本")
 
+    static let evidenceLocked = APIError(409, "evidence_locked",
+        "审批人已开始审核该申请，已提交的材料不能再替换或增加；如需变更，请提交新的申请，经审核后生效")
+
     static let empty = APIError(422, "empty_file", "文件为空（0 字节），请重新选择文件", field: "file")
 
     static func unknownKind(_ code: String?) -> APIError {
@@ -28,11 +31,6 @@ enum DocumentErrors {
     static func unrecognised(_ kind: DocumentKind) -> APIError {
         APIError(415, "unsupported_media_type",
                  "无法识别的文件格式，\(kind.name)只接受 \(kind.typeList) 格式（以文件内容为准，不看扩展名）", field: "file")
-    }
-
-    static func mismatch(claimed: String, actual: FileKind) -> APIError {
-        APIError(415, "file_type_mismatch",
-                 "文件内容是 \(label(actual))，与声明的类型（\(claimed)）不符，请确认文件后重新上传", field: "file")
     }
 
     static func truncated(_ type: FileKind) -> APIError {

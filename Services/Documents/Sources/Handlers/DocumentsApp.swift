@@ -49,6 +49,14 @@ final class DocumentsApp: Sendable {
         }
     }
 
+    /// Refuses any change (new file, replacement, deletion) to a submitted (sealed) folder once an
+    /// approver has acted on its request: what the approvers judged stays as they saw it, and a
+    /// change after that is a new request, reviewed on its own (`evidence_locked`, 409).
+    func lockedAfterReview(_ objectKey: String) throws {
+        guard try store.objectSealed(objectKey), let object = ObjectRef(key: objectKey) else { return }
+        if try approval.approverActed(on: object) { throw DocumentErrors.evidenceLocked }
+    }
+
     /// A document the caller may read: owners and platform operators by the SQL rule; other
     /// signed-in users when approval says they hold a request on the document's object.
     func readableDocument(_ id: String, version: Int?, caller: Caller) throws -> DocumentRecord {

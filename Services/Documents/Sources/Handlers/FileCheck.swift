@@ -1,9 +1,9 @@
 import KitMedia
 import Models
 
-/// Checks an incoming file against its kind: size, type by content (signature and structure,
-/// polyglots refused), agreement with the name's extension and the declared Content-Type, and
-/// gives it a safe display name.
+/// Checks an incoming file against its kind: size, type by content alone (signature and
+/// structure, polyglots refused; the client's name and Content-Type never decide), and gives it
+/// a safe display name with the detected type's extension.
 enum FileCheck {
     static func check(_ file: IncomingFile, kind: DocumentKind) throws -> NewFile {
         guard file.size > 0 else { throw DocumentErrors.empty }
@@ -22,46 +22,52 @@ enum FileCheck {
             }
         }
         guard kind.types.contains(type) else { throw DocumentErrors.notAccepted(type, kind) }
-
-        if let declared = file.declaredType.flatMap(declaredKind), declared.kind != type {
-            throw DocumentErrors.mismatch(claimed: declared.text, actual: type)
-        }
-        let name = try displayName(file.clientName, type: type, kind: kind)
+        // The client's name and Content-Type say nothing: a phone's JPEG sent as photo.png with
+        // image/png is a JPEG, stored as photo.jpg.
+        let name = displayName(file.clientName, type: type, kind: kind)
         return NewFile(sha256: BlobStore.hash(file.bytes), size: file.size, fileType: type.rawValue,
                        contentType: type.mimeType, fileName: name)
     }
 
-    /// The sanitised client name; its extension must agree with the content when it names one
-    /// of the accepted formats, and the right extension is added when it names none.
-    static func displayName(_ clientName: String?, type: FileKind, kind: DocumentKind) throws -> String {
+    /// Longest kept display name, in bytes of UTF-8.
+    static let maxNameBytes = 255
+
+    /// The sanitised client name (the kind's name when none) with the extension of the detected
+    /// type: a known image/PDF extension is replaced by the right one, anything else keeps its
+    /// text and gets the right extension added. At most `maxNameBytes` bytes, cut on a
+    /// character boundary, the extension kept.
+    static func displayName(_ clientName: String?, type: FileKind, kind: DocumentKind) -> String {
         let given = clientName.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
-        var name = FileNames.sanitize(given.isEmpty ? kind.name : given)
-        if let dot = name.lastIndex(of: "."), dot != name.startIndex {
-            let ext = String(name[name.index(after: dot)...]).lowercased()
-            if let claimed = extensionKinds[ext] {
-                if claimed != type { throw DocumentErrors.mismatch(claimed: "." + ext, actual: type) }
-                return name
+        var stem = FileNames.sanitize(given.isEmpty ? kind.name : given)
+        if let dot = stem.lastIndex(of: "."), dot != stem.startIndex,
+           extensionKinds[String(stem[stem.index(after: dot)...]).lowercased()] != nil {
+            let ext = String(stem[stem.index(after: dot)...])
+            if extensionKinds[ext.lowercased()] == type {
+                return cut(String(stem[..<dot]), ext: ext)
             }
+            stem = String(stem[..<dot])
         }
-        name = FileNames.sanitize(name + "." + type.fileExtension)
-        return name
+        return cut(stem, ext: type.fileExtension)
+    }
+
+    /// `stem.ext`, the stem shortened by whole characters until the name fits `maxNameBytes`.
+    static func cut(_ stem: String, ext: String) -> String {
+        let room = maxNameBytes - ext.utf8.count - 1
+        var kept = ""
+        var used = 0
+        for ch in stem {
+            let n = ch.utf8.count
+            if used + n > room { break }
+            kept.append(ch)
+            used += n
+        }
+        kept = kept.trimmingCharacters(in: .whitespaces)
+        while kept.hasSuffix(".") { kept.removeLast() }
+        return FileNames.sanitize((kept.isEmpty ? "file" : kept) + "." + ext)
     }
 
     static let extensionKinds: [String: FileKind] = [
         "pdf": .pdf, "jpg": .jpeg, "jpeg": .jpeg, "jpe": .jpeg, "jfif": .jpeg,
         "png": .png, "gif": .gif, "bmp": .bmp, "dib": .bmp,
     ]
-
-    /// Media types that name one of the formats; anything else (octet-stream, empty …) says nothing.
-    static func declaredKind(_ contentType: String) -> (kind: FileKind, text: String)? {
-        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let map: [String: FileKind] = [
-            "application/pdf": .pdf, "application/x-pdf": .pdf,
-            "image/jpeg": .jpeg, "image/jpg": .jpeg, "image/pjpeg": .jpeg,
-            "image/png": .png, "image/x-png": .png, "image/gif": .gif,
-            "image/bmp": .bmp, "image/x-bmp": .bmp, "image/x-ms-bmp": .bmp,
-        ]
-        guard let k = map[media] else { return nil }
-        return (k, media)
-    }
 }

@@ -10,7 +10,7 @@ struct IncomingFile {
     let range: Range<Int>
     /// The client's name for it (unsanitised; for display only after `FileNames.sanitize`).
     let clientName: String?
-    /// The client's Content-Type for it (checked against the content, never trusted).
+    /// The client's Content-Type for it (informative only: the content alone decides the type).
     let declaredType: String?
 
     var size: Int { range.count }

@@ -12,17 +12,24 @@ struct UploadHandlers: Sendable {
         guard let kind = app.catalog.kind(query["kind"] ?? "") else { throw DocumentErrors.unknownKind(query["kind"]) }
         let object = try ObjectRef.parse(query["object"])
         // Someone else's object: 404 before looking at the file (the transaction checks again).
+        // A registration folder is its application's: only that application's applicant token
+        // creates it (or identity sealing it); a signed-in user never does.
+        let mayCreate = object.type != .registration || caller.ownApplication == object
         if caller.ownApplication != object {
             if case .applicant = caller { throw APIError.notFound }
-            if try app.store.objectExists(object.key) && !(try app.store.objectVisible(object.key, access: .write(caller))) {
+            let exists = try app.store.objectExists(object.key)
+            if !exists && !mayCreate { throw APIError.notFound }
+            if exists, !(try app.store.objectVisible(object.key, access: .write(caller))) {
                 throw APIError.notFound
             }
         }
+        try app.lockedAfterReview(object.key)
         let incoming = try IncomingFile.from(request)
         let file = try FileCheck.check(incoming, kind: kind)
         var wrote = false
         do {
-            let record = try app.store.insert(object: object, kind: kind, file: file, caller: caller, request: request) {
+            let record = try app.store.insert(object: object, kind: kind, file: file, caller: caller, mayCreate: mayCreate,
+                                              request: request) {
                 wrote = try app.blobs.put(incoming.bytes, sha256: file.sha256)
             }
             return .json(DocumentJSON(record, catalog: app.catalog), status: 201)
@@ -37,6 +44,7 @@ struct UploadHandlers: Sendable {
         let id = try request.parameter("id")
         guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
         guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
+        try app.lockedAfterReview(current.objectKey)
         let incoming = try IncomingFile.from(request)
         let file = try FileCheck.check(incoming, kind: kind)
         var wrote = false

@@ -59,6 +59,11 @@ struct DocumentStore: Sendable {
         try db.query("SELECT 1 FROM objects WHERE key = $1", [key]).first != nil
     }
 
+    /// True when the object was sealed (submitted) at least once.
+    func objectSealed(_ key: String) throws -> Bool {
+        try db.query("SELECT 1 FROM objects WHERE key = $1 AND sealed_at IS NOT NULL", [key]).first != nil
+    }
+
     /// The object a live document belongs to (to ask approval whether an approver may see it).
     func objectKey(ofDocument id: String) throws -> String? {
         guard ID.isValid(id) else { return nil }

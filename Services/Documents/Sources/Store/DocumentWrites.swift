@@ -9,18 +9,20 @@ import ServiceKit
 /// stored file's lock (see `withBlobLock`).
 extension DocumentStore {
     /// Adds a document of `kind` to `object` for its owner. Creates the object on first use
-    /// (owned by the caller); refuses with 404 when someone else owns it and with
+    /// (owned by the caller) when `mayCreate`; refuses with 404 when someone else owns it and with
     /// `too_many_files` when the kind's limit is reached. `storeFile` writes the bytes; it runs
     /// inside the transaction, after every check.
-    func insert(object: ObjectRef, kind: DocumentKind, file: NewFile, caller: Caller, request: Request,
+    func insert(object: ObjectRef, kind: DocumentKind, file: NewFile, caller: Caller, mayCreate: Bool, request: Request,
                 storeFile: () throws -> Void) throws -> DocumentRecord {
         try withBlobLock(file.sha256) { conn in
             try conn.transaction {
                 let ownApplicant = caller.ownApplication == object ? object.id : nil
-                try conn.query("""
-                    INSERT INTO objects (key, type, ref, owner_applicant, owner_user, owner_org_path)
-                    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING
-                    """, [object.key, object.type.rawValue, object.id, ownApplicant, caller.userID, caller.orgPath])
+                if mayCreate {
+                    try conn.query("""
+                        INSERT INTO objects (key, type, ref, owner_applicant, owner_user, owner_org_path)
+                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING
+                        """, [object.key, object.type.rawValue, object.id, ownApplicant, caller.userID, caller.orgPath])
+                }
                 let (cond, params) = Access.write(caller).condition(from: 2)
                 guard try conn.query("SELECT o.key FROM objects o WHERE o.key = $1 AND \(cond) FOR UPDATE",
                                      [object.key] + params).first != nil else { throw APIError.notFound }

@@ -1,0 +1,362 @@
+"""The people of the approval and documents tests, made through the real flows (no test signs a
+token): identity's wizard (captcha, SMS code from the dev inbox, application, a real uploaded
+scan, submit), approval's chains decided by real approver accounts over the gateway, identity
+applying the outcome through approval's outbox, the credentials SMS, the password-then-SMS
+login and the first password change.
+
+Factories are cached per suite session (one provincial centre per province and specialty, one
+institution per city …), so a test asks for what it needs and the second test asking pays
+nothing. Accounts not made by a registration: the national centre's (nobody above it approves
+it, so it is created the way an operator opens centre accounts, identity's internal
+`POST /internal/users` on the seeded national organisation), accounts of centres other tests put
+in the directory (the same way), and the platform operator (the demo seed's account); all of
+them sign in like anyone.
+
+Provinces and cities: institution registrations need a city of identity's region table. The
+city is drawn at random from those provinces; the seed is printed (and taken from ACTORS_SEED
+when set) so that a failure can be replayed.
+"""
+import base64
+import json
+import os
+import random
+import re
+import threading
+import time
+import uuid
+
+import requests
+
+from conftest import unique_phone
+from helpers import V1, auth, credentials, latest_code, login, messages, send_code
+
+NATIONAL_ORG = "00000000-0000-7000-8000-000000000002"
+# DemoSeed.swift: the operator's login and phone; DEMO_PASSWORD is its default.
+DEMO_PASSWORD = "Demo@2026"
+DEMO_OPERATOR_PHONE = "13900000004"
+# identity's seeded cities (005_seed_regions.sql), one per province that has any.
+# Zhejiang (33) is left to the demo seed, the portal and identity's tests, whose institution
+# registrations every provincial centre of the province must approve.
+CITIES = {"11": "1101", "31": "3101", "32": "3201", "37": "3702", "42": "4201", "44": "4403", "51": "5101"}
+
+SEED = int(os.environ.get("ACTORS_SEED") or random.SystemRandom().randrange(1 << 30))
+RNG = random.Random(SEED)
+print(f"\nactors: ACTORS_SEED={SEED} (set it to replay the same provinces)")
+
+_lock = threading.RLock()
+
+
+def until(fn, timeout=30, interval=0.1, what="condition"):
+    """Polls `fn` until it answers something true; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fn()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
+
+
+def claims_of(token):
+    """The claims of a token identity issued (read, never signed here)."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def sample_pdf(text):
+    content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def full_login(base, username, password, phone):
+    """Password, then the SMS code sent for this login (the dev inbox's newest code that was
+    not there before): the session tokens."""
+    known = {m["id"] for m in messages(base, phone)}
+    challenge = login(base, username, password).json()["challengeId"]
+
+    def new_code():
+        for m in messages(base, phone):
+            match = re.search(r"验证码是(\d{6})", m["body"])
+            if match and m["id"] not in known:
+                return match.group(1)
+        return None
+    code = until(new_code, timeout=15, what=f"the login code for {phone}")
+    r = requests.post(base + V1 + "/sessions/verify", json={"challengeId": challenge, "code": code}, timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+class Actor:
+    """A signed-in account: its tokens as identity issued them, and what they say."""
+
+    def __init__(self, username, password, phone, tokens, label=""):
+        self.username, self.password, self.phone, self.label = username, password, phone, label
+        self.access, self.refresh = tokens["accessToken"], tokens["refreshToken"]
+        c = claims_of(self.access)
+        self.id = c["sub"]
+        self.name = c.get("name")
+        self.grants = c.get("roles", [])
+        self.org_id = self.grants[0]["orgID"] if self.grants else None
+        self.scope_path = self.grants[0]["scopePath"] if self.grants else None
+        self.headers = auth(self.access)
+        self.token = self.access
+
+    def __repr__(self):
+        return f"<Actor {self.label} {self.username}>"
+
+
+class Applicant:
+    """A registration application in the making and its applicant token."""
+
+    def __init__(self, gw, phone, app_id, token):
+        self.gw, self.phone, self.id, self.token = gw, phone, app_id, token
+        self.headers = auth(token)
+        self.object = f"registration:{app_id}"
+
+    def upload_scan(self, text=None):
+        r = requests.post(self.gw + "/api/documents/v1/documents",
+                          params={"kind": "signed_application_form", "object": self.object},
+                          files={"file": ("账号申请表.pdf", sample_pdf(text or f"scan {self.id}"), "application/pdf")},
+                          headers=self.headers, timeout=20)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    def fill(self, body):
+        r = requests.put(f"{self.gw}{V1}/applications/{self.id}", json=body, headers=self.headers, timeout=10)
+        assert r.status_code == 200, r.text
+
+    def submit(self):
+        r = requests.post(f"{self.gw}{V1}/applications/{self.id}/submit", headers=self.headers, timeout=10)
+        assert r.status_code == 200, r.text
+
+
+class Actors:
+    def __init__(self, suite):
+        self.suite = suite
+        self.gw = suite.url("gateway")
+        self.internal = {"X-Internal-Token": suite.internal_token}
+        self._cache = {}
+        self._centre_accounts = {}   # provincial-centre organisation id → an Actor of it
+
+    # --- plumbing ---------------------------------------------------------------------------
+    def _cached(self, key, make):
+        with _lock:
+            if key not in self._cache:
+                self._cache[key] = make()
+            return self._cache[key]
+
+    def applicant(self):
+        """A fresh application opened with the SMS code (the applicant token from
+        applications/verify)."""
+        phone = unique_phone()
+        r = send_code(self.gw, phone, "register")
+        assert r.status_code == 201, r.text
+        code, _ = latest_code(self.gw, phone)
+        r = requests.post(self.gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True},
+                          timeout=10)
+        assert r.status_code == 201, r.text
+        created = r.json()["created"]
+        return Applicant(self.gw, phone, created["id"], created["applicantToken"])
+
+    def request_of(self, application_id):
+        """The approval request identity opened for a submitted application (its outbox)."""
+        def find():
+            r = requests.get(self.suite.url("approval") + "/api/approval/v1/internal/requests/by-subject",
+                             params={"service": "identity", "id": application_id}, headers=self.internal, timeout=10)
+            return r.json() if r.status_code == 200 and r.json()["status"] == "pending" else None
+        return until(find, what=f"approval request of application {application_id}")
+
+    def decide(self, who, rid, decision="approve", opinion=None):
+        body = {"decision": decision}
+        if opinion is not None:
+            body["opinion"] = opinion
+        return requests.post(f"{self.gw}/api/approval/v1/requests/{rid}/decisions", json=body, headers=who.headers,
+                             timeout=10)
+
+    def _approve(self, who, rid):
+        r = self.decide(who, rid)
+        assert r.status_code == 200, f"{who}: {r.text}"
+        return r.json()
+
+    def _account(self, phone, label):
+        """The approved applicant's first login (password, SMS code) and password change."""
+        username, initial = credentials(self.gw, phone)
+        session = full_login(self.gw, username, initial, phone)
+        password = "Kp9#" + uuid.uuid4().hex[:8] + "xZ"
+        r = requests.post(self.gw + V1 + "/me/password", json={"oldPassword": initial, "newPassword": password},
+                          headers=auth(session["accessToken"]), timeout=20)
+        assert r.status_code == 200, r.text
+        return Actor(username, password, phone, r.json(), label)
+
+    def login_again(self, actor):
+        """A new session of an existing account (fresh tokens, e.g. after its grants changed)."""
+        return Actor(actor.username, actor.password, actor.phone,
+                     full_login(self.gw, actor.username, actor.password, actor.phone), actor.label)
+
+    def _operator_made(self, org_id, role, label, specialty=None):
+        """An account an operator creates on an existing organisation (identity's internal
+        users endpoint), then its own login."""
+        phone = unique_phone()
+        password = "Np7$" + uuid.uuid4().hex[:8] + "qW"
+        body = {"orgId": org_id, "role": role, "displayName": label[:20], "phone": phone, "password": password,
+                "username": "t" + uuid.uuid4().hex[:10]}
+        if specialty:
+            body["specialty"] = specialty
+        r = requests.post(self.suite.url("identity") + V1 + "/internal/users", json=body, headers=self.internal,
+                          timeout=10)
+        assert r.status_code == 201, r.text
+        return Actor(body["username"], password, phone, full_login(self.gw, body["username"], password, phone), label)
+
+    # --- the people -------------------------------------------------------------------------
+    def national(self):
+        """The national centre's approver (see the module note)."""
+        return self._cached("national", lambda: self._operator_made(NATIONAL_ORG, "national_centre", "国家质控中心审批人"))
+
+    def operator(self):
+        """The platform operator: the demo seed's account (`operator`, DemoSeed.swift). Nobody
+        registers or opens platform-operator accounts, so an identity instance started with
+        SEED_DEMO=1 on the suite's database seeds it (then stops), and it signs in like anyone."""
+        def make():
+            self.suite.start("identity", instance=9, env={"SEED_DEMO": "1", "DEMO_PASSWORD": DEMO_PASSWORD})
+            self.suite.kill("identity#9")
+            return Actor("operator", DEMO_PASSWORD, DEMO_OPERATOR_PHONE,
+                         full_login(self.gw, "operator", DEMO_PASSWORD, DEMO_OPERATOR_PHONE), "平台运营")
+        return self._cached("operator", make)
+
+    def city_of(self, province):
+        return CITIES[province]
+
+    def random_city_province(self, exclude=()):
+        return RNG.choice(sorted(p for p in CITIES if p not in exclude))
+
+    def provincial_centre(self, province, specialty):
+        """A provincial centre of `province` responsible for `specialty`: registered, approved by
+        the national centre, signed in."""
+        def make():
+            a = self.applicant()
+            doc = a.upload_scan()
+            a.fill({"role": "provincial_centre", "regionCode": province, "specialties": [specialty],
+                    "organisation": {"name": f"测试{province}省{specialty}质控中心{a.phone[-6:]}"},
+                    "person": {"name": "王质控"}, "documentIds": [doc]})
+            a.submit()
+            rid = self.request_of(a.id)["id"]
+            assert self._approve(self.national(), rid)["status"] == "approved"
+            actor = self._account(a.phone, f"省级质控中心 {province} {specialty}")
+            with _lock:
+                self._centre_accounts.setdefault(actor.org_id, actor)
+            return actor
+        return self._cached(("centre", province, specialty), make)
+
+    def centre_account(self, org_id):
+        """An account of an existing provincial centre organisation (ours, or one another test
+        put in the directory: then an operator-made account of it)."""
+        with _lock:
+            if org_id not in self._centre_accounts:
+                self._centre_accounts[org_id] = self._operator_made(org_id, "provincial_centre", "省级质控中心审批人")
+            return self._centre_accounts[org_id]
+
+    def approve_all_of(self, rid, application_id):
+        """An all-of stage: every listed organisation approves, each with an account of it."""
+        def listed():
+            s = requests.get(self.suite.url("approval") + "/api/approval/v1/internal/requests/by-subject",
+                             params={"service": "identity", "id": application_id}, headers=self.internal, timeout=10)
+            st = s.json()["stages"][s.json()["currentStage"] - 1]
+            return st if st["status"] == "pending" else None
+        stage = until(listed, what="the all-of stage's organisations")
+        result = None
+        for org in stage["pendingOrgs"]:
+            result = self._approve(self.centre_account(org["id"]), rid)
+        return result
+
+    def city_commission(self, province):
+        """The health commission of the province's city: registered, approved by the platform
+        operator (its chain), signed in."""
+        def make():
+            a = self.applicant()
+            doc = a.upload_scan()
+            a.fill({"role": "city_commission", "regionCode": self.city_of(province), "specialties": [],
+                    "organisation": {"name": f"测试{self.city_of(province)}市卫健委{a.phone[-6:]}"},
+                    "person": {"name": "钱主任"}, "documentIds": [doc]})
+            a.submit()
+            rid = self.request_of(a.id)["id"]
+            assert self._approve(self.operator(), rid)["status"] == "approved"
+            return self._account(a.phone, f"市卫健委 {province}")
+        return self._cached(("city", province), make)
+
+    def institution(self, province, specialty="coronary_intervention", tag=""):
+        """The administrator of a new institution in `province`'s city, approved by every
+        provincial centre of the province (there is at least the one of `specialty`); another
+        `tag` gives another institution of the same province."""
+        def make():
+            self.provincial_centre(province, specialty)
+            a = self.applicant()
+            doc = a.upload_scan()
+            a.fill({"role": "institution_admin", "regionCode": self.city_of(province), "specialties": [specialty],
+                    "organisation": {"name": f"测试医院{a.phone[-6:]}", "licenceNo": "PDY" + a.phone + "33010211",
+                                     "level": "三级甲等", "category": "综合医院", "address": "人民路1号",
+                                     "headName": "王院长"},
+                    "person": {"name": "赵管理", "email": f"admin{a.phone}@example.com"}, "documentIds": [doc]})
+            a.submit()
+            rid = self.request_of(a.id)["id"]
+            assert self.approve_all_of(rid, a.id)["status"] == "approved"
+            return self._account(a.phone, f"医疗机构管理员 {province}")
+        return self._cached(("institution", province, tag), make)
+
+    def member_application(self, role, admin, specialty):
+        """An application of `role` (specialty_admin or data_entry) at `admin`'s institution,
+        submitted: the Applicant and the approval request identity opened."""
+        a = self.applicant()
+        doc = a.upload_scan()
+        city = admin.scope_path.split("/")[2]
+        a.fill({"role": role, "regionCode": city, "orgId": admin.org_id, "specialties": [specialty],
+                "person": {"name": "李医生", "email": f"m{a.phone}@example.com"}, "documentIds": [doc]})
+        a.submit()
+        return a, self.request_of(a.id)
+
+    def specialty_admin(self, province, specialty):
+        """A specialty administrator of `specialty` at the province's institution: the
+        institution's admin, then the provincial centre of that specialty approve."""
+        def make():
+            admin = self.institution(province)
+            centre = self.provincial_centre(province, specialty)
+            a, req = self.member_application("specialty_admin", admin, specialty)
+            assert self._approve(admin, req["id"])["status"] == "pending"
+            assert self._approve(centre, req["id"])["status"] == "approved"
+            return self._account(a.phone, f"亚专业管理员 {province} {specialty}")
+        return self._cached(("specialty_admin", province, specialty), make)
+
+    def data_entry(self, province, specialty):
+        """A data-entry account of `specialty`, approved by the specialty's administrator."""
+        def make():
+            admin = self.institution(province)
+            sadmin = self.specialty_admin(province, specialty)
+            a, req = self.member_application("data_entry", admin, specialty)
+            assert self._approve(sadmin, req["id"])["status"] == "approved"
+            return self._account(a.phone, f"录入员 {province} {specialty}")
+        return self._cached(("data_entry", province, specialty), make)
+
+
+_ACTORS = {}
+
+
+def actors_for(suite):
+    with _lock:
+        if id(suite) not in _ACTORS:
+            _ACTORS[id(suite)] = Actors(suite)
+        return _ACTORS[id(suite)]
