@@ -9,7 +9,7 @@ institution per city …), so a test asks for what it needs and the second test 
 nothing. Accounts not made by a registration: the national centre's (nobody above it approves
 it, so it is created the way an operator opens centre accounts, identity's internal
 `POST /internal/users` on the seeded national organisation), accounts of centres other tests put
-in the directory (the same way), and the platform operator (the demo seed's account); all of
+in the directory (the same way), and the platform operator (the installation's first operator); all of
 them sign in like anyone.
 
 Provinces and cities: institution registrations need a city of identity's region table. The
@@ -28,12 +28,10 @@ import uuid
 import requests
 
 from conftest import unique_phone
+import helpers
 from helpers import V1, auth, credentials, latest_code, login, messages, send_code
 
 NATIONAL_ORG = "00000000-0000-7000-8000-000000000002"
-# DemoSeed.swift: the operator's login and phone; DEMO_PASSWORD is its default.
-DEMO_PASSWORD = "Demo@2026"
-DEMO_OPERATOR_PHONE = "13900000004"
 # identity's seeded cities (005_seed_regions.sql), one per province that has any.
 # Zhejiang (33) is left to the demo seed, the portal and identity's tests, whose institution
 # registrations every provincial centre of the province must approve.
@@ -229,14 +227,18 @@ class Actors:
         return self._cached("national", lambda: self._operator_made(NATIONAL_ORG, "national_centre", "国家质控中心审批人"))
 
     def operator(self):
-        """The platform operator: the demo seed's account (`operator`, DemoSeed.swift). Nobody
-        registers or opens platform-operator accounts, so an identity instance started with
-        SEED_DEMO=1 on the suite's database seeds it (then stops), and it signs in like anyone."""
+        """The platform operator: the installation's first operator, which identity creates at
+        start-up from PLATFORM_OPERATOR_PHONE (conftest) and whose initial password arrives by
+        SMS; it signs in like anyone (helpers.OPERATOR_PHONE / OPERATOR_PASSWORD)."""
         def make():
-            self.suite.start("identity", instance=9, env={"SEED_DEMO": "1", "DEMO_PASSWORD": DEMO_PASSWORD})
-            self.suite.kill("identity#9")
-            return Actor("operator", DEMO_PASSWORD, DEMO_OPERATOR_PHONE,
-                         full_login(self.gw, "operator", DEMO_PASSWORD, DEMO_OPERATOR_PHONE), "平台运营")
+            username, initial = credentials(self.gw, helpers.OPERATOR_PHONE)
+            r = login(self.gw, username, helpers.OPERATOR_PASSWORD, expect=None)
+            if r.status_code == 202:
+                tokens = full_login(self.gw, username, helpers.OPERATOR_PASSWORD, helpers.OPERATOR_PHONE)
+            else:
+                assert r.status_code == 401, r.text
+                _, _, tokens = helpers.first_login(self.gw, helpers.OPERATOR_PHONE, helpers.OPERATOR_PASSWORD)
+            return Actor(username, helpers.OPERATOR_PASSWORD, helpers.OPERATOR_PHONE, tokens, "平台运营")
         return self._cached("operator", make)
 
     def city_of(self, province):
