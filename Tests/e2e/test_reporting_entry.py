@@ -127,17 +127,18 @@ def test_zhejiang_month_from_draft_to_read_only(gw, hospital_a):
     assert r.status_code == 200, r.text
     done = r.json()
     vals = values_of(done)
-    assert done["report"]["status"] == "submitted" and done["statusLabel"] == "已提交"
-    assert done["readOnly"] is True and done["lock"]["code"] == "report_submitted" and done["lock"]["message"]
+    # Zhejiang's centre reviews its submissions (test_reporting_review.py): under review, read-only.
+    assert done["report"]["status"] == "under_review" and done["statusLabel"] == "审核中"
+    assert done["readOnly"] is True and done["lock"]["code"] == "report_under_review" and done["lock"]["message"]
     assert vals["B03"] == 1 and vals["A05"] == 1 and vals["A10"] == 40 and vals["B14"] == 25 and vals["C06"] == 2
     assert vals["A08"] == 10 and vals["B11"] == 1.67 and vals["C02"] == 2
 
     # Read-only from now on, and it says why.
     r = call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {"A01": 1}})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "report_submitted", r.text
+    assert r.status_code == 409 and r.json()["error"]["code"] == "report_under_review", r.text
     assert call(gw, "POST", f"/reports/{rid}/submit", hospital_a).status_code == 409
     shown = call(gw, "GET", f"/reports/{rid}", hospital_a).json()
-    assert shown["readOnly"] is True and shown["lock"]["code"] == "report_submitted" and values_of(shown)["A01"] == 1000
+    assert shown["readOnly"] is True and shown["lock"]["code"] == "report_under_review" and values_of(shown)["A01"] == 1000
 
     # The edit log: who, when, old → new, entered or computed.
     edits = call(gw, "GET", f"/reports/{rid}/edits", hospital_a, params={"limit": 100}).json()["items"]

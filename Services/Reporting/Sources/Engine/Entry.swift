@@ -199,29 +199,42 @@ enum Entry {
             let form = try formRecord(conn, r)
             let fresh = try ReportStore.find(conn, formID: r.formID, orgID: r.orgID, period: r.period) ?? r
             return Presenter.form(.init(program: p, form: form, definition: def, period: per, window: w, report: fresh,
-                                        values: values, canEnter: true), now: now, problems: problems, saved: saved)
+                                        values: values, canEnter: true,
+                                        review: try ReviewStore.latest(conn, reportID: r.id, kind: "review"),
+                                        modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
+                                  now: now, problems: problems, saved: saved)
         }
     }
 
     /// Computes formulas, checks everything and makes the report read-only; or refuses with
     /// the complete list of what is missing or wrong.
+    /// Where the program reviews submissions (Zhejiang), the report goes under review and a
+    /// request on the program's chain goes to approval through the outbox, in this transaction.
     static func submit(_ context: ServiceContext, caller: Caller, id: String, request: Request, now: Date) throws -> FormView {
-        try context.database.transaction { conn in
-            let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
+        let inst = caller.institution
+        let orgName = inst.flatMap { Review.organisationName(context, orgID: $0.orgID, scopePath: $0.scopePath) }
+        return try context.database.transaction { conn in
+            let (r, p, _, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
             try applyFormulas(conn, r, def, &values, caller: caller)
             let problems = ValueRules.submissionProblems(def, values)
             guard problems.isEmpty else { throw SubmissionRefused(problems: problems) }
-            try ReportStore.submit(conn, id: r.id, by: caller.id)
+            let status: ReportStatus = p.reviewChain == nil ? .submitted : .underReview
+            try ReportStore.submit(conn, id: r.id, by: caller.id, status: status)
+            var opened: ReviewRecord?
+            if let chain = p.reviewChain {
+                opened = try Review.open(conn, kind: "review", chain: chain, report: r, program: p, definition: def,
+                                         values: values, caller: caller, orgName: orgName, reason: nil)
+            }
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: r.orgID, action: "report.submit",
                                               objectType: "report", objectID: r.id,
                                               oldValue: Audit.json(["status": r.status.rawValue]),
-                                              newValue: Audit.json(["status": ReportStatus.submitted.rawValue,
-                                                                    "late": w?.isPast(now) == true ? "true" : "false"]),
+                                              newValue: Audit.json(["status": status.rawValue,
+                                                                    "late": w?.isPast(now) == true ? "true" : "false",
+                                                                    "review": opened?.subjectID ?? ""]),
                                               request: request))
             let fresh = try ReportStore.find(conn, formID: r.formID, orgID: r.orgID, period: r.period) ?? r
-            return Presenter.form(.init(program: p, form: try formRecord(conn, r), definition: def, period: per, window: w,
-                                        report: fresh, values: values, canEnter: true), now: now)
+            return try view(conn, fresh, program: p, canEnter: true, now: now)
         }
     }
 
@@ -354,20 +367,23 @@ enum Entry {
         }
     }
 
-    private static func formRecord(_ conn: PGConnection, _ r: ReportRecord) throws -> FormRecord {
+    static func formRecord(_ conn: PGConnection, _ r: ReportRecord) throws -> FormRecord {
         guard let f = try DefinitionStore.forms(conn, programID: r.programID).first(where: { $0.id == r.formID }) else {
             throw APIError.internalError
         }
         return f
     }
 
-    private static func view(_ conn: PGConnection, _ r: ReportRecord, program p: ProgramRecord, canEnter: Bool,
-                             now: Date) throws -> FormView {
+    static func view(_ conn: PGConnection, _ r: ReportRecord, program p: ProgramRecord, canEnter: Bool,
+                     now: Date) throws -> FormView {
         let per = try period(r.period, p)
         guard let version = try DefinitionStore.version(conn, id: r.versionID) else { throw APIError.internalError }
         return Presenter.form(.init(program: p, form: try formRecord(conn, r),
                                     definition: try DefinitionStore.definition(conn, version: version), period: per,
                                     window: try window(conn, p, per), report: r,
-                                    values: try ValueStore.values(conn, reportID: r.id), canEnter: canEnter), now: now)
+                                    values: try ValueStore.values(conn, reportID: r.id), canEnter: canEnter,
+                                    review: try ReviewStore.latest(conn, reportID: r.id, kind: "review"),
+                                    modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
+                              now: now)
     }
 }
