@@ -60,7 +60,7 @@ enum Review {
         let formName = try DefinitionStore.forms(conn, programID: r.programID).first { $0.id == r.formID }?.name ?? ""
         var details: [String: String] = [
             "填报项目": p.name, "填报表单": "\(formName)（\(def.version.name)）", "填报期间": per?.label ?? r.period,
-            "报告编号": r.id, "填报人": caller.name,
+            "报告编号": r.id,
         ]
         if let orgName { details["医疗机构"] = orgName }
         if let reason { details["修改理由"] = reason }
