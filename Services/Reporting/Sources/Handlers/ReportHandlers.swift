@@ -100,6 +100,14 @@ struct InternalHandlers {
                                         periodKey: try request.parameter("period"), body: body, request: request))
     }
 
+    /// `POST /api/reporting/v1/internal/demo-seed` (dev mode only; 404 otherwise): seeds the demo
+    /// hospitals' history now instead of waiting for the background task.
+    func demoSeed(_ request: Request) throws -> Response {
+        try context.requireInternal(request)
+        guard context.settings.devMode else { throw APIError.notFound }
+        return .json(["found": try DemoSeed.run(context)])
+    }
+
     /// `POST /api/reporting/v1/internal/approval-outcomes`: approval's final decision on a
     /// review or modification request, applied once to the opening it decides.
     func approvalOutcome(_ request: Request) throws -> Response {

@@ -29,5 +29,6 @@ enum InternalRoutes {
         let internalHandlers = InternalHandlers(context: context)
         router.put("/api/reporting/v1/internal/programs/:code/windows/:period", internalHandlers.announce)
         router.post("/api/reporting/v1/internal/approval-outcomes", internalHandlers.approvalOutcome)
+        router.post("/api/reporting/v1/internal/demo-seed", internalHandlers.demoSeed)
     }
 }
