@@ -169,6 +169,7 @@ enum Entry {
             let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
             var problems: [FieldProblem] = []
+            var changes: [ValueStore.Change] = []
             var saved = 0
             let ordered = body.values.sorted { (def.indicator($0.key)?.position ?? Int.max, $0.key) < (def.indicator($1.key)?.position ?? Int.max, $1.key) }
             for (code, input) in ordered {
@@ -182,12 +183,13 @@ enum Entry {
                 case .success(let new):
                     let old = values[code]
                     guard old != new else { continue }
-                    try ValueStore.write(conn, reportID: r.id, indicatorID: ind.id, old: old, new: new,
-                                         actorID: caller.id, actorName: caller.name, source: "entry")
+                    changes.append(.init(indicatorID: ind.id, old: old, new: new))
                     values[code] = new
                     saved += 1
                 }
             }
+            try ValueStore.writeAll(conn, reportID: r.id, changes: changes, actorID: caller.id, actorName: caller.name,
+                                    source: "entry")
             try applyFormulas(conn, r, def, &values, caller: caller)
             problems += ValueRules.brokenRules(def, values)
             if saved > 0 {
@@ -358,13 +360,18 @@ enum Entry {
     /// Recomputes the formulas over `values`, storing (and logging) what changed.
     private static func applyFormulas(_ conn: PGConnection, _ r: ReportRecord, _ def: FormDefinition,
                                       _ values: inout [String: StoredValue], caller: Caller) throws {
-        for (code, new) in ValueRules.compute(def, values) {
-            let old = values[code]
-            guard old != new, let ind = def.indicator(code) else { continue }
-            try ValueStore.write(conn, reportID: r.id, indicatorID: ind.id, old: old, new: new,
-                                 actorID: caller.id, actorName: caller.name, source: "computed")
-            values[code] = new
+        var changes: [ValueStore.Change] = []
+        // in form order, so the edit log lists computed values as the form does
+        let computed = ValueRules.compute(def, values)
+        for ind in def.indicators {
+            guard let entry = computed[ind.code] else { continue }
+            let old = values[ind.code]
+            guard old != entry else { continue }
+            changes.append(.init(indicatorID: ind.id, old: old, new: entry))
+            values[ind.code] = entry
         }
+        try ValueStore.writeAll(conn, reportID: r.id, changes: changes, actorID: caller.id, actorName: caller.name,
+                                source: "computed")
     }
 
     static func formRecord(_ conn: PGConnection, _ r: ReportRecord) throws -> FormRecord {
