@@ -75,7 +75,8 @@ enum Review {
         }
         let what = kind == "review" ? "数据审核" : "申请修改"
         let body = ApprovalRequestBody(
-            type: chain == "monthly_submission" || chain == "modification_request" ? chain : (kind == "review" ? "monthly_submission" : "modification_request"),
+            // the request type of the seeded chains (approval checks that chain and type agree)
+            type: kind == "review" ? "monthly_submission" : "modification_request",
             chain: chain, subject: .init(service: "reporting", id: opened.subjectID),
             title: String("\(orgName ?? "医疗机构") \(per?.label ?? r.period) \(p.name)\(what)".prefix(100)),
             applicant: .init(name: caller.name, orgName: orgName, userId: caller.id, orgId: r.orgID),
