@@ -11,6 +11,9 @@ struct ChunkedDecoder {
     var sizeDigits = 0
     var trailerLineLength = 0
     var trailerBytes = 0
+    var extensionBytes = 0
+    /// Longest chunk extension (`;name=value…`) accepted on one size line.
+    static let maxExtensionBytes = 4096
 
     /// Decodes from `buf`, appending payload to `body` (which must stay ≤ `limit`).
     mutating func decode(_ buf: UnsafeBufferPointer<UInt8>, consumed: inout Int, body: inout [UInt8], limit: Int) -> Outcome {
@@ -22,12 +25,16 @@ struct ChunkedDecoder {
             switch state {
             case .size:
                 if let v = hexValue(c) {
+                    // At most 15 hex digits (< 2⁶⁰), and checked arithmetic besides: a chunk size never traps.
                     sizeDigits += 1
                     if sizeDigits > 15 { return bad }
-                    remaining = remaining * 16 + v
+                    let (shifted, o1) = remaining.multipliedReportingOverflow(by: 16)
+                    let (next, o2) = shifted.addingReportingOverflow(v)
+                    if o1 || o2 { return bad }
+                    remaining = next
                     i += 1
                 } else if c == 59 /* ; */ && sizeDigits > 0 {
-                    state = .sizeExt; i += 1
+                    state = .sizeExt; extensionBytes = 0; i += 1
                 } else if c == 13 && sizeDigits > 0 {
                     state = .sizeLF; i += 1
                 } else if c == 10 && sizeDigits > 0 {
@@ -39,7 +46,12 @@ struct ChunkedDecoder {
                     i += 1
                     if !afterSize(&body, limit: limit) { return .failure(.payloadTooLarge) }
                 } else if c == 13 { state = .sizeLF; i += 1 }
-                else { i += 1 }
+                else {
+                    // Extensions are ignored, but not without end: a size line may not grow forever.
+                    extensionBytes += 1
+                    if extensionBytes > ChunkedDecoder.maxExtensionBytes { return bad }
+                    i += 1
+                }
             case .sizeLF:
                 guard c == 10 else { return bad }
                 i += 1
@@ -76,8 +88,11 @@ struct ChunkedDecoder {
 
     private mutating func afterSize(_ body: inout [UInt8], limit: Int) -> Bool {
         if remaining == 0 { state = .trailer; trailerLineLength = 0; return true }
-        if body.count + remaining > limit { return false }
-        body.reserveCapacity(body.count + remaining)
+        // Subtraction instead of `body.count + remaining`, which a hostile size could push past Int.max.
+        if remaining > limit - body.count { return false }
+        // Reserve for what has arrived, not for what the size line claims: a client that declares a huge chunk
+        // and sends nothing must not make the server allocate it (at most 1 MiB ahead).
+        body.reserveCapacity(body.count + min(remaining, 1 << 20))
         state = .data
         return true
     }

@@ -18,10 +18,12 @@ public struct HTTPHeaders: Sendable, Sequence {
         var bytes: [UInt8] = []
         var fields: [Field] = []
         for (n, v) in pairs {
-            let ns = Int32(bytes.count); bytes.append(contentsOf: Array(n.utf8))
-            let ne = Int32(bytes.count)
-            let vs = ne; bytes.append(contentsOf: Array(v.utf8))
-            fields.append(Field(nameStart: ns, nameEnd: ne, valueStart: vs, valueEnd: Int32(bytes.count)))
+            // Offsets are 32-bit: a field that would end past Int32.max is left out rather than trapping.
+            let ns = bytes.count, ne = ns + n.utf8.count, ve = ne + v.utf8.count
+            guard let ns32 = Int32(exactly: ns), let ne32 = Int32(exactly: ne), let ve32 = Int32(exactly: ve) else { break }
+            bytes.append(contentsOf: n.utf8)
+            bytes.append(contentsOf: v.utf8)
+            fields.append(Field(nameStart: ns32, nameEnd: ne32, valueStart: ne32, valueEnd: ve32))
         }
         self.storage = bytes
         self.fields = fields
@@ -66,7 +68,7 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// Case-insensitive comparison of a stored name with an ASCII name.
     func matches(_ f: Field, _ n: UnsafeBufferPointer<UInt8>) -> Bool {
-        let len = Int(f.nameEnd - f.nameStart)
+        let len = Int(f.nameEnd) - Int(f.nameStart)
         guard len == n.count else { return false }
         return storage.withUnsafeBufferPointer { s in
             var i = 0
@@ -81,7 +83,7 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// Value bytes compared case-insensitively with an ASCII token (e.g. "chunked").
     func valueEquals(_ f: Field, _ token: StaticString) -> Bool {
-        let len = Int(f.valueEnd - f.valueStart)
+        let len = Int(f.valueEnd) - Int(f.valueStart)
         guard len == token.utf8CodeUnitCount else { return false }
         let t = token.utf8Start
         return storage.withUnsafeBufferPointer { s in
@@ -92,7 +94,9 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     func string(_ a: Int32, _ b: Int32) -> String {
         storage.withUnsafeBufferPointer { s in
-            String(decoding: UnsafeBufferPointer(rebasing: s[Int(a)..<Int(b)]), as: UTF8.self)
+            // Offsets come from the parser and always fit; clamp anyway so a bad field reads "" instead of trapping.
+            let lo = Swift.max(0, Swift.min(Int(a), s.count)), hi = Swift.max(lo, Swift.min(Int(b), s.count))
+            return String(decoding: UnsafeBufferPointer(rebasing: s[lo..<hi]), as: UTF8.self)
         }
     }
 }

@@ -5,10 +5,12 @@ import Foundation
 ///
 /// Structure checks:
 /// - PDF: `%PDF-1.0` … `%PDF-1.7` or `%PDF-2.0` at offset 0; `%%EOF` within the last 1024 bytes
-///   (missing → `.truncated`); a `startxref` before that `%%EOF` followed by a decimal offset inside the file.
+///   (missing → `.truncated`); a `startxref` before that `%%EOF` followed by a decimal offset inside the file
+///   (at most 19 digits, accumulated with overflow checks: a huge number is `.malformed`, never a trap).
 /// - JPEG: `FF D8 FF`; the marker segments are walked (lengths must stay inside the file) up to the first SOS,
-///   and an SOFn with a non-zero width must come before it; the file must end with `FF D9`, optionally followed by
-///   zero bytes only (`FF D9` elsewhere after SOS → `.malformed` "data after end of image", none → `.truncated`).
+///   and an SOFn with a non-zero width and height must come before it (height 0 — "defined later by a DNL
+///   marker" — is refused: the pixel count could not be bounded before decoding); the file must end with `FF D9`,
+///   optionally followed by zero bytes only (`FF D9` elsewhere after SOS → `.malformed` "data after end of image", none → `.truncated`).
 ///   Note: phone photos that append data after EOI (Samsung trailers, Motion Photos) are rejected by this rule.
 /// - PNG: 8-byte signature; first chunk IHDR, length 13, valid CRC, width and height 1...65535, a legal
 ///   bit depth / colour type pair, methods 0; the chunk list is walked to IEND (length 0, correct CRC) with at
@@ -20,7 +22,20 @@ import Foundation
 ///   DIB header size in {12, 40, 52, 56, 108, 124}; pixel-data offset after the headers and inside the file;
 ///   planes = 1, a known bit count, non-zero dimensions; uncompressed pixel rows must fit in the file.
 ///
-/// Polyglot checks (images only — a PDF may legitimately embed anything):
+/// Decompression bombs: an image whose width × height (checked multiply) exceeds `maxImagePixels` is `.malformed`
+/// (JPEG every SOFn, PNG IHDR, GIF logical screen and every image descriptor, BMP). A few hundred bytes can
+/// otherwise declare gigapixels that a thumbnailer or viewer would try to allocate.
+///
+/// PDF polyglot checks (a PDF may legitimately embed scripts, images and attachments, so its body is not scanned
+/// for markup):
+/// - nothing but PDF white space (NUL, TAB, LF, FF, CR, SP) after the last `%%EOF` — anything else (a ZIP, an HTML
+///   page, a second file appended) is `.polyglot`; incremental updates end with their own `%%EOF` and pass;
+/// - a ZIP archive readable by unzip: an end-of-central-directory record `PK\5\6` within the last 65,557 bytes
+///   (where unzip looks for it, the archive comment hiding the PDF trailer) AND a central-directory `PK\1\2`
+///   AND a local file header `PK\3\4` anywhere. Random compressed stream data hits all three with a chance of
+///   about 10⁻¹⁰ for a 10 MiB PDF; an uncompressed ZIP attachment near the end of a PDF is refused too (documented).
+///
+/// Image polyglot checks:
 /// - `%PDF-` within the first 1024 bytes (PDF readers look for the header that far);
 /// - a ZIP archive: a local file header `PK\3\4` anywhere AND a central-directory `PK\1\2` or end-of-central-directory
 ///   `PK\5\6` record anywhere (requiring two signatures keeps the chance of a false hit in compressed pixel data
@@ -36,6 +51,19 @@ import Foundation
 public enum FileSniffer {
     /// Largest width or height accepted for an image (the 16-bit limit of JPEG and GIF).
     public static let maxImageDimension = 65_535
+
+    /// Largest pixel count (width × height) accepted for an image: 50 megapixels. An A4 page scanned at 600 dpi
+    /// is 4961 × 7016 ≈ 35 megapixels, so every real scan or phone photo passes; a header that declares more is a
+    /// decompression bomb (a 60000 × 60000 JPEG would need 10 GiB once decoded).
+    public static let maxImagePixels = 50_000_000
+
+    /// Refuses `width × height` beyond `maxImagePixels` (multiplication checked: never traps).
+    private static func checkPixels(_ width: Int, _ height: Int, _ kind: FileKind) throws {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= maxImagePixels else {
+            throw FileSniffError.malformed(kind, "image of \(width)x\(height) pixels exceeds \(maxImagePixels) pixels")
+        }
+    }
 
     /// Type of an in-memory file.
     public static func detect(_ bytes: [UInt8]) throws -> FileKind {
@@ -54,7 +82,7 @@ public enum FileSniffer {
         let head = try source.read(0, 16)
         let kind = try signature(head, count: source.count)
         switch kind {
-        case .pdf: try checkPDF(source)
+        case .pdf: try checkPDF(source); try checkPDFPolyglot(source)
         case .jpeg: try checkPolyglot(source); try checkJPEG(source)
         case .png: try checkPolyglot(source); try checkPNG(source)
         case .gif: try checkPolyglot(source); try checkGIF(source)
@@ -115,12 +143,40 @@ public enum FileSniffer {
         }
         var i = sx + 9
         while i < window.count, [0x20, 0x0D, 0x0A, 0x09, 0x0C, 0x00].contains(window[i]) { i += 1 }
-        var value = 0, digits = 0
-        while i < window.count, window[i] >= 0x30, window[i] <= 0x39, digits < 19 {
-            value = value * 10 + Int(window[i] - 0x30); digits += 1; i += 1
+        // Checked accumulation: nineteen 9s overflow Int64 (the trap of a 50-byte upload); more than 19 digits
+        // can never be an offset inside a file.
+        var value = 0, digits = 0, overflow = false
+        while i < window.count, window[i] >= 0x30, window[i] <= 0x39 {
+            digits += 1; i += 1
+            if digits > 19 { overflow = true; break }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.addingReportingOverflow(Int(window[i - 1] &- 0x30))
+            if o1 || o2 { overflow = true; break }
+            value = next
         }
         guard digits > 0 else { throw FileSniffError.malformed(.pdf, "startxref without an offset") }
-        guard value < s.count else { throw FileSniffError.malformed(.pdf, "startxref offset beyond the end of the file") }
+        guard !overflow, value < s.count else {
+            throw FileSniffError.malformed(.pdf, "startxref offset beyond the end of the file")
+        }
+    }
+
+    /// PDF white space (ISO 32000 §7.2.3): NUL, TAB, LF, FF, CR, SP.
+    private static let pdfWhitespace: Set<UInt8> = [0x00, 0x09, 0x0A, 0x0C, 0x0D, 0x20]
+
+    private static func checkPDFPolyglot<S: SniffSource>(_ s: S) throws {
+        // After the last %%EOF (which checkPDF found within the last 1024 bytes): white space only.
+        let tailStart = max(0, s.count - 1024)
+        let tail = try s.read(tailStart, 1024)
+        if let eof = SniffSearch.lastIndex(of: Array("%%EOF".utf8), in: tail),
+           tail[(eof + 5)...].contains(where: { !pdfWhitespace.contains($0) }) {
+            throw FileSniffError.polyglot("data after the last %%EOF of the PDF")
+        }
+        // A ZIP archive that unzip would open: EOCD where unzip searches (22-byte record + 65,535-byte comment
+        // from the end), plus a central directory and a local header anywhere.
+        let zipTailStart = max(0, s.count - 65_557)
+        guard try s.firstIndex(of: [0x50, 0x4B, 5, 6], from: zipTailStart) != nil else { return }
+        guard try s.firstIndex(of: [0x50, 0x4B, 1, 2]) != nil, try s.firstIndex(of: [0x50, 0x4B, 3, 4]) != nil else { return }
+        throw FileSniffError.polyglot("embedded ZIP archive")
     }
 
     // MARK: - JPEG
@@ -162,8 +218,12 @@ public enum FileSniffer {
             case 0xC0...0xC3, 0xC5...0xC7, 0xC9...0xCB, 0xCD...0xCF:  // SOFn
                 let sof = try s.read(markerPos + 2, 6)
                 guard length >= 8, sof.count == 6 else { throw FileSniffError.malformed(.jpeg, "short frame header") }
+                let height = Int(sof[1]) << 8 | Int(sof[2])
                 let width = Int(sof[3]) << 8 | Int(sof[4])
-                guard width > 0, sof[5] >= 1 else { throw FileSniffError.malformed(.jpeg, "bad frame dimensions") }
+                guard width > 0, height > 0, sof[5] >= 1 else {
+                    throw FileSniffError.malformed(.jpeg, "bad frame dimensions")
+                }
+                try checkPixels(width, height, .jpeg)
                 sawFrame = true
             case 0xDA:  // SOS
                 guard sawFrame else { throw FileSniffError.malformed(.jpeg, "scan before frame header") }
@@ -206,6 +266,7 @@ public enum FileSniffer {
         guard (1...maxImageDimension).contains(width), (1...maxImageDimension).contains(height) else {
             throw FileSniffError.malformed(.png, "implausible dimensions \(width)x\(height)")
         }
+        try checkPixels(width, height, .png)
         let depth = ihdr[16], colourType = ihdr[17]
         let allowed: [UInt8: [UInt8]] = [0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]]
         guard allowed[colourType]?.contains(depth) == true else {
@@ -225,8 +286,10 @@ public enum FileSniffer {
             guard type.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else {
                 throw FileSniffError.malformed(.png, "invalid chunk type at offset \(pos)")
             }
-            let next = pos + 12 + length
-            guard next <= s.count else { throw FileSniffError.truncated(.png) }
+            // length ≤ 2³¹ − 1 and pos ≤ count, but add with checks anyway: no arithmetic here may trap.
+            let (withHeader, o1) = pos.addingReportingOverflow(12)
+            let (next, o2) = withHeader.addingReportingOverflow(length)
+            guard !o1, !o2, next <= s.count else { throw FileSniffError.truncated(.png) }
             switch Array(type) {
             case Array("IDAT".utf8): sawData = true
             case Array("IHDR".utf8): throw FileSniffError.malformed(.png, "second IHDR")
@@ -250,6 +313,7 @@ public enum FileSniffer {
         guard lsd.count == 7 else { throw FileSniffError.truncated(.gif) }
         let width = Int(lsd[0]) | Int(lsd[1]) << 8, height = Int(lsd[2]) | Int(lsd[3]) << 8
         guard width > 0, height > 0 else { throw FileSniffError.malformed(.gif, "zero screen size") }
+        try checkPixels(width, height, .gif)
         var pos = 13
         if lsd[4] & 0x80 != 0 { pos += 3 << ((Int(lsd[4]) & 7) + 1) }
         var images = 0
@@ -269,6 +333,9 @@ public enum FileSniffer {
             case 0x2C:  // image descriptor
                 let descriptor = try s.read(pos, 10)
                 guard descriptor.count == 10 else { throw FileSniffError.truncated(.gif) }
+                let frameWidth = Int(descriptor[5]) | Int(descriptor[6]) << 8
+                let frameHeight = Int(descriptor[7]) | Int(descriptor[8]) << 8
+                try checkPixels(frameWidth, frameHeight, .gif)
                 pos += 10
                 if descriptor[9] & 0x80 != 0 { pos += 3 << ((Int(descriptor[9]) & 7) + 1) }
                 guard let codeSize = try s.byte(pos) else { throw FileSniffError.truncated(.gif) }
@@ -325,9 +392,13 @@ public enum FileSniffer {
         guard (1...maxImageDimension).contains(width), height != 0, abs(height) <= maxImageDimension else {
             throw FileSniffError.malformed(.bmp, "implausible dimensions \(width)x\(height)")
         }
+        try checkPixels(width, abs(height), .bmp)
         if (compression == 0 || compression == 3 || compression == 6) && bits > 0 {
+            // bits ≤ 32, width and |height| ≤ 65,535: far from overflow, but checked like every size sum here.
             let rowBytes = (bits * width + 31) / 32 * 4
-            guard dataOffset + rowBytes * abs(height) <= s.count else {
+            let (pixelBytes, o1) = rowBytes.multipliedReportingOverflow(by: abs(height))
+            let (dataEnd, o2) = dataOffset.addingReportingOverflow(pixelBytes)
+            guard !o1, !o2, dataEnd <= s.count else {
                 throw FileSniffError.malformed(.bmp, "pixel data shorter than \(width)x\(abs(height))x\(bits)")
             }
         }

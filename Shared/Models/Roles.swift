@@ -70,8 +70,13 @@ public struct AccessClaims: Codable, Sendable {
     public var exp: Int
     public var typ: String
     public var mustChangePassword: Bool?
+    /// Set on a password-only login for a reporting program whose seeds have no SMS step: the
+    /// token carries only that program's reporting roles (data_entry) and every route refuses
+    /// it unless it opts in (`ServiceContext.caller(_:allowProgram:)`).
+    public var program: String?
 
-    public init(sub: String, name: String, roles: [RoleAssignment], iat: Int, exp: Int, mustChangePassword: Bool? = nil) {
+    public init(sub: String, name: String, roles: [RoleAssignment], iat: Int, exp: Int, mustChangePassword: Bool? = nil,
+                program: String? = nil) {
         self.sub = sub
         self.name = name
         self.roles = roles
@@ -79,9 +84,13 @@ public struct AccessClaims: Codable, Sendable {
         self.exp = exp
         self.typ = "access"
         self.mustChangePassword = mustChangePassword
+        self.program = program
     }
 
     public func has(_ role: Role) -> Bool { roles.contains { $0.role == role } }
+
+    /// Roles a password-only program login may carry: the hospital roles used for reporting.
+    public static let programRoles: Set<Role> = [.dataEntry]
 }
 
 /// What an applicant token says: a verified phone working on one registration application

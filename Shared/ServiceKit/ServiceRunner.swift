@@ -60,7 +60,14 @@ public enum ServiceRunner {
         }
     }
 
+    public struct ConfigurationError: Error, CustomStringConvertible {
+        public let problems: [String]
+        public var description: String { problems.joined(separator: "; ") }
+    }
+
     public static func start(_ definition: Definition, settings: ServiceSettings, logger: Logger) throws -> Running {
+        let problems = settings.startupProblems()
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var pool: PGPool?
         if let migrations = definition.migrations {
             let db = PGPool(url: settings.databaseURL, size: settings.databasePoolSize,

@@ -30,11 +30,30 @@ public struct ServiceSettings: Sendable {
             "postgresql://\(name.rawValue)_svc@127.0.0.1:5432/quality")
         databasePoolSize = Env.int("DB_POOL_SIZE", 8)
         devMode = Env.bool("DEV_MODE", false)
-        internalToken = Env.string("INTERNAL_TOKEN", "dev-internal-token-change-me")
+        internalToken = Env.string("INTERNAL_TOKEN", Self.devInternalToken)
         identityURL = Env.string("IDENTITY_URL", "http://127.0.0.1:8081")
         documentsURL = Env.string("DOCUMENTS_URL", "http://127.0.0.1:8082")
         approvalURL = Env.string("APPROVAL_URL", "http://127.0.0.1:8083")
         reportingURL = Env.string("REPORTING_URL", "http://127.0.0.1:8084")
+    }
+
+    /// The dev default of INTERNAL_TOKEN; never accepted outside dev mode.
+    public static let devInternalToken = "dev-internal-token-change-me"
+
+    /// What must be configured before a service may start outside dev mode: the shared
+    /// internal token (set, not the dev default, at least 16 characters) and, for identity,
+    /// the token signing key (TOKEN_SIGNING_KEY or TOKEN_KEY_FILE named explicitly — never a
+    /// key made up in the working directory). Empty in dev mode.
+    public func startupProblems() -> [String] {
+        guard !devMode else { return [] }
+        var problems: [String] = []
+        if Env.optional("INTERNAL_TOKEN") == nil || internalToken == Self.devInternalToken || internalToken.count < 16 {
+            problems.append("INTERNAL_TOKEN must be set to a secret of at least 16 characters outside dev mode (DEV_MODE=1)")
+        }
+        if name == .identity && Env.optional("TOKEN_SIGNING_KEY") == nil && Env.optional("TOKEN_KEY_FILE") == nil {
+            problems.append("TOKEN_SIGNING_KEY or TOKEN_KEY_FILE must be set outside dev mode (DEV_MODE=1)")
+        }
+        return problems
     }
 
     /// Base URL of another service.

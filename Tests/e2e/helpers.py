@@ -70,7 +70,7 @@ def login(base, login_name, password, expect=202):
     cid, answer = captcha(base)
     r = requests.post(base + V1 + "/sessions", json={"login": login_name, "password": password, "captchaId": cid,
                                                     "captchaAnswer": answer}, timeout=20)
-    assert r.status_code == expect, r.text
+    assert expect is None or r.status_code == expect, r.text
     return r
 
 
@@ -93,36 +93,214 @@ def auth(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-def approved_account(gw, suite, role="institution_admin", region="3301"):
-    """A hospital registered, approved (simulated callback), first login done and password
-    changed: returns a dict with username, password, phone, access and refresh tokens."""
+# --- real approvals -----------------------------------------------------------------------------
+# Approvers are real accounts signing in through identity's real flow (password, then the SMS
+# code from the dev inbox): a QC centre's account is created by the operator
+# (`internal/users`, the way operators open centre accounts), every hospital account through
+# registration and approval. Their sessions are cached for the test session.
+
+NATIONAL_CENTRE_ORG = "00000000-0000-7000-8000-000000000002"
+_ACTORS = {}
+
+
+def internal_headers(suite):
+    return {"X-Internal-Token": suite.internal_token}
+
+
+def _fresh_phone():
     import uuid
-    from conftest import unique_phone
-    phone = unique_phone()
+    return f"139{uuid.uuid4().int % 10**8:08d}"
+
+
+def org_kind(suite, org_id):
+    """The kind of a centre (the organisation directory, identity's internal API)."""
+    for kind in ("national_centre", "provincial_centre", "city_commission"):
+        r = requests.get(suite.url("identity") + V1 + "/internal/organisations", headers=internal_headers(suite),
+                         params={"kind": kind, "under": "86"}, timeout=10)
+        assert r.status_code == 200, r.text
+        if any(o["id"] == org_id for o in r.json()["items"]):
+            return kind
+    return None
+
+
+def centre_actor(gw, suite, org_id, role=None):
+    """A signed-in approver of a QC centre (cached): the operator opens the account, the
+    account signs in with password and SMS code. Answers {"id","username","password","phone",
+    "headers"}; the access token is renewed with the refresh token when it gets old."""
+    import uuid
+    role = role or org_kind(suite, org_id)
+    assert role, f"no centre {org_id}"
+    key = (suite.url("identity"), org_id, role)
+    actor = _ACTORS.get(key)
+    if actor is None:
+        phone = _fresh_phone()
+        password = "Ck7#" + uuid.uuid4().hex[:8]
+        username = "c" + uuid.uuid4().hex[:11]
+        r = requests.post(suite.url("identity") + V1 + "/internal/users", headers=internal_headers(suite), timeout=10,
+                          json={"orgId": org_id, "role": role, "displayName": "审核员", "phone": phone, "password": password,
+                                "username": username})
+        assert r.status_code == 201, r.text
+        s = full_login(gw, username, password, phone)
+        actor = {"id": r.json()["id"], "username": username, "password": password, "phone": phone,
+                 "access": s["accessToken"], "refresh": s["refreshToken"], "at": time.monotonic(), "roles": s["user"]["roles"]}
+        _ACTORS[key] = actor
+    elif time.monotonic() - actor["at"] > 600:
+        r = requests.post(gw + V1 + "/sessions/refresh", json={"refreshToken": actor["refresh"]}, timeout=10)
+        assert r.status_code == 200, r.text
+        actor.update(access=r.json()["accessToken"], refresh=r.json()["refreshToken"], at=time.monotonic())
+    actor["headers"] = auth(actor["access"])
+    return actor
+
+
+def approval_request(suite, app_id):
+    """Approval's view of the application's request (internal API), or None before it arrived."""
+    r = requests.get(suite.url("approval") + "/api/approval/v1/internal/requests/by-subject",
+                     params={"service": "identity", "id": app_id}, headers=internal_headers(suite), timeout=10)
+    if r.status_code == 404:
+        return None
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def wait_request(suite, app_id, min_id_not=None, timeout=30):
+    """Waits until identity's outbox opened the request at approval (another one than `min_id_not`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        req = approval_request(suite, app_id)
+        if req and req["id"] != min_id_not and req["status"] == "pending" and req["stages"] and \
+                any(st["status"] == "pending" for st in req["stages"]):
+            return req
+        time.sleep(0.1)
+    raise AssertionError(f"no pending approval request for {app_id}")
+
+
+def decide_for_real(gw, suite, app_id, decision="approve", opinion="同意", timeout=60):
+    """Every approver the request waits for decides through approval's public API (signed-in
+    centre accounts), until the request is decided. Answers approval's final view."""
+    deadline = time.monotonic() + timeout
+    req, r = None, None
+    while time.monotonic() < deadline:
+        req = approval_request(suite, app_id)
+        if req is None:
+            time.sleep(0.1)
+            continue
+        if req["status"] != "pending":
+            return req
+        stage = next((st for st in req["stages"] if st["status"] == "pending"), None)
+        if stage is None:
+            time.sleep(0.1)
+            continue
+        orgs = stage.get("pendingOrgs") or []
+        if orgs:
+            actor = centre_actor(gw, suite, orgs[0]["id"])
+        elif stage.get("rule") == "any" and stage.get("role") == "national_centre":
+            actor = centre_actor(gw, suite, NATIONAL_CENTRE_ORG, "national_centre")  # any account of the role
+        else:
+            time.sleep(0.1)
+            continue
+        r = requests.post(gw + f"/api/approval/v1/requests/{req['id']}/decisions", json={"decision": decision, "opinion": opinion},
+                          headers=actor["headers"], timeout=20)
+        assert r.status_code in (200, 409), r.text
+        if r.status_code == 409:
+            time.sleep(0.1)
+    raise AssertionError(f"approval of {app_id} not finished: {req} {r.text if r is not None else ''}")
+
+
+def wait_application(gw, app_id, token, status, timeout=30):
+    """Waits until identity applied the outcome (the applicant's own view of the application)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = requests.get(gw + V1 + f"/applications/{app_id}", headers=auth(token), timeout=10)
+        assert r.status_code == 200, r.text
+        if r.json()["status"] == status:
+            return r.json()
+        time.sleep(0.1)
+    raise AssertionError(f"application {app_id} did not become {status}")
+
+
+def register_and_submit(gw, phone, body):
+    """Steps 1–4 of the wizard with the given details: (application id, applicant token)."""
+    import uuid
     r = send_code(gw, phone, "register")
     assert r.status_code == 201, r.text
     code, _ = latest_code(gw, phone)
-    created = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10).json()["created"]
+    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
+    assert r.status_code == 201, r.text
+    created = r.json()["created"]
     app_id, tok = created["id"], created["applicantToken"]
-    body = {"role": role, "regionCode": region, "specialties": ["coronary_intervention"],
-            "organisation": {"name": f"协作医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211", "level": "三级乙等",
-                             "category": "综合医院", "address": "杭州市西湖区1号", "headName": "王院长"},
-            "person": {"name": "赵管理", "email": f"admin{phone}@example.com"},
-            "documentIds": [str(uuid.uuid4())]}
-    assert requests.put(gw + V1 + f"/applications/{app_id}", json=body, headers=auth(tok), timeout=10).status_code == 200
-    assert requests.post(gw + V1 + f"/applications/{app_id}/submit", headers=auth(tok), timeout=10).status_code == 200
-    rid = f"req-{uuid.uuid4()}"
-    r = requests.post(suite.url("identity") + V1 + "/internal/approval-outcomes",
-                      json={"requestId": rid, "subjectId": app_id, "outcome": "approved"},
-                      headers={"X-Internal-Token": suite.internal_token, "Idempotency-Key": f"outcome:{rid}"}, timeout=10)
+    body = {"documentIds": [str(uuid.uuid4())], **body}
+    r = requests.put(gw + V1 + f"/applications/{app_id}", json=body, headers=auth(tok), timeout=10)
     assert r.status_code == 200, r.text
+    r = requests.post(gw + V1 + f"/applications/{app_id}/submit", headers=auth(tok), timeout=10)
+    assert r.status_code == 200, r.text
+    return app_id, tok
+
+
+def first_login(gw, phone, password=None):
+    """The approval SMS's credentials, password + SMS code, the forced password change: the
+    new session tokens and the password."""
     username, initial = credentials(gw, phone)
     session = full_login(gw, username, initial, phone)
-    password = "Kp9#" + phone[-6:] + "xZ"
+    password = password or "Kp9#" + phone[-6:] + "xZ"
     r = requests.post(gw + V1 + "/me/password", json={"oldPassword": initial, "newPassword": password},
                       headers=auth(session["accessToken"]), timeout=20)
     assert r.status_code == 200, r.text
-    tokens = r.json()
+    return username, password, r.json()
+
+
+ALL_SPECIALTIES = ["coronary_intervention", "congenital_intervention", "arrhythmia_intervention", "cardiac_surgery",
+                   "vascular_surgery", "surgical_intervention", "extracorporeal_circulation", "hypertension",
+                   "coronary_heart_disease", "heart_failure", "atrial_fibrillation", "cardiovascular_imaging"]
+
+
+def register_provincial_centre(gw, suite, province, specialties):
+    """A provincial QC centre registered through the wizard and approved by the national
+    centre through approval; its own account signs in (first login, password changed).
+    Answers {"org", "username", "password", "phone", "access", "refresh", "user", "application"}."""
+    import uuid
+    phone = _fresh_phone()
+    app_id, tok = register_and_submit(gw, phone, {
+        "role": "provincial_centre", "regionCode": province, "specialties": list(specialties),
+        "organisation": {"name": f"测试省质控中心{uuid.uuid4().hex[:8]}"}, "person": {"name": "钱主任"}})
+    final = decide_for_real(gw, suite, app_id)
+    assert final["status"] == "approved", final
+    wait_application(gw, app_id, tok, "approved")
+    username, password, tokens = first_login(gw, phone)
+    return {"org": tokens["user"].get("orgID") or tokens["user"].get("orgId"), "username": username, "password": password, "phone": phone,
+            "access": tokens["accessToken"], "refresh": tokens["refreshToken"], "user": tokens["user"], "application": app_id,
+            "applicantToken": tok}
+
+
+def ensure_provincial_centre(gw, suite, province):
+    """A provincial centre exists in the province (registered for real when there is none), so
+    an institution's registration has its approvers. The registered centre's own account is
+    the cached approver of that centre."""
+    r = requests.get(suite.url("identity") + V1 + "/internal/organisations", headers=internal_headers(suite),
+                     params={"kind": "provincial_centre", "under": f"86/{province}"}, timeout=10)
+    assert r.status_code == 200, r.text
+    if r.json()["items"]:
+        return
+    c = register_provincial_centre(gw, suite, province, ALL_SPECIALTIES)
+    _ACTORS[(suite.url("identity"), c["org"], "provincial_centre")] = {
+        "id": c["user"]["id"], "username": c["username"], "password": c["password"], "phone": c["phone"],
+        "access": c["access"], "refresh": c["refresh"], "at": time.monotonic(), "roles": c["user"]["roles"]}
+
+
+def approved_account(gw, suite, role="institution_admin", region="3301", specialties=("coronary_intervention",)):
+    """A hospital registered, approved through approval by the signed-in centres the request
+    waits for, first login done and password changed: returns a dict with username, password,
+    phone, access and refresh tokens."""
+    ensure_provincial_centre(gw, suite, region[:2])
+    phone = _fresh_phone()
+    body = {"role": role, "regionCode": region, "specialties": list(specialties),
+            "organisation": {"name": f"协作医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211", "level": "三级乙等",
+                             "category": "综合医院", "address": "杭州市西湖区1号", "headName": "王院长"},
+            "person": {"name": "赵管理", "email": f"admin{phone}@example.com"}}
+    app_id, tok = register_and_submit(gw, phone, body)
+    final = decide_for_real(gw, suite, app_id)
+    assert final["status"] == "approved", final
+    wait_application(gw, app_id, tok, "approved")
+    username, password, tokens = first_login(gw, phone)
     return {"username": username, "password": password, "phone": phone, "access": tokens["accessToken"],
             "refresh": tokens["refreshToken"], "email": f"admin{phone}@example.com", "application": app_id,
-            "applicantToken": tok}
+            "applicantToken": tok, "requestId": final["id"]}

@@ -5,7 +5,8 @@ import time
 import requests
 
 from conftest import unique_phone
-from helpers import V1, auth, captcha, credentials, full_login, latest_code, login, messages, send_code
+from helpers import (V1, auth, captcha, credentials, decide_for_real, ensure_provincial_centre, full_login, latest_code, login,
+                     messages, send_code, wait_application, wait_request)
 
 
 def internal(suite):
@@ -14,6 +15,7 @@ def internal(suite):
 
 def register_until_pending(gw, phone, suite, role="institution_admin", name=None, region="3301"):
     """Steps 1–3 of the wizard and the submission; returns (application id, applicant token)."""
+    ensure_provincial_centre(gw, suite, region[:2])
     r = send_code(gw, phone, "register")
     assert r.status_code == 201, r.text
     assert r.json()["phoneMasked"] == phone[:3] + "****" + phone[-4:]
@@ -39,8 +41,8 @@ def register_until_pending(gw, phone, suite, role="institution_admin", name=None
     return app_id, token
 
 
-def decide(suite, app_id, outcome, request_id, opinion=None):
-    """Simulated approval callback, exactly as the approval service's outbox delivers it."""
+def replay_outcome(suite, app_id, outcome, request_id, opinion=None):
+    """An outcome delivery as approval's outbox sends it (a replay of a real one, or a forged one)."""
     body = {"requestId": request_id, "type": "registration", "subjectId": app_id, "outcome": outcome, "opinion": opinion}
     headers = internal(suite) | {"Idempotency-Key": f"outcome:{request_id}"}
     return requests.post(suite.url("identity") + V1 + "/internal/approval-outcomes", json=body, headers=headers, timeout=10)
@@ -53,12 +55,14 @@ def test_register_approve_first_login_forces_change_then_sms_login(gw, suite):
     r = requests.post(gw + V1 + f"/applications/{app_id}/submit", headers=auth(token), timeout=10)
     assert r.status_code == 409 and r.json()["error"]["code"] == "already_submitted"
 
-    request_id = f"req-{phone}"
-    r = decide(suite, app_id, "approved", request_id)
-    assert r.status_code == 200 and r.json() == {"applied": True}
+    # The provincial centre approves through approval; its outbox delivers the outcome.
+    final = decide_for_real(gw, suite, app_id)
+    assert final["status"] == "approved"
+    wait_application(gw, app_id, token, "approved")
+    request_id = final["id"]
     # Delivered again (retry): applied once only.
-    r = decide(suite, app_id, "approved", request_id)
-    assert r.status_code == 200 and r.json() == {"applied": False}
+    r = replay_outcome(suite, app_id, "approved", request_id)
+    assert r.status_code == 200 and r.json()["applied"] is False
     r = requests.get(suite.url("identity") + V1 + f"/internal/approval-outcomes/{request_id}", headers=internal(suite), timeout=10)
     assert r.json()["appliedCount"] == 1
 
@@ -104,9 +108,9 @@ def test_register_approve_first_login_forces_change_then_sms_login(gw, suite):
 def test_rejection_opinion_reaches_applicant(gw, suite):
     phone = unique_phone()
     app_id, token = register_until_pending(gw, phone, suite)
-    r = decide(suite, app_id, "rejected", f"req-r-{phone}", opinion="执业许可证扫描件不清晰，请重新上传")
-    assert r.status_code == 200
-    status = requests.get(gw + V1 + f"/applications/{app_id}", headers=auth(token), timeout=10).json()
+    final = decide_for_real(gw, suite, app_id, decision="reject", opinion="执业许可证扫描件不清晰，请重新上传")
+    assert final["status"] == "rejected"
+    status = wait_application(gw, app_id, token, "rejected")
     assert status["status"] == "rejected"
     assert status["opinion"] == "执业许可证扫描件不清晰，请重新上传"
     assert any("执业许可证扫描件不清晰" in m["body"] for m in messages(gw, phone))
@@ -233,12 +237,19 @@ def test_edit_before_review_then_resubmit_keeps_one_open_request(gw, suite):
         app_id, token = register_until_pending(gw, phone, suite)
         url = gw + V1 + f"/applications/{app_id}"
         # Wait until approval has the first revision, so the edit really withdraws something.
-        deadline = time.time() + 15
-        while time.time() < deadline and (requests.get(url, headers=auth(token), timeout=10).json().get("progress") or {}).get("status") != "pending":
-            time.sleep(0.2)
+        first = wait_request(suite, app_id)
         r = requests.put(url, json={"person": {"name": "张三丰"}}, headers=auth(token), timeout=10)
         assert r.status_code == 200 and r.json()["status"] == "draft"
         assert requests.post(url + "/submit", headers=auth(token), timeout=10).json()["revision"] == 2
-        time.sleep(2)  # both outbox rows delivered
+        # Both outbox rows delivered: the new request open, the old one withdrawn (the applicant
+        # follows both in approval with the applicant token).
+        wait_request(suite, app_id, min_id_not=first["id"])
+        deadline = time.monotonic() + 30
+        old_status = None
+        while time.monotonic() < deadline and old_status != "withdrawn":
+            old_status = requests.get(gw + f"/api/approval/v1/requests/{first['id']}", headers=auth(token), timeout=10).json()["status"]
+            time.sleep(0.1)
+        assert old_status == "withdrawn"
+        assert requests.get(url, headers=auth(token), timeout=10).json()["status"] == "pending"
         progress = requests.get(url, headers=auth(token), timeout=10).json()["progress"]
         assert progress["status"] == "pending", progress

@@ -1,5 +1,6 @@
 // 个人中心: own account, profile change confirmed by an SMS code to the current phone
-// (POST /me/sms-code, PATCH /me), password change.
+// (POST /me/sms-code, PATCH /me) and, for a new phone, by a code sent to that phone
+// (POST /me/sms-code {phone}, `newPhoneCode`), password change.
 import { h, mount, busy } from "../dom.js";
 import { api } from "../api.js";
 import { user, loadSession } from "../session.js";
@@ -21,18 +22,30 @@ export default function profile({ root, navigate }) {
     send: () => api.post("/api/identity/v1/me/sms-code"),
     onError: e => { form.show(e.field ? e : { ...e, field: "code" }); return true; },
   }));
+  const newCode = form.add("newPhoneCode", smsField({
+    label: "新手机号短信验证码（修改手机号时填写）", name: "newPhoneCode",
+    send: () => {
+      if (!PHONE_RE.test(phone.value)) { form.show({ field: "phone", message: "请先输入正确的11位新手机号" }); return false; }
+      return api.post("/api/identity/v1/me/sms-code", { phone: phone.value });
+    },
+    onError: e => { form.show(e.field ? e : { ...e, field: "newPhoneCode" }); return true; },
+  }));
+  // Shown (and required) only while a new phone is entered.
+  newCode.el.hidden = true;
+  phone.input.addEventListener("input", () => { newCode.el.hidden = !phone.value; });
   const save = h("button", { type: "submit", class: "btn btn-primary" }, "保存资料");
-  const profileForm = h("form", { novalidate: true, "aria-label": "修改资料" }, form.errorBox, h("div", { class: "grid-2" }, name.el, email.el, phone.el, code.el),
+  const profileForm = h("form", { novalidate: true, "aria-label": "修改资料" }, form.errorBox, h("div", { class: "grid-2" }, name.el, email.el, phone.el, code.el, newCode.el),
     h("div", { class: "form-actions" }, save));
   profileForm.addEventListener("submit", async e => {
     e.preventDefault();
     if (!form.check([[phone, !phone.value || PHONE_RE.test(phone.value), "请输入正确的11位手机号"],
       [email, !email.value || EMAIL_RE.test(email.value), "请输入正确的电子邮箱"],
-      [code, /^\d{6}$/.test(code.value), "请输入6位数字验证码"]])) return;
+      [code, /^\d{6}$/.test(code.value), "请输入6位数字验证码"],
+      [newCode, !phone.value || /^\d{6}$/.test(newCode.value), "请输入新手机号收到的6位验证码"]])) return;
     await busy(save, "正在保存…", async () => {
       try {
         const body = { displayName: name.value, email: email.value, code: code.value };
-        if (phone.value) body.phone = phone.value;
+        if (phone.value) { body.phone = phone.value; body.newPhoneCode = newCode.value; }
         await api.patch("/api/identity/v1/me", body);
         await loadSession();
         toast("资料已保存", "success");

@@ -8,8 +8,14 @@ extension ServiceContext {
     /// session cookie into this header). 401 when absent or invalid; 403
     /// `password_change_required` while a first-login or admin-reset password is unchanged,
     /// in every service, unless the route is one that must work then (`allowPasswordChange`).
-    public func caller(_ request: Request, allowPasswordChange: Bool = false) throws -> AccessClaims {
+    /// 403 `program_token_refused` for a password-only program login (claims carry `program`)
+    /// unless the route opts in (`allowProgram`: reporting routes of that program).
+    public func caller(_ request: Request, allowPasswordChange: Bool = false, allowProgram: Bool = false) throws -> AccessClaims {
         let claims = try tokens.verify(try bearer(request))
+        guard claims.typ == "access" else { throw APIError.unauthorized }
+        if claims.program != nil && !allowProgram {
+            throw APIError(403, "program_token_refused", "当前登录仅限上报项目使用，请使用短信验证登录后再操作")
+        }
         if claims.mustChangePassword == true && !allowPasswordChange {
             throw APIError(403, "password_change_required", "首次登录或密码被重置，请先修改密码")
         }

@@ -6,7 +6,7 @@ import Models
 
 /// Delivers due outbox rows: claims a batch with a lease (FOR UPDATE SKIP LOCKED, so replicas
 /// share the work), POSTs each with its idempotency key and the internal token, marks it
-/// delivered on 2xx, gives up on other 4xx, and retries the rest with exponential backoff.
+/// delivered on 2xx (keeping the answer's body), gives up on other 4xx, and retries the rest with exponential backoff.
 public enum OutboxDeliverer {
     public static func task(_ context: ServiceContext) -> BackgroundTask {
         BackgroundTask(name: "\(context.settings.name.rawValue)-outbox", interval: Env.double("OUTBOX_INTERVAL", 0.5)) {
@@ -46,7 +46,10 @@ public enum OutboxDeliverer {
         do {
             let response = try context.http.sendOnce(request)
             if (200..<300).contains(response.status) {
-                _ = try? db.query("UPDATE outbox SET delivered_at = now(), last_error = NULL WHERE id = $1::uuid", [item.id])
+                // The receiver's answer is kept (first 4 KB): e.g. the id of the request approval opened.
+                let answer = String(decoding: response.body.prefix(4096), as: UTF8.self)
+                _ = try? db.query("UPDATE outbox SET delivered_at = now(), last_error = NULL, response = $2 WHERE id = $1::uuid",
+                                  [item.id, answer])
                 return
             }
             let detail = "HTTP \(response.status)"

@@ -13,18 +13,20 @@ enum DemoSeed {
         let orgs = OrganisationStore(app: app)
         let users = UserStore(app: app)
         let logins: [Login] = try app.db.transaction { conn in
-            try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-demo-seed'))")
+            try orgs.lockDemoSeed(conn)
             func centre(_ name: String, specialties: [String]) throws -> Organisation {
-                if let row = try conn.query("SELECT \(OrganisationStore.columns) FROM organisations WHERE kind = 'provincial_centre' AND name = $1",
-                                            [name]).first { return try OrganisationStore.decode(row) }
+                if let existing = try orgs.centre(conn, name: name) { return existing }
                 return try orgs.create(conn, kind: "provincial_centre", data: OrganisationData(name: name, specialties: specialties), regionCode: "33")
             }
             func account(_ username: String, _ name: String, _ phone: String, _ org: Organisation, _ role: Role) throws -> Login {
-                if try conn.query("SELECT 1 FROM users WHERE username = $1", [username]).rows.isEmpty {
+                if try !users.usernameTaken(conn, username) {
                     let id = try users.create(conn, username: username, phone: phone, email: nil, displayName: name, orgID: org.id,
-                                              mainAccountID: nil, password: password)
-                    try conn.query("UPDATE users SET must_change_password = false WHERE id = $1::uuid", [id])
-                    try users.grant(conn, userID: id, role: role, orgID: org.id, scopePath: org.scopePath, specialty: nil)
+                                              mainAccountID: nil, password: password, phoneVerified: true, mustChangePassword: false)
+                    // A centre's grants carry its specialties (one per specialty); national bodies none.
+                    let specialties: [String?] = role == .provincialCentre ? org.specialties.map { Optional($0) } : [nil]
+                    for specialty in specialties {
+                        try users.grant(conn, userID: id, role: role, orgID: org.id, scopePath: org.scopePath, specialty: specialty)
+                    }
                 }
                 return Login(username: username, password: password, who: "\(role.title) · \(org.name)")
             }

@@ -49,25 +49,21 @@ struct RegistrationOutcome: Sendable {
         // An institution's admin changed by this application (NCIS): the old admin loses the
         // role, gets a reset password, and both are told.
         if role == .institutionAdmin {
-            let old = try conn.query("""
-                SELECT u.id::text, u.phone, u.username FROM role_assignments r JOIN users u ON u.id = r.user_id
-                WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.phone <> $2 AND u.status <> 'deleted'
-                """, [organisation.id, a.phone]).rows
-            for row in old {
-                let oldID = try row.string("id")
-                try conn.query("DELETE FROM role_assignments WHERE user_id = $1::uuid AND role = 'institution_admin' AND org_id = $2::uuid",
-                               [oldID, organisation.id])
-                try users.setPassword(conn, userID: oldID, password: PasswordPolicy.generate(), mustChange: true)
-                try MessageStore.enqueue(conn, channel: "sms", to: try row.string("phone"),
+            for old in try users.institutionAdmins(conn, orgID: organisation.id, exceptPhone: a.phone) {
+                try users.removeRole(conn, userID: old.id, role: .institutionAdmin, orgID: organisation.id)
+                try users.setPassword(conn, userID: old.id, password: PasswordPolicy.generate(), mustChange: true)
+                try MessageStore.enqueue(conn, channel: "sms", to: old.phone,
                     body: "【质控平台】\(organisation.name)的机构管理员已变更，您的管理员权限已移除，账号密码已重置。")
                 try Audit.record(conn, AuditEntry(actorID: nil, actorOrg: organisation.id, action: "institution_admin_replaced",
-                                                  objectType: "user", objectID: oldID, request: request))
+                                                  objectType: "user", objectID: old.id, request: request))
             }
         }
 
-        // The account: the phone's existing account at this organisation, or a new one.
-        let existing = try users.byPhone(conn, phone: a.phone).first { $0.orgID == organisation.id && $0.status == "active" }
-        let specialty = (role == .specialtyAdmin || role == .dataEntry) ? a.specialties.first : nil
+        // The account: the applicant's own account at this organisation — one whose holder
+        // proved this phone (a phone typed in by someone else is no proof) — or a new one.
+        let existing = try users.byPhone(conn, phone: a.phone).first {
+            $0.orgID == organisation.id && $0.status == "active" && $0.phoneVerified
+        }
         let userID: String
         if let u = existing {
             userID = u.id
@@ -77,13 +73,12 @@ struct RegistrationOutcome: Sendable {
             let username = try users.newUsername(conn)
             let password = PasswordPolicy.generate()
             let mainID: String? = (role == .specialtyAdmin || role == .dataEntry)
-                ? try conn.query("""
-                    SELECT r.user_id::text FROM role_assignments r JOIN users u ON u.id = r.user_id
-                    WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.status = 'active' LIMIT 1
-                    """, [organisation.id]).first?.string("user_id")
+                ? try users.institutionAdmins(conn, orgID: organisation.id, exceptPhone: nil).first?.id
                 : nil
+            // The applicant proved the phone with the registration code.
             userID = try users.create(conn, username: username, phone: a.phone, email: a.person?.email,
-                                      displayName: a.person?.name ?? username, orgID: organisation.id, mainAccountID: mainID, password: password)
+                                      displayName: a.person?.name ?? username, orgID: organisation.id, mainAccountID: mainID,
+                                      password: password, phoneVerified: true)
             try MessageStore.enqueue(conn, channel: "sms", to: a.phone,
                 body: "【质控平台】您的注册申请已通过审核。用户名：\(username)，初始密码：\(password)，首次登录须修改密码。")
             if let email = a.person?.email {
@@ -91,11 +86,25 @@ struct RegistrationOutcome: Sendable {
                     body: "\(a.person?.name ?? "")，您好：\r\n\r\n您的\(role.title)注册申请已通过审核，用户名：\(username)。\r\n初始密码已通过短信发送到您的手机，首次登录须修改密码。")
             }
         }
-        try users.grant(conn, userID: userID, role: role, orgID: organisation.id, scopePath: organisation.scopePath, specialty: specialty)
+        // The grants carry exactly the specialties that were approved: one per specialty for
+        // specialty-bound roles; an institution's admin and a city commission have none.
+        for specialty in Self.grantSpecialties(role, a.specialties) {
+            try users.grant(conn, userID: userID, role: role, orgID: organisation.id, scopePath: organisation.scopePath, specialty: specialty)
+        }
         a.status = "approved"
         a.userID = userID
         try store.save(conn, a)
         try Audit.record(conn, AuditEntry(actorID: nil, actorOrg: organisation.id, action: "application_approved", objectType: "application",
                                           objectID: a.id, newValue: Audit.json(["user": userID, "role": role.rawValue]), request: request))
+    }
+
+    /// The specialty of each grant an approved application gives (nil: not specialty-bound).
+    static func grantSpecialties(_ role: Role, _ specialties: [String]) -> [String?] {
+        switch role {
+        case .provincialCentre, .nationalSpecialtyCentre, .specialtyAdmin, .dataEntry:
+            return specialties.isEmpty ? [] : specialties.map { Optional($0) }
+        default:
+            return [nil]
+        }
     }
 }

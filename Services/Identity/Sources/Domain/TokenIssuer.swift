@@ -21,13 +21,16 @@ struct SessionTokens: Codable, Sendable {
 struct TokenIssuer: Sendable {
     let app: IdentityApp
 
-    func session(_ conn: PGConnection, user: User) throws -> SessionTokens {
+    /// `program`: a password-only login for a program without the SMS step. The token names the
+    /// program and carries only its reporting roles; services refuse it unless a route opts in.
+    func session(_ conn: PGConnection, user: User, program: String? = nil) throws -> SessionTokens {
         let users = UserStore(app: app)
-        let roles = try users.roles(conn, userID: user.id)
+        var roles = try users.roles(conn, userID: user.id)
+        if program != nil { roles = roles.filter { AccessClaims.programRoles.contains($0.role) } }
         let now = Int(Date().timeIntervalSince1970)
         let claims = AccessClaims(sub: user.id, name: user.username, roles: roles, iat: now, exp: now + app.config.accessTokenTTL,
-                                  mustChangePassword: user.mustChangePassword ? true : nil)
-        let refresh = try SessionStore(app: app).issueRefresh(conn, userID: user.id)
+                                  mustChangePassword: user.mustChangePassword ? true : nil, program: program)
+        let refresh = try SessionStore(app: app).issueRefresh(conn, userID: user.id, program: program)
         return SessionTokens(accessToken: try app.signer.sign(claims), refreshToken: refresh.token,
                              expiresIn: app.config.accessTokenTTL, mustChangePassword: user.mustChangePassword,
                              user: try users.view(conn, user, masked: false), refreshID: refresh.id)

@@ -11,46 +11,65 @@ struct AccountHandlers: Sendable {
     var users: UserStore { UserStore(app: app) }
 
     /// The caller's live account (token valid and account still active).
-    func currentUser(_ req: Request, allowPasswordChange: Bool = false) throws -> (AccessClaims, User) {
-        let claims = try app.context.caller(req, allowPasswordChange: allowPasswordChange)
+    /// `allowProgram`: routes a password-only program login may use (its own account view and
+    /// password change; the new tokens keep the program binding).
+    func currentUser(_ req: Request, allowPasswordChange: Bool = false, allowProgram: Bool = false) throws -> (AccessClaims, User) {
+        let claims = try app.context.caller(req, allowPasswordChange: allowPasswordChange, allowProgram: allowProgram)
         guard let user = try users.get(id: claims.sub), user.status == "active" else { throw APIError.unauthorized }
         return (claims, user)
     }
 
     /// GET /api/identity/v1/me
     func me(_ req: Request) throws -> Response {
-        let (_, user) = try currentUser(req, allowPasswordChange: true)
+        let (_, user) = try currentUser(req, allowPasswordChange: true, allowProgram: true)
         return .json(try app.db.withConnection { try users.view($0, user, masked: false) })
     }
 
-    struct ProfileChange: Codable, Sendable { let displayName: String?; let email: String?; let phone: String?; let code: String }
+    struct ProfileChange: Codable, Sendable {
+        let displayName: String?; let email: String?; let phone: String?; let code: String
+        /// The code sent to the new phone (POST /me/sms-code {"phone": new}); required to change it.
+        let newPhoneCode: String?
+    }
 
     /// PATCH /api/identity/v1/me: name, e-mail or phone, confirmed by an SMS code to the
-    /// current phone (purpose "profile"; request it with POST /me/sms-code).
+    /// current phone (purpose "profile"; request it with POST /me/sms-code). A new phone is
+    /// also confirmed by a code sent to it (`newPhoneCode`, purpose "phone_change"), so an
+    /// account can only take a phone its holder has.
     func updateProfile(_ req: Request) throws -> Response {
         let (_, user) = try currentUser(req)
         let body = try req.decode(ProfileChange.self)
         if let n = body.displayName { try Validate.name(n, field: "displayName") }
         if let e = body.email, !e.isEmpty, !ChineseFormats.isEmail(e) { throw APIError.invalid("email", "请输入正确的电子邮箱", code: "invalid_email") }
         if let p = body.phone, !ChineseFormats.isMobile(p) { throw APIError.invalid("phone", "请输入正确的11位手机号", code: "invalid_phone") }
+        let newPhone = body.phone.flatMap { $0 == user.phone ? nil : $0 }
+        if newPhone != nil, body.newPhoneCode?.isEmpty ?? true {
+            throw APIError.invalid("newPhoneCode", "请输入新手机号收到的验证码", code: "missing_field")
+        }
         try VerificationHandlers(app: app).verify(phone: user.phone, purpose: "profile", code: body.code)
+        if let p = newPhone { try VerificationHandlers(app: app).verify(phone: p, purpose: "phone_change", code: body.newPhoneCode ?? "", field: "newPhoneCode") }
         let view = try app.db.transaction { conn -> UserView in
-            try conn.query("""
-                UPDATE users SET display_name = coalesce($2, display_name), email = CASE WHEN $3::text IS NULL THEN email ELSE nullif($3, '') END,
-                phone = coalesce($4, phone), updated_at = now() WHERE id = $1::uuid
-                """, [user.id, body.displayName, body.email, body.phone])
+            try users.updateProfile(conn, userID: user.id, displayName: body.displayName, email: body.email, phone: newPhone, phoneProved: true)
             try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: user.orgID, action: "profile_updated", objectType: "user",
                                               objectID: user.id, oldValue: Audit.json(["displayName": user.displayName, "phone": ChineseFormats.maskMobile(user.phone)]),
-                                              newValue: Audit.json(["displayName": body.displayName ?? user.displayName, "phone": ChineseFormats.maskMobile(body.phone ?? user.phone)]),
+                                              newValue: Audit.json(["displayName": body.displayName ?? user.displayName, "phone": ChineseFormats.maskMobile(newPhone ?? user.phone)]),
                                               request: req))
             return try users.view(conn, try users.get(conn, id: user.id)!, masked: false)
         }
         return .json(view)
     }
 
-    /// POST /api/identity/v1/me/sms-code: a code to the signed-in user's phone.
+    struct ProfileCode: Codable, Sendable { let phone: String? }
+
+    /// POST /api/identity/v1/me/sms-code: a code to the signed-in user's phone, or with
+    /// `{"phone": new}` to the new phone the user wants (purpose "phone_change").
     func profileCode(_ req: Request) throws -> Response {
         let (_, user) = try currentUser(req)
+        let body = req.body.isEmpty ? ProfileCode(phone: nil) : try req.decode(ProfileCode.self)
+        if let p = body.phone, p != user.phone {
+            guard ChineseFormats.isMobile(p) else { throw APIError.invalid("phone", "请输入正确的11位手机号", code: "invalid_phone") }
+            try VerificationHandlers(app: app).sendCode(phone: p, purpose: "phone_change", ip: req.clientAddress)
+            return .json(["phoneMasked": ChineseFormats.maskMobile(p)], status: 201)
+        }
         try VerificationHandlers(app: app).sendCode(phone: user.phone, purpose: "profile", ip: req.clientAddress)
         return .json(["phoneMasked": ChineseFormats.maskMobile(user.phone)], status: 201)
     }
@@ -60,7 +79,7 @@ struct AccountHandlers: Sendable {
     /// POST /api/identity/v1/me/password: with the old password; revokes other sessions and
     /// returns fresh tokens.
     func changePassword(_ req: Request) throws -> Response {
-        let (_, user) = try currentUser(req, allowPasswordChange: true)
+        let (claims, user) = try currentUser(req, allowPasswordChange: true, allowProgram: true)
         let body = try req.decode(PasswordChange.self)
         guard PasswordHasher.verify(body.oldPassword, against: user.passwordHash) else {
             throw APIError.invalid("oldPassword", "原密码错误", code: "wrong_password")
@@ -73,7 +92,7 @@ struct AccountHandlers: Sendable {
             try users.setPassword(conn, userID: user.id, password: body.newPassword, mustChange: false)
             try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: user.orgID, action: "password_changed", objectType: "user",
                                               objectID: user.id, request: req))
-            return try TokenIssuer(app: app).session(conn, user: try users.get(conn, id: user.id)!)
+            return try TokenIssuer(app: app).session(conn, user: try users.get(conn, id: user.id)!, program: claims.program)
         }
         return .json(tokens)
     }
@@ -86,9 +105,7 @@ struct AccountHandlers: Sendable {
         let body = try req.decode(ResetRequest.self)
         if let user = try users.find(login: body.login).first, let email = user.email, user.status == "active" {
             try app.db.transaction { conn in
-                let recent = try conn.query("""
-                    SELECT count(*)::int AS n FROM password_resets WHERE user_id = $1::uuid AND expires_at > now() + interval '25 minutes'
-                    """, [user.id]).first!.int("n")
+                let recent = try SessionStore(app: app).recentResets(conn, userID: user.id)
                 guard recent < 3 else { return }
                 let token = try SessionStore(app: app).createReset(conn, userID: user.id)
                 let link = "\(app.config.portalURL)/#/reset-password?token=\(token)"

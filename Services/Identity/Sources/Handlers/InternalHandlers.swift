@@ -40,25 +40,54 @@ struct InternalHandlers: Sendable {
         let username: String?
     }
 
-    /// POST /api/identity/v1/internal/users: operators create accounts of centres directly.
+    /// POST /api/identity/v1/internal/users: operators create accounts of QC centres and city
+    /// commissions directly. Never a platform operator, never a hospital role (those come only
+    /// through registration and approval): the role must be the organisation's own kind, and a
+    /// centre's grants carry its specialties (the one given, which the centre must cover, or
+    /// one grant per specialty of the centre).
     func createUser(_ req: Request) throws -> Response {
         try app.context.requireInternal(req)
         let body = try req.decode(NewUser.self)
         guard let role = Role(rawValue: body.role) else { throw APIError.invalid("role", "角色有误") }
         guard ChineseFormats.isMobile(body.phone) else { throw APIError.invalid("phone", "请输入正确的11位手机号", code: "invalid_phone") }
+        if let s = body.specialty, !Specialty.isValid(s) { throw APIError.invalid("specialty", "亚专业不存在") }
         let users = UserStore(app: app)
         let view = try app.db.transaction { conn -> UserView in
             guard let org = try OrganisationStore(app: app).get(conn, id: body.orgId) else { throw APIError.invalid("orgId", "机构不存在") }
+            let specialties = try Self.operatorGrantSpecialties(role: role, org: org, specialty: body.specialty)
             let username = try body.username ?? users.newUsername(conn)
             try PasswordPolicy.check(body.password, username: username, phone: body.phone, field: "password")
             let id = try users.create(conn, username: username, phone: body.phone, email: nil, displayName: body.displayName,
-                                      orgID: org.id, mainAccountID: nil, password: body.password)
-            try conn.query("UPDATE users SET must_change_password = false WHERE id = $1::uuid", [id])
-            try users.grant(conn, userID: id, role: role, orgID: org.id, scopePath: org.scopePath, specialty: body.specialty)
+                                      orgID: org.id, mainAccountID: nil, password: body.password, mustChangePassword: false)
+            for specialty in specialties {
+                try users.grant(conn, userID: id, role: role, orgID: org.id, scopePath: org.scopePath, specialty: specialty)
+            }
             try Audit.record(conn, AuditEntry(actorID: nil, action: "user_created_by_operator", objectType: "user", objectID: id, request: req))
             return try users.view(conn, try users.get(conn, id: id)!, masked: false)
         }
         return .json(view, status: 201)
+    }
+
+    /// Which roles an operator may create at which kind of organisation, and the specialty of
+    /// each grant. 422 `role_not_allowed` / `specialty_not_covered` otherwise.
+    static func operatorGrantSpecialties(role: Role, org: Organisation, specialty: String?) throws -> [String?] {
+        let refused = APIError.invalid("role", "该角色不能由运营直接创建（平台运营与医疗机构角色须经注册审核）", code: "role_not_allowed")
+        switch (role, org.kind) {
+        case (.nationalCentre, "national_centre"), (.cityCommission, "city_commission"):
+            return [nil]
+        case (.nationalSpecialtyCentre, "national_centre"), (.provincialCentre, "provincial_centre"):
+            let covered = org.kind == "national_centre" && org.specialties.isEmpty ? Specialty.all.map(\.code) : org.specialties
+            if let s = specialty {
+                guard covered.contains(s) else {
+                    throw APIError.invalid("specialty", "该中心不负责此亚专业", code: "specialty_not_covered")
+                }
+                return [s]
+            }
+            guard !covered.isEmpty else { throw APIError.invalid("specialty", "请指定亚专业", code: "missing_field") }
+            return covered.map { Optional($0) }
+        default:
+            throw refused
+        }
     }
 
     struct Outcome: Codable, Sendable {
@@ -66,21 +95,45 @@ struct InternalHandlers: Sendable {
         let decidedBy: String?
     }
 
+    struct OutcomeAnswer: Codable, Sendable { let applied: Bool; let stale: Bool? }
+
     /// POST /api/identity/v1/internal/approval-outcomes: applies a final decision exactly once
-    /// (the request id and the idempotency key are recorded in the same transaction).
+    /// (the request id and the idempotency key are recorded in the same transaction), and only
+    /// to the revision it decided: the request id must be the one approval answered when
+    /// identity opened the application's current revision. An outcome of an older revision is
+    /// acknowledged and ignored (200 `stale`); a request id the application never opened is
+    /// refused (409 `unknown_request`); while the current revision's opening is not yet
+    /// confirmed, 503 (the sender retries).
     func approvalOutcome(_ req: Request) throws -> Response {
         try app.context.requireInternal(req)
         let body = try req.decode(Outcome.self)
         guard ["approved", "rejected", "returned", "withdrawn"].contains(body.outcome) else { throw APIError.invalid("outcome", "审批结果有误") }
-        let applied = try app.db.transaction { conn -> Bool in
-            if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return false }
-            guard try ApplicationStore(app: app).recordOutcome(conn, requestID: body.requestId, applicationID: body.subjectId,
-                                                               outcome: body.outcome) else { return false }
-            try RegistrationOutcome(app: app).apply(conn, applicationID: body.subjectId, outcome: body.outcome,
+        let store = ApplicationStore(app: app)
+        let answer = try app.db.transaction { conn -> OutcomeAnswer in
+            if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
+            let unknown = APIError.conflict("该审批请求不是本申请发起的", code: "unknown_request")
+            guard let a = try store.get(conn, id: body.subjectId, lock: true) else { throw unknown }
+            let openings = try store.openings(conn, applicationID: a.id)
+            guard let opened = openings.first(where: { $0.requestID == body.requestId }) else {
+                if openings.contains(where: { $0.awaiting }) {
+                    throw APIError(503, "opening_unconfirmed", "审批请求尚未确认，请稍后重试")
+                }
+                throw unknown
+            }
+            guard opened.revision == a.revision, a.status == "pending" else {
+                try Audit.record(conn, AuditEntry(actorID: nil, action: "approval_outcome_stale", objectType: "application", objectID: a.id,
+                                                  newValue: Audit.json(["requestId": body.requestId, "outcome": body.outcome,
+                                                                        "revision": String(opened.revision)]), request: req))
+                return OutcomeAnswer(applied: false, stale: true)
+            }
+            guard try store.recordOutcome(conn, requestID: body.requestId, applicationID: a.id, outcome: body.outcome) else {
+                return OutcomeAnswer(applied: false, stale: nil)
+            }
+            try RegistrationOutcome(app: app).apply(conn, applicationID: a.id, outcome: body.outcome,
                                                     opinion: body.opinion, requestID: body.requestId, request: req)
-            return true
+            return OutcomeAnswer(applied: true, stale: nil)
         }
-        return .json(["applied": applied])
+        return .json(answer)
     }
 
     /// GET /api/identity/v1/internal/approval-outcomes/:requestId (how many times it was applied).

@@ -34,27 +34,50 @@ struct SessionHandlers: Sendable {
             }
         }
         let candidates = try users.find(login: login)
-        guard candidates.count <= 1 else {
-            throw APIError.invalid("login", "该手机号关联多个账号，请使用用户名登录", code: "ambiguous_login")
-        }
-        guard let user = candidates.first else {
+        // Claim the attempt before the slow password check: parallel guesses are counted one
+        // by one, and only the first `maxFailedLogins` of a window are evaluated. Unknown
+        // names are counted and locked the same way, so the answers never tell whether an
+        // account exists, is locked or shares its phone, until the right password is shown.
+        let attempts = LoginAttemptStore(app: app)
+        let keys = candidates.isEmpty ? [LoginAttemptStore.key(login: login)] : candidates.map { LoginAttemptStore.key(userID: $0.id) }
+        let claim = try attempts.claim(keys: keys)
+        if claim.lockedSeconds > 0 { throw locked(claim.lockedSeconds) }
+        if claim.attempt > app.config.maxFailedLogins { throw locked(try attempts.lock(keys: keys)) }
+        let matching: [User]
+        if candidates.isEmpty {
             // Same work and answer as a wrong password: no hint whether the account exists.
             _ = PasswordHasher.verify(body.password, against: Self.dummyHash)
-            throw Self.badCredentials
+            matching = []
+        } else {
+            matching = candidates.filter { PasswordHasher.verify(body.password, against: $0.passwordHash) }
         }
-        if user.lockedSeconds > 0 { throw locked(user.lockedSeconds) }
-        guard PasswordHasher.verify(body.password, against: user.passwordHash) else {
-            let frozen = try users.recordFailure(userID: user.id)
+        guard let user = matching.first else {
+            let frozen = claim.attempt >= app.config.maxFailedLogins ? try attempts.lock(keys: keys) : 0
             try app.db.transaction { conn in
-                try Audit.record(conn, AuditEntry(actorID: user.id, action: frozen > 0 ? "account_locked" : "login_failed",
-                                                  objectType: "user", objectID: user.id, request: req))
+                for u in candidates {
+                    try Audit.record(conn, AuditEntry(actorID: u.id, action: frozen > 0 ? "account_locked" : "login_failed",
+                                                      objectType: "user", objectID: u.id, request: req))
+                }
             }
             if frozen > 0 { throw locked(frozen) }
             throw Self.badCredentials
         }
+        try app.db.transaction { conn in try attempts.clear(conn, keys: keys) }
+        // The password is right: now the account's own situation may be told.
+        guard matching.count == 1 else {
+            throw APIError.invalid("login", "该手机号关联多个账号，请使用用户名登录", code: "ambiguous_login")
+        }
         guard user.status == "active" else { throw APIError(403, "account_disabled", "账号已停用，请联系管理员") }
-        let programSkipsSMS = body.program.map { app.config.smsLoginOffPrograms.contains($0) } ?? false
-        if app.config.smsLogin && user.smsLogin && !programSkipsSMS {
+        let roles = try users.roles(userID: user.id)
+        // A program whose seeds have no SMS step: password only, but then the token is bound to
+        // that program and carries only its reporting roles. Accounts with any other right
+        // (approval, centre, operator, administrator) always pass the second factor.
+        let program = body.program.flatMap { app.config.smsLoginOffPrograms.contains($0) ? $0 : nil }
+        let reportingOnly = !roles.isEmpty && roles.allSatisfy { AccessClaims.programRoles.contains($0.role) }
+        if app.config.smsLogin && user.smsLogin {
+            if let program, reportingOnly {
+                return .json(try finishLogin(user, req, program: program))
+            }
             let challenge = try app.db.transaction { conn in try sessions.createChallenge(conn, userID: user.id) }
             try verification.sendCode(phone: user.phone, purpose: "login", ip: req.clientAddress)
             return .json(Challenge(challengeId: challenge, phoneMasked: ChineseFormats.maskMobile(user.phone), smsRequired: true,
@@ -82,15 +105,17 @@ struct SessionHandlers: Sendable {
         }
         try verification.verify(phone: user.phone, purpose: "login", code: body.code)
         try app.db.transaction { conn in try sessions.useChallenge(conn, id: body.challengeId) }
-        return .json(try finishLogin(user, req))
+        return .json(try finishLogin(user, req, phoneProved: true))
     }
 
-    private func finishLogin(_ user: User, _ req: Request) throws -> SessionTokens {
+    /// `program`: a password-only login for that program (token bound to it, reporting roles only).
+    private func finishLogin(_ user: User, _ req: Request, program: String? = nil, phoneProved: Bool = false) throws -> SessionTokens {
         try app.db.transaction { conn in
-            try users.recordSuccess(conn, userID: user.id)
-            try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: user.orgID, action: "login", objectType: "user",
-                                              objectID: user.id, request: req))
-            return try TokenIssuer(app: app).session(conn, user: user)
+            try users.recordSuccess(conn, userID: user.id, phoneProved: phoneProved)
+            try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: user.orgID, action: program == nil ? "login" : "program_login",
+                                              objectType: "user", objectID: user.id,
+                                              newValue: program.flatMap { Audit.json(["program": $0]) }, request: req))
+            return try TokenIssuer(app: app).session(conn, user: user, program: program)
         }
     }
 
@@ -108,9 +133,9 @@ struct SessionHandlers: Sendable {
                 try users.revokeRefreshTokens(conn, userID: userID)
                 try Audit.record(conn, AuditEntry(actorID: userID, action: "refresh_reuse_detected", objectType: "user", objectID: userID, request: req))
                 return nil
-            case .ok(let userID, let oldID):
+            case .ok(let userID, let oldID, let program):
                 guard let user = try users.get(conn, id: userID), user.status == "active" else { return nil }
-                let tokens = try TokenIssuer(app: app).session(conn, user: user)
+                let tokens = try TokenIssuer(app: app).session(conn, user: user, program: program)
                 try sessions.rotate(conn, oldID: oldID, newID: tokens.refreshID)
                 return tokens
             }

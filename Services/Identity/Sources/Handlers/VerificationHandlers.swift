@@ -50,7 +50,7 @@ struct VerificationHandlers: Sendable {
     func sendCode(phone: String, purpose: String, ip: String, limitByAddress: Bool = false) throws {
         try app.db.transaction { conn in
             // Serialise sends per phone so a flood cannot slip past the count.
-            try conn.query("SELECT pg_advisory_xact_lock(hashtext('sms:' || $1))", [phone])
+            try store.lockPhone(conn, phone: phone)
             if let wait = try store.phoneWait(conn, phone: phone) {
                 throw APIError.tooManyRequests(retryAfter: wait, message: "发送过于频繁，请\(wait)秒后再试")
             }

@@ -1,14 +1,13 @@
 import Foundation
 import KitClient
 import KitCore
-import KitPostgres
 import ServiceKit
 
 /// Sends queued messages: SMS through an HTTP provider (SMS_PROVIDER_URL, JSON
 /// {"phone","text"}), e-mail through SMTP (SMTP_URL, with SMTP_USER/SMTP_PASSWORD, SMTP_FROM,
 /// SMTP_REQUIRE_TLS). Without a provider the message stays in the dev inbox, marked sent.
-/// Outside dev mode the body is replaced once sent, so codes and passwords do not stay in
-/// the database.
+/// Outside dev mode the body is replaced after the last attempt (sent, refused or given up),
+/// so codes and passwords do not stay in the database.
 /// Transient failures retry with backoff; permanent ones are marked failed.
 enum MessageSender {
     static func task(_ context: ServiceContext) -> BackgroundTask {
@@ -24,45 +23,37 @@ enum MessageSender {
     }
 
     static func sendBatch(_ context: ServiceContext, smsURL: String?, mailer: SMTPMailer?, from: String) throws -> Bool {
-        let db = context.database
-        let rows = try db.query("""
-            UPDATE messages SET attempts = attempts + 1, next_attempt_at = now() + interval '60 seconds'
-            WHERE id IN (SELECT id FROM messages WHERE status = 'pending' AND next_attempt_at <= now()
-                         ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-            RETURNING id::text, channel, recipient, subject, body, attempts
-            """).rows
-        for row in rows {
-            let id = try row.string("id")
-            let channel = try row.string("channel")
-            let recipient = try row.string("recipient")
-            let body = try row.string("body")
-            let attempts = try row.int("attempts")
+        let store = MessageStore.Outgoing(db: context.database)
+        // Outside dev mode the text (codes, initial passwords) is not kept after its last
+        // delivery attempt: sent, refused, or given up after the last retry.
+        let keepBody = context.settings.devMode
+        let batch = try store.claim(limit: 20)
+        for m in batch {
             do {
-                if channel == "sms", let url = smsURL {
+                if m.channel == "sms", let url = smsURL {
                     let r = try context.http.send(ClientRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")],
-                        body: try JSON.encode(["phone": recipient, "text": body]), idempotencyKey: id))
+                        body: try JSON.encode(["phone": m.recipient, "text": m.body]), idempotencyKey: m.id))
                     guard (200..<300).contains(r.status) else {
                         throw r.status >= 500 ? MailError.transient(r.status, "sms provider") : MailError.permanent(r.status, "sms provider")
                     }
-                } else if channel == "email", let mailer {
-                    try mailer.send(MailMessage(from: from, to: [recipient], subject: row.optionalString("subject") ?? "", body: body))
+                } else if m.channel == "email", let mailer {
+                    try mailer.send(MailMessage(from: from, to: [m.recipient], subject: m.subject ?? "", body: m.body))
                 }
-                // Outside dev mode the text (codes, initial passwords) is not kept once sent.
-                try db.query("""
-                    UPDATE messages SET status = 'sent', sent_at = now(), last_error = NULL,
-                    body = CASE WHEN $2 THEN body ELSE '[已发送]' END WHERE id = $1::uuid
-                    """, [id, context.settings.devMode])
+                try store.sent(id: m.id, keepBody: keepBody)
             } catch MailError.permanent(let code, let msg) {
-                context.logger.warning("message refused", ["id": id, "channel": channel, "code": String(code)])
-                try db.query("UPDATE messages SET status = 'failed', last_error = $2 WHERE id = $1::uuid", [id, "\(code) \(msg)"])
+                context.logger.warning("message refused", ["id": m.id, "channel": m.channel, "code": String(code)])
+                try store.failed(id: m.id, error: "\(code) \(msg)", keepBody: keepBody)
             } catch {
-                let status = attempts >= 8 ? "failed" : "pending"
-                try db.query("""
-                    UPDATE messages SET status = $2, last_error = $3,
-                    next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1::uuid
-                    """, [id, status, String(describing: error).prefix(300).description, min(600.0, pow(2.0, Double(attempts)))])
+                let error = String(describing: error).prefix(300).description
+                if m.attempts >= maxAttempts {
+                    try store.failed(id: m.id, error: error, keepBody: keepBody)
+                } else {
+                    try store.retry(id: m.id, error: error, afterSeconds: min(600.0, pow(2.0, Double(m.attempts))))
+                }
             }
         }
-        return rows.count == 20
+        return batch.count == 20
     }
+
+    static let maxAttempts = 8
 }

@@ -87,6 +87,25 @@ struct ApplicationStore: Sendable {
                   a.documentIDs, a.status, a.revision, a.approvalRequestID, a.opinion, a.userID, a.submittedAt, a.decidedAt])
     }
 
+    struct Opening { let revision: Int; let requestID: String?; let awaiting: Bool }
+
+    /// The approval requests identity opened for an application, one per submitted revision:
+    /// the outbox rows keyed `registration:<id>:<revision>` and approval's answer to each
+    /// (`{"id": <requestId>}`, kept by the outbox once delivered).
+    func openings(_ conn: PGConnection, applicationID: String) throws -> [Opening] {
+        struct Answer: Decodable { let id: String }
+        let prefix = "registration:\(applicationID):"
+        return try conn.query("""
+            SELECT idempotency_key, response, delivered_at IS NULL AND failed_at IS NULL AS awaiting FROM outbox
+            WHERE target = 'approval' AND path = '/api/approval/v1/internal/requests' AND left(idempotency_key, length($1)) = $1
+            """, [prefix]).rows.compactMap { r in
+                let key = try r.string("idempotency_key")
+                guard let revision = Int(key.dropFirst(prefix.count)) else { return nil }
+                let id = r.optionalString("response").flatMap { try? JSON.decode(Answer.self, from: Array($0.utf8)).id }
+                return Opening(revision: revision, requestID: id, awaiting: try r.bool("awaiting"))
+            }
+    }
+
     /// Records an approval outcome delivery; false when this request's outcome was applied before.
     func recordOutcome(_ conn: PGConnection, requestID: String, applicationID: String, outcome: String) throws -> Bool {
         let r = try conn.query("""

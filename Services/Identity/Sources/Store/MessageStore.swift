@@ -33,4 +33,45 @@ struct MessageStore: Sendable {
                         createdAt: try $0.date("created_at"))
             }
     }
+
+    /// The sender's side of the queue (`MessageSender`).
+    struct Outgoing: Sendable {
+        let db: PGPool
+
+        struct Item { let id: String; let channel: String; let recipient: String; let subject: String?; let body: String; let attempts: Int }
+
+        /// Claims due messages with a lease (replicas share the work).
+        func claim(limit: Int) throws -> [Item] {
+            try db.query("""
+                UPDATE messages SET attempts = attempts + 1, next_attempt_at = now() + interval '60 seconds'
+                WHERE id IN (SELECT id FROM messages WHERE status = 'pending' AND next_attempt_at <= now()
+                             ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+                RETURNING id::text, channel, recipient, subject, body, attempts
+                """, [limit]).rows.map {
+                    Item(id: try $0.string("id"), channel: try $0.string("channel"), recipient: try $0.string("recipient"),
+                         subject: $0.optionalString("subject"), body: try $0.string("body"), attempts: try $0.int("attempts"))
+                }
+        }
+
+        func sent(id: String, keepBody: Bool) throws {
+            try db.query("""
+                UPDATE messages SET status = 'sent', sent_at = now(), last_error = NULL,
+                body = CASE WHEN $2 THEN body ELSE '[已发送]' END WHERE id = $1::uuid
+                """, [id, keepBody])
+        }
+
+        /// The last attempt failed: the text (codes, passwords) is dropped outside dev mode.
+        func failed(id: String, error: String, keepBody: Bool) throws {
+            try db.query("""
+                UPDATE messages SET status = 'failed', last_error = $2,
+                body = CASE WHEN $3 THEN body ELSE '[发送失败]' END WHERE id = $1::uuid
+                """, [id, error, keepBody])
+        }
+
+        func retry(id: String, error: String, afterSeconds: Double) throws {
+            try db.query("""
+                UPDATE messages SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1::uuid
+                """, [id, error, afterSeconds])
+        }
+    }
 }

@@ -103,6 +103,16 @@ struct OrganisationStore: Sendable {
                        [region, name]).first.map(Self.decode)
     }
 
+    /// A provincial centre by its exact name (demo seed).
+    func centre(_ conn: PGConnection, name: String) throws -> Organisation? {
+        try conn.query("SELECT \(Self.columns) FROM organisations WHERE kind = 'provincial_centre' AND name = $1", [name]).first.map(Self.decode)
+    }
+
+    /// Serialises the demo seed between replicas starting together.
+    func lockDemoSeed(_ conn: PGConnection) throws {
+        try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-demo-seed'))")
+    }
+
     /// Organisations of a kind inside a scope (approval resolves "every centre of the province").
     func list(kind: String?, under: String?, specialty: String?) throws -> [Organisation] {
         try app.db.query("""

@@ -30,27 +30,29 @@ struct SessionStore: Sendable {
         try conn.query("UPDATE login_challenges SET used_at = now() WHERE id = $1::uuid", [id])
     }
 
-    func issueRefresh(_ conn: PGConnection, userID: String) throws -> (id: String, token: String) {
+    /// `program`: the refresh token of a password-only program login renews only that binding.
+    func issueRefresh(_ conn: PGConnection, userID: String, program: String?) throws -> (id: String, token: String) {
         let id = ID.new()
         let token = SecureRandom.token(bytes: 32)
         try conn.query("""
-            INSERT INTO refresh_tokens (id, user_id, token_hash, expires_at) VALUES ($1::uuid, $2::uuid, $3, now() + make_interval(secs => $4))
-            """, [id, userID, SHA256.hex(token), app.config.refreshTokenTTL])
+            INSERT INTO refresh_tokens (id, user_id, token_hash, expires_at, program)
+            VALUES ($1::uuid, $2::uuid, $3, now() + make_interval(secs => $4), $5)
+            """, [id, userID, SHA256.hex(token), app.config.refreshTokenTTL, program])
         return (id, token)
     }
 
-    enum RefreshCheck { case ok(userID: String, id: String), reused(userID: String), invalid }
+    enum RefreshCheck { case ok(userID: String, id: String, program: String?), reused(userID: String), invalid }
 
     /// Looks up a refresh token for rotation. A revoked token presented again means it was
     /// stolen or replayed: the caller revokes every token of that user.
     func checkRefresh(_ conn: PGConnection, token: String) throws -> RefreshCheck {
         guard let r = try conn.query("""
-            SELECT id::text, user_id::text, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
+            SELECT id::text, user_id::text, program, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
             FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE
             """, [SHA256.hex(token)]).first else { return .invalid }
         if try r.bool("revoked") { return .reused(userID: try r.string("user_id")) }
         if try r.bool("expired") { return .invalid }
-        return .ok(userID: try r.string("user_id"), id: try r.string("id"))
+        return .ok(userID: try r.string("user_id"), id: try r.string("id"), program: r.optionalString("program"))
     }
 
     func rotate(_ conn: PGConnection, oldID: String, newID: String) throws {
@@ -60,6 +62,13 @@ struct SessionStore: Sendable {
     func revoke(_ conn: PGConnection, token: String) throws -> Bool {
         try conn.query("UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
                        [SHA256.hex(token)]).affectedRows == 1
+    }
+
+    /// Reset links asked for in the last five minutes (three at most).
+    func recentResets(_ conn: PGConnection, userID: String) throws -> Int {
+        try conn.query("""
+            SELECT count(*)::int AS n FROM password_resets WHERE user_id = $1::uuid AND expires_at > now() + interval '25 minutes'
+            """, [userID]).first!.int("n")
     }
 
     func createReset(_ conn: PGConnection, userID: String) throws -> String {

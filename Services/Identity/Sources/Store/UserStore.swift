@@ -16,9 +16,9 @@ struct User: Sendable {
     var passwordHash: String
     var mustChangePassword: Bool
     var status: String
-    var failedLogins: Int
-    var lockedSeconds: Int   // > 0 while frozen
     var smsLogin: Bool
+    /// The holder proved the phone (registration code, SMS login, code to a new phone).
+    var phoneVerified: Bool
 }
 
 /// An account as the API shows it (phone and e-mail masked in lists).
@@ -41,16 +41,14 @@ struct UserStore: Sendable {
 
     static let columns = """
         id::text, username, phone, email, display_name, org_id::text, main_account_id::text, password_hash, must_change_password,
-        status, failed_logins, sms_login,
-        greatest(0, ceil(extract(epoch FROM (coalesce(locked_until, now()) - now()))))::int AS locked_seconds
+        status, sms_login, phone_verified_at IS NOT NULL AS phone_verified
         """
 
     static func decode(_ r: PGRow) throws -> User {
         User(id: try r.string("id"), username: try r.string("username"), phone: try r.string("phone"), email: r.optionalString("email"),
              displayName: try r.string("display_name"), orgID: r.optionalString("org_id"), mainAccountID: r.optionalString("main_account_id"),
              passwordHash: try r.string("password_hash"), mustChangePassword: try r.bool("must_change_password"),
-             status: try r.string("status"), failedLogins: try r.int("failed_logins"), lockedSeconds: try r.int("locked_seconds"),
-             smsLogin: try r.bool("sms_login"))
+             status: try r.string("status"), smsLogin: try r.bool("sms_login"), phoneVerified: try r.bool("phone_verified"))
     }
 
     func get(_ conn: PGConnection, id: String) throws -> User? {
@@ -81,6 +79,8 @@ struct UserStore: Sendable {
             }
     }
 
+    func roles(userID: String) throws -> [RoleAssignment] { try app.db.withConnection { try roles($0, userID: userID) } }
+
     func view(_ conn: PGConnection, _ u: User, masked: Bool) throws -> UserView {
         let orgName = try u.orgID.flatMap { try conn.query("SELECT name FROM organisations WHERE id = $1::uuid", [$0]).first?.string("name") }
         return UserView(id: u.id, username: u.username, displayName: u.displayName,
@@ -90,23 +90,47 @@ struct UserStore: Sendable {
                         isMainAccount: u.mainAccountID == nil)
     }
 
+    func usernameTaken(_ conn: PGConnection, _ username: String) throws -> Bool {
+        try !conn.query("SELECT 1 FROM users WHERE username = $1", [username]).rows.isEmpty
+    }
+
     /// A fresh unique username: "qc" and eight random digits.
     func newUsername(_ conn: PGConnection) throws -> String {
         while true {
             let name = "qc" + SecureRandom.digits(8)
-            if try conn.query("SELECT 1 FROM users WHERE username = $1", [name]).rows.isEmpty { return name }
+            if try !usernameTaken(conn, name) { return name }
         }
     }
 
     func create(_ conn: PGConnection, username: String, phone: String, email: String?, displayName: String, orgID: String?,
-                mainAccountID: String?, password: String) throws -> String {
+                mainAccountID: String?, password: String, phoneVerified: Bool = false, mustChangePassword: Bool = true) throws -> String {
         let id = ID.new()
         try conn.query("""
-            INSERT INTO users (id, username, phone, email, display_name, org_id, main_account_id, password_hash, sms_login)
-            VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7::uuid, $8, $9)
+            INSERT INTO users (id, username, phone, email, display_name, org_id, main_account_id, password_hash, sms_login,
+                               phone_verified_at, must_change_password)
+            VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, $7::uuid, $8, $9, CASE WHEN $10 THEN now() END, $11)
             """, [id, username, phone, email, displayName, orgID, mainAccountID,
-                  PasswordHasher.hash(password, iterations: app.config.passwordIterations), app.config.smsLogin])
+                  PasswordHasher.hash(password, iterations: app.config.passwordIterations), app.config.smsLogin, phoneVerified,
+                  mustChangePassword])
         return id
+    }
+
+    struct AccountRef { let id: String; let phone: String; let username: String }
+
+    /// The live institution admins of an organisation (other than `exceptPhone`'s accounts).
+    func institutionAdmins(_ conn: PGConnection, orgID: String, exceptPhone: String?) throws -> [AccountRef] {
+        try conn.query("""
+            SELECT u.id::text, u.phone, u.username FROM role_assignments r JOIN users u ON u.id = r.user_id
+            WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND ($2::text IS NULL OR u.phone <> $2)
+              AND u.status <> 'deleted' ORDER BY u.created_at
+            """, [orgID, exceptPhone]).rows.map {
+                AccountRef(id: try $0.string("id"), phone: try $0.string("phone"), username: try $0.string("username"))
+            }
+    }
+
+    func removeRole(_ conn: PGConnection, userID: String, role: Role, orgID: String) throws {
+        try conn.query("DELETE FROM role_assignments WHERE user_id = $1::uuid AND role = $2 AND org_id = $3::uuid",
+                       [userID, role.rawValue, orgID])
     }
 
     /// Grants a role; one phone with the same specialty in two roles keeps the higher role.
@@ -123,32 +147,37 @@ struct UserStore: Sendable {
             """, [ID.new(), userID, role.rawValue, orgID, scopePath, specialty])
     }
 
+    /// Name, e-mail (empty clears it) and phone. A changed phone counts as proved only when its
+    /// holder entered a code sent to it (`phoneProved`).
+    func updateProfile(_ conn: PGConnection, userID: String, displayName: String?, email: String?, phone: String?, phoneProved: Bool) throws {
+        try conn.query("""
+            UPDATE users SET display_name = coalesce($2, display_name),
+                email = CASE WHEN $3::text IS NULL THEN email ELSE nullif($3, '') END,
+                phone_verified_at = CASE WHEN $4::text IS NULL OR $4 = phone THEN phone_verified_at WHEN $5 THEN now() ELSE NULL END,
+                phone = coalesce($4, phone), updated_at = now()
+            WHERE id = $1::uuid
+            """, [userID, displayName, email, phone, phoneProved])
+    }
+
+    func setStatus(_ conn: PGConnection, userID: String, status: String) throws {
+        try conn.query("UPDATE users SET status = $2, updated_at = now() WHERE id = $1::uuid", [userID, status])
+    }
+
     func setPassword(_ conn: PGConnection, userID: String, password: String, mustChange: Bool) throws {
         try conn.query("""
             UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL, updated_at = now()
             WHERE id = $1::uuid
             """, [userID, PasswordHasher.hash(password, iterations: app.config.passwordIterations), mustChange])
+        try LoginAttemptStore(app: app).clear(conn, keys: [LoginAttemptStore.key(userID: userID)])
         try revokeRefreshTokens(conn, userID: userID)
     }
 
-    /// Records a wrong password; freezes the account at the limit. Returns seconds frozen (0 if not).
-    func recordFailure(userID: String) throws -> Int {
-        try app.db.transaction { conn in
-            let r = try conn.query("""
-                UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1::uuid RETURNING failed_logins
-                """, [userID]).first!
-            if try r.int("failed_logins") >= app.config.maxFailedLogins {
-                try conn.query("""
-                    UPDATE users SET failed_logins = 0, locked_until = now() + make_interval(secs => $2) WHERE id = $1::uuid
-                    """, [userID, app.config.lockSeconds])
-                return app.config.lockSeconds
-            }
-            return 0
-        }
-    }
-
-    func recordSuccess(_ conn: PGConnection, userID: String) throws {
-        try conn.query("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1::uuid", [userID])
+    /// A successful login; `phoneProved` when it passed the SMS code.
+    func recordSuccess(_ conn: PGConnection, userID: String, phoneProved: Bool) throws {
+        try conn.query("""
+            UPDATE users SET last_login_at = now(), phone_verified_at = CASE WHEN $2 THEN now() ELSE phone_verified_at END
+            WHERE id = $1::uuid
+            """, [userID, phoneProved])
     }
 
     func revokeRefreshTokens(_ conn: PGConnection, userID: String) throws {

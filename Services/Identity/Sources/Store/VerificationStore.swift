@@ -49,6 +49,11 @@ struct VerificationStore: Sendable {
                        [ip]).first!.int("n")
     }
 
+    /// Serialises code sends per phone (transaction-scoped advisory lock).
+    func lockPhone(_ conn: PGConnection, phone: String) throws {
+        try conn.query("SELECT pg_advisory_xact_lock(hashtext('sms:' || $1))", [phone])
+    }
+
     func insertCode(_ conn: PGConnection, phone: String, purpose: String, code: String, ip: String) throws {
         let id = ID.new()
         try conn.query("""
