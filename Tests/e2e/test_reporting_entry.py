@@ -271,11 +271,33 @@ def test_windows_not_open_and_late_refused(gw, suite, hospital_a):
     assert call(gw, "GET", f"/reports/{rid}", hospital_a).json()["lock"]["code"] == "deadline_passed"
 
 
+def city_commission(gw, suite, region):
+    """A city health commission's account: the operator opens the organisation and the account
+    (identity's internal API, the way commissions get accounts), which signs in with password
+    and SMS code."""
+    import uuid
+    from conftest import unique_phone
+    from helpers import full_login
+    base = suite.url("identity") + "/api/identity/v1/internal"
+    headers = {"X-Internal-Token": suite.internal_token}
+    r = requests.post(base + "/organisations", headers=headers, timeout=10,
+                      json={"kind": "city_commission", "name": f"{region}卫生健康委员会{uuid.uuid4().hex[:5]}", "regionCode": region})
+    assert r.status_code == 201, r.text
+    phone = unique_phone()
+    password = "Cc#" + phone[-6:] + "wJ7"
+    username = "cc" + uuid.uuid4().hex[:10]
+    r = requests.post(base + "/users", headers=headers, timeout=10,
+                      json={"orgId": r.json()["id"], "role": "city_commission", "displayName": "卫健委", "phone": phone,
+                            "password": password, "username": username})
+    assert r.status_code == 201, r.text
+    return {"access": full_login(gw, username, password, phone)["accessToken"]}
+
+
 def test_city_commission_reads_its_region_only(gw, suite, hospital_a):
     """A city health commission reads the reports of its region's institutions (prefix match on
     the scope path its grant carries) and changes nothing; another city's commission sees nothing."""
-    hangzhou = approved_account(gw, suite, role="city_commission", region="3301")
-    ningbo = approved_account(gw, suite, role="city_commission", region="3302")
+    hangzhou = city_commission(gw, suite, "3301")
+    ningbo = city_commission(gw, suite, "3302")
     enrol(gw, hospital_a, "zj_monthly")
     rid = open_report(gw, hospital_a, "zj_monthly", "core", "2019-06")["report"]["id"]
     assert call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {"B01": 50}}).status_code == 200

@@ -6,19 +6,16 @@ values and returns it with an opinion; the hospital reads 已退回 and the opin
 resubmits; the centre approves; the month is 已通过 and read-only with the reason, its edit log
 and 申请修改 dialog open; the pages fit a 390-px phone. No console errors anywhere. Screenshots
 go to test-artifacts/screenshots/reporting-*.png."""
-import uuid
-
 import requests
 
-from conftest import unique_phone
 from helpers import approved_account
-from portal_helpers import By, browsers, create_centre, create_user, until  # noqa: F401
+from portal_helpers import By, browsers, until  # noqa: F401
+from test_reporting_review import zhejiang_centre
 
 PERIOD = "2019-09"
 FIRST = {"A01": "1000", "A02": "200", "B02": "3", "A04": "2", "A09": "400", "A06": "900", "A07": "90", "B04": "8.25",
          "B05": "120", "B06": "1", "B10": "2", "B12": "10", "B13": "30", "C01": "6", "C04": "50", "C05": "1"}
 REST = {"C07": "0", "C09": "王填报"}
-CENTRE_PASSWORD = "Centre#2026zj"
 
 
 def type_into(b, code, value):
@@ -68,9 +65,7 @@ def centre_decides(b, suite, subject, decision, opinion=None, shot=None):
 
 def test_zhejiang_month_in_the_portal(gw, suite, browsers):
     hospital = approved_account(gw, suite)
-    centre_org = create_centre(suite, "33", f"浙江省医疗质量控制与评价办公室{uuid.uuid4().hex[:5]}")
-    centre_phone = unique_phone()
-    centre_user = create_user(suite, centre_org["id"], "provincial_centre", "钱审核", centre_phone, CENTRE_PASSWORD)
+    centre = zhejiang_centre(gw, suite)   # a reviewer of a Zhejiang provincial centre (shared, see there)
 
     h = browsers("hospital")
     h.login(hospital["username"], hospital["password"], hospital["phone"])
@@ -120,7 +115,7 @@ def test_zhejiang_month_in_the_portal(gw, suite, browsers):
 
     # The centre returns it with an opinion.
     c = browsers("centre")
-    c.login(centre_user["username"], CENTRE_PASSWORD, centre_phone)
+    c.login(centre["username"], centre["password"], centre["phone"])
     opinion = "出院人数与病案首页统计不符，请核实"
     _, details = centre_decides(c, suite, f"{report_id}:r1", "return", opinion, shot="reporting-06-centre-review")
     assert "300 人" in details

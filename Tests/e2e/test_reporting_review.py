@@ -38,22 +38,47 @@ def internal(suite):
     return {"X-Internal-Token": suite.internal_token}
 
 
+_CENTRES = {}
+
+
 def zhejiang_centre(gw, suite):
-    """The Zhejiang provincial centre: organisation and account made by an operator (identity's
-    internal API), logged in through the real password + SMS flow."""
-    r = requests.post(suite.url("identity") + "/api/identity/v1/internal/organisations", headers=internal(suite), timeout=10,
-                      json={"kind": "provincial_centre", "name": f"浙江省医疗质量控制与评价办公室{uuid.uuid4().hex[:6]}",
-                            "regionCode": "33", "specialties": ["coronary_intervention"]})
-    assert r.status_code == 201, r.text
-    org = r.json()
+    """A Zhejiang provincial centre's reviewer, cached for the test session: an account the
+    operator opens (identity's internal API) at a provincial centre of province 33 that already
+    exists (another test's), or at a new one when there is none — every extra centre of the
+    province must also approve each new Zhejiang hospital, so none is added needlessly. It signs
+    in through the real password + SMS flow. Answers {"access","username","password","phone","org"}."""
+    key = suite.url("identity")
+    if key in _CENTRES:
+        c = _CENTRES[key]
+        if time.monotonic() - c["at"] > 600:   # access tokens live 15 minutes
+            r = requests.post(gw + "/api/identity/v1/sessions/refresh", json={"refreshToken": c["refresh"]}, timeout=10)
+            assert r.status_code == 200, r.text
+            c.update(access=r.json()["accessToken"], refresh=r.json()["refreshToken"], at=time.monotonic())
+        return c
+    base = suite.url("identity") + "/api/identity/v1/internal"
+    r = requests.get(base + "/organisations", params={"kind": "provincial_centre", "under": "86/33"},
+                     headers=internal(suite), timeout=10)
+    assert r.status_code == 200, r.text
+    centres = [c for c in r.json()["items"] if c.get("specialties")]
+    if centres:
+        org = centres[0]
+    else:
+        r = requests.post(base + "/organisations", headers=internal(suite), timeout=10,
+                          json={"kind": "provincial_centre", "name": f"浙江省医疗质量控制与评价办公室{uuid.uuid4().hex[:6]}",
+                                "regionCode": "33", "specialties": ["coronary_intervention"]})
+        assert r.status_code == 201, r.text
+        org = r.json()
     phone = unique_phone()
     password = "Qc#" + phone[-6:] + "zJ9"
-    r = requests.post(suite.url("identity") + "/api/identity/v1/internal/users", headers=internal(suite), timeout=10,
+    username = "zj" + uuid.uuid4().hex[:10]
+    r = requests.post(base + "/users", headers=internal(suite), timeout=10,
                       json={"orgId": org["id"], "role": "provincial_centre", "displayName": "浙江质控审核员", "phone": phone,
-                            "password": password, "username": "zj" + uuid.uuid4().hex[:10]})
+                            "password": password, "username": username})
     assert r.status_code == 201, r.text
-    session = full_login(gw, r.json()["username"], password, phone)
-    return {"access": session["accessToken"], "org": org}
+    session = full_login(gw, username, password, phone)
+    _CENTRES[key] = {"access": session["accessToken"], "refresh": session["refreshToken"], "username": username,
+                     "password": password, "phone": phone, "org": org, "at": time.monotonic()}
+    return _CENTRES[key]
 
 
 @pytest.fixture(scope="module")

@@ -56,7 +56,8 @@ enum Entry {
     }
 
     static func programView(_ context: ServiceContext, caller: Caller, code: String) throws -> ProgramView {
-        try context.database.withConnection { conn in
+        try caller.requireProgram(code)
+        return try context.database.withConnection { conn in
             let p = try program(conn, code: code)
             let enrolled = try caller.institution.map { try EnrolmentStore.isEnrolled(conn, programID: p.id, orgID: $0.orgID) } ?? false
             let forms = try DefinitionStore.forms(conn, programID: p.id).map { f in
@@ -72,6 +73,7 @@ enum Entry {
 
     static func enrol(_ context: ServiceContext, caller: Caller, code: String, request: Request) throws -> EnrolmentView {
         let inst = try caller.requireInstitution()
+        try caller.requireProgram(code)
         guard inst.role == .institutionAdmin else {
             throw APIError(403, "forbidden", "只有医疗机构管理员可以为本机构报名")
         }
@@ -94,6 +96,7 @@ enum Entry {
     static func create(_ context: ServiceContext, caller: Caller, body: CreateReportBody, request: Request,
                        now: Date) throws -> (FormView, Bool) {
         let inst = try caller.requireInstitution()
+        try caller.requireProgram(body.program)
         return try context.database.transaction { conn in
             let p = try program(conn, code: body.program)
             guard p.entered(by: inst.role) else { throw APIError(403, "forbidden", "您的角色不能填报该项目") }
@@ -131,6 +134,7 @@ enum Entry {
     static func formForPeriod(_ context: ServiceContext, caller: Caller, programCode: String, formCode: String,
                               periodKey: String, now: Date) throws -> FormView {
         let inst = try caller.requireInstitution()
+        try caller.requireProgram(programCode)
         return try context.database.withConnection { conn in
             let p = try program(conn, code: programCode)
             guard formCode.utf8.count <= 64, let form = try DefinitionStore.form(conn, programID: p.id, code: formCode) else {
@@ -154,6 +158,7 @@ enum Entry {
             guard ID.isValid(id), let (r, enters) = try ReportStore.visible(conn, id: id, caller: caller) else {
                 throw APIError.notFound
             }
+            try caller.requireProgram(r.programCode)
             return try view(conn, r, program: try program(conn, code: r.programCode), canEnter: enters, now: now)
         }
     }
@@ -247,6 +252,8 @@ enum Entry {
             throw APIError.invalid("status", "状态只能是 draft、submitted、under_review、returned、accepted", code: "invalid_filter")
         }
         if let program, program.utf8.count > 64 { throw APIError.invalid("program", "填报项目代码无效", code: "invalid_filter") }
+        if let program { try caller.requireProgram(program) }
+        let program = program ?? caller.program
         if let period, period.utf8.count > 16 { throw APIError.invalid("period", "填报期间格式错误", code: "invalid_filter") }
         return try context.database.withConnection { conn in
             var programs: [String: ProgramRecord] = [:]
@@ -265,7 +272,8 @@ enum Entry {
 
     static func edits(_ context: ServiceContext, caller: Caller, id: String, after: String?, limit: Int) throws -> [EditView] {
         try context.database.withConnection { conn in
-            guard ID.isValid(id), try ReportStore.visible(conn, id: id, caller: caller) != nil else { throw APIError.notFound }
+            guard ID.isValid(id), let (r, _) = try ReportStore.visible(conn, id: id, caller: caller) else { throw APIError.notFound }
+            try caller.requireProgram(r.programCode)
             return try ValueStore.edits(conn, reportID: id, after: after, limit: limit).map(Presenter.edit)
         }
     }
@@ -279,7 +287,8 @@ enum Entry {
         let inst = try caller.requireInstitution()
         return try context.database.withConnection { conn in
             var items: [DueItem] = []
-            for (p, enrolledAt) in try DefinitionStore.enrolledPrograms(conn, orgID: inst.orgID) {
+            for (p, enrolledAt) in try DefinitionStore.enrolledPrograms(conn, orgID: inst.orgID)
+            where caller.program == nil || p.code == caller.program {
                 var periods: [(Period, Window?)] = []
                 switch p.windowRule {
                 case .offset:
@@ -349,6 +358,7 @@ enum Entry {
             }
             throw APIError.notFound
         }
+        try caller.requireProgram(r.programCode)
         let p = try program(conn, code: r.programCode)
         let per = try period(r.period, p)
         let w = try window(conn, p, per)

@@ -119,6 +119,7 @@ enum Review {
                 }
                 throw APIError.notFound
             }
+            try caller.requireProgram(r.programCode)
             let p = try Entry.program(conn, code: r.programCode)
             guard let chain = p.modificationChain else {
                 throw APIError.conflict("该项目不支持申请修改", code: "modification_not_supported")
