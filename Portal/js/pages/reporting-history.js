@@ -40,9 +40,9 @@ export default async function reportingHistory({ root, alive }) {
         const csv = h("button", { type: "button", class: "btn btn-sm", "data-role": "csv" }, "导出CSV");
         csv.addEventListener("click", () => downloadCSV(r.id, `report-${r.period}.csv`));
         return h("tr", { "data-report": r.id },
-          h("td", { "data-label": "项目" }, names[r.program] || r.program),
-          h("td", { "data-label": "表单" }, r.form),
-          h("td", { "data-label": "期间", class: "nowrap" }, r.period),
+          h("td", { "data-label": "项目" }, r.programName || names[r.program] || r.program),
+          h("td", { "data-label": "表单" }, r.formName || r.form),
+          h("td", { "data-label": "期间", class: "nowrap" }, r.periodLabel || r.period),
           h("td", { "data-label": "状态" }, statusBadge(r.status, r.statusLabel)),
           h("td", { "data-label": "提交时间", class: "nowrap" }, fmtDate(r.submittedAt)),
           h("td", { "data-label": "操作", class: "nowrap" }, h("a", { class: "btn btn-sm btn-primary", href: `#/reporting/report/${encodeURIComponent(r.id)}` }, "查看"), " ", csv));

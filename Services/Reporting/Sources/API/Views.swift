@@ -171,8 +171,11 @@ struct SubmissionRefusal: Encodable, Sendable {
 struct ReportListItem: Encodable, Sendable {
     var id: String
     var program: String
+    var programName: String
     var form: String
+    var formName: String
     var period: String
+    var periodLabel: String
     var orgId: String
     var status: String
     var statusLabel: String

@@ -258,12 +258,14 @@ enum Entry {
         return try context.database.withConnection { conn in
             var programs: [String: ProgramRecord] = [:]
             return try ReportStore.list(conn, caller: caller, program: program, period: period, status: status,
-                                        after: after, limit: limit).map { r, form in
+                                        after: after, limit: limit).map { r, names in
                 if programs[r.programCode] == nil { programs[r.programCode] = try self.program(conn, code: r.programCode) }
                 let p = programs[r.programCode]!
                 let w = try Period.parse(r.period, p.periodType).flatMap { try window(conn, p, $0) }
                 let shown = EntryState.status(r.status, window: w, now: now)
-                return ReportListItem(id: r.id, program: r.programCode, form: form, period: r.period, orgId: r.orgID,
+                return ReportListItem(id: r.id, program: r.programCode, programName: names.programName, form: names.form,
+                                      formName: names.formName, period: r.period, periodLabel: Period.parse(r.period, p.periodType)?.label ?? r.period,
+                                      orgId: r.orgID,
                                       status: shown.code, statusLabel: shown.label, createdAt: r.createdAt,
                                       updatedAt: r.updatedAt, submittedAt: r.submittedAt)
             }

@@ -20,6 +20,13 @@ struct ReportRecord: Sendable {
     let reopenedAt: Date?
 }
 
+/// The names a report list shows next to each report.
+struct ListNames: Sendable {
+    let form: String
+    let formName: String
+    let programName: String
+}
+
 /// Reports: scope in SQL on every read. The caller's grants are `$1…$3` (roles, organisation
 /// ids, scope paths): hospital roles of the program see their own organisation's reports,
 /// reader roles the reports of their subtree (prefix match on the scope path).
@@ -77,15 +84,16 @@ enum ReportStore {
     /// Reports the caller may see (his organisation's, his region's), newest id first, with
     /// optional filters; `limit + 1` rows after `after`.
     static func list(_ conn: PGConnection, caller: Caller, program: String?, period: String?, status: String?,
-                     after: String?, limit: Int) throws -> [(ReportRecord, String)] {
+                     after: String?, limit: Int) throws -> [(ReportRecord, ListNames)] {
         try conn.query(grants + " SELECT " + columns + """
-            , f.code AS form_code FROM reports r JOIN programs p ON p.id = r.program_id JOIN forms f ON f.id = r.form_id
+            , f.code AS form_code, f.name AS form_name, p.name AS program_name FROM reports r JOIN programs p ON p.id = r.program_id JOIN forms f ON f.id = r.form_id
             WHERE EXISTS (SELECT 1 FROM g WHERE \(enters) OR \(reads))
               AND ($4::text IS NULL OR p.code = $4) AND ($5::text IS NULL OR r.period = $5)
               AND ($6::text IS NULL OR r.status = $6) AND ($7::uuid IS NULL OR r.id < $7::uuid)
             ORDER BY r.id DESC LIMIT $8
             """, caller.sqlParameters + [program, period, status, after, limit + 1]).rows.map {
-            (try record($0), try $0.string("form_code"))
+            (try record($0), ListNames(form: try $0.string("form_code"), formName: try $0.string("form_name"),
+                                       programName: try $0.string("program_name")))
         }
     }
 
