@@ -127,17 +127,18 @@ def test_zhejiang_month_from_draft_to_read_only(gw, hospital_a):
     assert r.status_code == 200, r.text
     done = r.json()
     vals = values_of(done)
-    assert done["report"]["status"] == "submitted" and done["statusLabel"] == "已提交"
-    assert done["readOnly"] is True and done["lock"]["code"] == "report_submitted" and done["lock"]["message"]
+    # Zhejiang's centre reviews its submissions (test_reporting_review.py): under review, read-only.
+    assert done["report"]["status"] == "under_review" and done["statusLabel"] == "审核中"
+    assert done["readOnly"] is True and done["lock"]["code"] == "report_under_review" and done["lock"]["message"]
     assert vals["B03"] == 1 and vals["A05"] == 1 and vals["A10"] == 40 and vals["B14"] == 25 and vals["C06"] == 2
     assert vals["A08"] == 10 and vals["B11"] == 1.67 and vals["C02"] == 2
 
     # Read-only from now on, and it says why.
     r = call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {"A01": 1}})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "report_submitted", r.text
+    assert r.status_code == 409 and r.json()["error"]["code"] == "report_under_review", r.text
     assert call(gw, "POST", f"/reports/{rid}/submit", hospital_a).status_code == 409
     shown = call(gw, "GET", f"/reports/{rid}", hospital_a).json()
-    assert shown["readOnly"] is True and shown["lock"]["code"] == "report_submitted" and values_of(shown)["A01"] == 1000
+    assert shown["readOnly"] is True and shown["lock"]["code"] == "report_under_review" and values_of(shown)["A01"] == 1000
 
     # The edit log: who, when, old → new, entered or computed.
     edits = call(gw, "GET", f"/reports/{rid}/edits", hospital_a, params={"limit": 100}).json()["items"]
@@ -270,11 +271,33 @@ def test_windows_not_open_and_late_refused(gw, suite, hospital_a):
     assert call(gw, "GET", f"/reports/{rid}", hospital_a).json()["lock"]["code"] == "deadline_passed"
 
 
+def city_commission(gw, suite, region):
+    """A city health commission's account: the operator opens the organisation and the account
+    (identity's internal API, the way commissions get accounts), which signs in with password
+    and SMS code."""
+    import uuid
+    from conftest import unique_phone
+    from helpers import full_login
+    base = suite.url("identity") + "/api/identity/v1/internal"
+    headers = {"X-Internal-Token": suite.internal_token}
+    r = requests.post(base + "/organisations", headers=headers, timeout=10,
+                      json={"kind": "city_commission", "name": f"{region}卫生健康委员会{uuid.uuid4().hex[:5]}", "regionCode": region})
+    assert r.status_code == 201, r.text
+    phone = unique_phone()
+    password = "Cc#" + phone[-6:] + "wJ7"
+    username = "cc" + uuid.uuid4().hex[:10]
+    r = requests.post(base + "/users", headers=headers, timeout=10,
+                      json={"orgId": r.json()["id"], "role": "city_commission", "displayName": "卫健委", "phone": phone,
+                            "password": password, "username": username})
+    assert r.status_code == 201, r.text
+    return {"access": full_login(gw, username, password, phone)["accessToken"]}
+
+
 def test_city_commission_reads_its_region_only(gw, suite, hospital_a):
     """A city health commission reads the reports of its region's institutions (prefix match on
     the scope path its grant carries) and changes nothing; another city's commission sees nothing."""
-    hangzhou = approved_account(gw, suite, role="city_commission", region="3301")
-    ningbo = approved_account(gw, suite, role="city_commission", region="3302")
+    hangzhou = city_commission(gw, suite, "3301")
+    ningbo = city_commission(gw, suite, "3302")
     enrol(gw, hospital_a, "zj_monthly")
     rid = open_report(gw, hospital_a, "zj_monthly", "core", "2019-06")["report"]["id"]
     assert call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {"B01": 50}}).status_code == 200

@@ -54,7 +54,10 @@ export default async function approvalDetail({ root, params, navigate, alive }) 
     if (a.name) detailRows.push(["申请人", a.name]);
     if (a.phoneMasked) detailRows.push(["手机号", a.phoneMasked]);
     if (a.orgName) detailRows.push(["所属机构", a.orgName]);
-    for (const [k, v] of Object.entries(details)) {
+    const entries = Object.entries(details);
+    // Reporting's requests carry the report's values keyed "B01 出院人数": general rows first, then by indicator code.
+    if (r.type === "monthly_submission" || r.type === "modification_request") entries.sort(([a], [b]) => (/^[A-Z]\d+ /.test(a) - /^[A-Z]\d+ /.test(b)) || a.localeCompare(b, "zh-CN"));
+    for (const [k, v] of entries) {
       if (v === null || v === "" || (k === "applicant" && v === a.name) || (k === "organisation" && v === a.orgName)) continue;
       detailRows.push([DETAIL_LABELS[k] || k, k === "region" ? await regionName(String(v)) : typeof v === "object" ? JSON.stringify(v) : String(v)]);
     }

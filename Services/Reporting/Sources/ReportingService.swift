@@ -1,4 +1,5 @@
 import Foundation
+import KitCore
 import KitHTTP
 import ServiceKit
 
@@ -12,6 +13,9 @@ public enum ReportingService {
             InternalRoutes.install(router, context)
         }
         d.background = [OutboxDeliverer.task]
+        if Env.bool("DEV_MODE", false) && Env.bool("SEED_DEMO", false) {
+            d.background.append(DemoSeed.task)
+        }
         return d
     }
 }

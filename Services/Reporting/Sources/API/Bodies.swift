@@ -18,3 +18,8 @@ struct AnnounceWindowBody: Decodable, Sendable {
     var opensAt: Date
     var closesAt: Date
 }
+
+/// `POST /api/reporting/v1/reports/:id/modification` `{"reason":"…"}` (at most 200 characters).
+struct ModificationBody: Decodable, Sendable {
+    var reason: String?
+}

@@ -126,6 +126,23 @@ struct FormView: Encodable, Sendable {
     /// Problems of the values just saved (a draft is saved with them; see `saved`).
     var problems: [FieldProblem]?
     var saved: Int?
+    /// The latest review of a submission (status, the reviewer's opinion when returned).
+    var review: ReviewView?
+    /// The latest 申请修改 (reason, status, opinion).
+    var modification: ReviewView?
+    var canRequestModification: Bool
+    /// When an approved modification request reopened the report (the edit log after it).
+    var reopenedAt: Date?
+}
+
+struct ReviewView: Encodable, Sendable {
+    var status: String
+    var statusLabel: String
+    var reason: String?
+    var opinion: String?
+    var openedBy: String
+    var openedAt: Date
+    var decidedAt: Date?
 }
 
 struct EditView: Encodable, Sendable {
@@ -154,8 +171,11 @@ struct SubmissionRefusal: Encodable, Sendable {
 struct ReportListItem: Encodable, Sendable {
     var id: String
     var program: String
+    var programName: String
     var form: String
+    var formName: String
     var period: String
+    var periodLabel: String
     var orgId: String
     var status: String
     var statusLabel: String

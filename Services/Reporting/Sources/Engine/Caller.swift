@@ -22,8 +22,20 @@ struct Caller: Sendable {
         scopePaths = claims.roles.map(\.scopePath)
     }
 
+    /// Reporting's routes accept a program-bound token (a password-only login for one program,
+    /// docs/contracts.md) and confine it to that program (`requireProgram`).
     static func from(_ context: ServiceContext, _ request: Request) throws -> Caller {
-        Caller(try context.caller(request))
+        Caller(try context.caller(request, allowProgram: true))
+    }
+
+    /// The program a program-bound token is confined to (nil: any).
+    var program: String? { claims.program }
+
+    /// 403 `program_token_refused` when a program-bound token reaches another program.
+    func requireProgram(_ code: String) throws {
+        if let program, program != code {
+            throw APIError(403, "program_token_refused", "当前登录仅限该上报项目使用，请使用短信验证登录后再操作")
+        }
     }
 
     var id: String { claims.sub }

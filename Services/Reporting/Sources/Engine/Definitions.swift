@@ -21,6 +21,12 @@ struct ProgramRecord: Sendable {
     let readerRoles: [String]
     let reviewerRoles: [String]
     let orgKinds: [String]
+    /// The approval chain a submission opens (nil: a submission is final, no review).
+    var reviewChain: String? = nil
+    /// The specialty sent with review and modification requests (specialty-bound chains).
+    var reviewSpecialty: String? = nil
+    /// The approval chain of 申请修改 (nil: the program has none).
+    var modificationChain: String? = nil
 
     /// The window of `period` under an offset rule; announced programs keep theirs in
     /// `program_windows` (nil here).

@@ -56,7 +56,8 @@ enum Entry {
     }
 
     static func programView(_ context: ServiceContext, caller: Caller, code: String) throws -> ProgramView {
-        try context.database.withConnection { conn in
+        try caller.requireProgram(code)
+        return try context.database.withConnection { conn in
             let p = try program(conn, code: code)
             let enrolled = try caller.institution.map { try EnrolmentStore.isEnrolled(conn, programID: p.id, orgID: $0.orgID) } ?? false
             let forms = try DefinitionStore.forms(conn, programID: p.id).map { f in
@@ -72,6 +73,7 @@ enum Entry {
 
     static func enrol(_ context: ServiceContext, caller: Caller, code: String, request: Request) throws -> EnrolmentView {
         let inst = try caller.requireInstitution()
+        try caller.requireProgram(code)
         guard inst.role == .institutionAdmin else {
             throw APIError(403, "forbidden", "只有医疗机构管理员可以为本机构报名")
         }
@@ -94,6 +96,7 @@ enum Entry {
     static func create(_ context: ServiceContext, caller: Caller, body: CreateReportBody, request: Request,
                        now: Date) throws -> (FormView, Bool) {
         let inst = try caller.requireInstitution()
+        try caller.requireProgram(body.program)
         return try context.database.transaction { conn in
             let p = try program(conn, code: body.program)
             guard p.entered(by: inst.role) else { throw APIError(403, "forbidden", "您的角色不能填报该项目") }
@@ -131,6 +134,7 @@ enum Entry {
     static func formForPeriod(_ context: ServiceContext, caller: Caller, programCode: String, formCode: String,
                               periodKey: String, now: Date) throws -> FormView {
         let inst = try caller.requireInstitution()
+        try caller.requireProgram(programCode)
         return try context.database.withConnection { conn in
             let p = try program(conn, code: programCode)
             guard formCode.utf8.count <= 64, let form = try DefinitionStore.form(conn, programID: p.id, code: formCode) else {
@@ -154,6 +158,7 @@ enum Entry {
             guard ID.isValid(id), let (r, enters) = try ReportStore.visible(conn, id: id, caller: caller) else {
                 throw APIError.notFound
             }
+            try caller.requireProgram(r.programCode)
             return try view(conn, r, program: try program(conn, code: r.programCode), canEnter: enters, now: now)
         }
     }
@@ -169,6 +174,7 @@ enum Entry {
             let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
             var problems: [FieldProblem] = []
+            var changes: [ValueStore.Change] = []
             var saved = 0
             let ordered = body.values.sorted { (def.indicator($0.key)?.position ?? Int.max, $0.key) < (def.indicator($1.key)?.position ?? Int.max, $1.key) }
             for (code, input) in ordered {
@@ -182,12 +188,13 @@ enum Entry {
                 case .success(let new):
                     let old = values[code]
                     guard old != new else { continue }
-                    try ValueStore.write(conn, reportID: r.id, indicatorID: ind.id, old: old, new: new,
-                                         actorID: caller.id, actorName: caller.name, source: "entry")
+                    changes.append(.init(indicatorID: ind.id, old: old, new: new))
                     values[code] = new
                     saved += 1
                 }
             }
+            try ValueStore.writeAll(conn, reportID: r.id, changes: changes, actorID: caller.id, actorName: caller.name,
+                                    source: "entry")
             try applyFormulas(conn, r, def, &values, caller: caller)
             problems += ValueRules.brokenRules(def, values)
             if saved > 0 {
@@ -199,29 +206,42 @@ enum Entry {
             let form = try formRecord(conn, r)
             let fresh = try ReportStore.find(conn, formID: r.formID, orgID: r.orgID, period: r.period) ?? r
             return Presenter.form(.init(program: p, form: form, definition: def, period: per, window: w, report: fresh,
-                                        values: values, canEnter: true), now: now, problems: problems, saved: saved)
+                                        values: values, canEnter: true,
+                                        review: try ReviewStore.latest(conn, reportID: r.id, kind: "review"),
+                                        modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
+                                  now: now, problems: problems, saved: saved)
         }
     }
 
     /// Computes formulas, checks everything and makes the report read-only; or refuses with
     /// the complete list of what is missing or wrong.
+    /// Where the program reviews submissions (Zhejiang), the report goes under review and a
+    /// request on the program's chain goes to approval through the outbox, in this transaction.
     static func submit(_ context: ServiceContext, caller: Caller, id: String, request: Request, now: Date) throws -> FormView {
-        try context.database.transaction { conn in
-            let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
+        let inst = caller.institution
+        let orgName = inst.flatMap { Review.organisationName(context, orgID: $0.orgID, scopePath: $0.scopePath) }
+        return try context.database.transaction { conn in
+            let (r, p, _, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
             try applyFormulas(conn, r, def, &values, caller: caller)
             let problems = ValueRules.submissionProblems(def, values)
             guard problems.isEmpty else { throw SubmissionRefused(problems: problems) }
-            try ReportStore.submit(conn, id: r.id, by: caller.id)
+            let status: ReportStatus = p.reviewChain == nil ? .submitted : .underReview
+            try ReportStore.submit(conn, id: r.id, by: caller.id, status: status)
+            var opened: ReviewRecord?
+            if let chain = p.reviewChain {
+                opened = try Review.open(conn, kind: "review", chain: chain, report: r, program: p, definition: def,
+                                         values: values, caller: caller, orgName: orgName, reason: nil)
+            }
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: r.orgID, action: "report.submit",
                                               objectType: "report", objectID: r.id,
                                               oldValue: Audit.json(["status": r.status.rawValue]),
-                                              newValue: Audit.json(["status": ReportStatus.submitted.rawValue,
-                                                                    "late": w?.isPast(now) == true ? "true" : "false"]),
+                                              newValue: Audit.json(["status": status.rawValue,
+                                                                    "late": w?.isPast(now) == true ? "true" : "false",
+                                                                    "review": opened?.subjectID ?? ""]),
                                               request: request))
             let fresh = try ReportStore.find(conn, formID: r.formID, orgID: r.orgID, period: r.period) ?? r
-            return Presenter.form(.init(program: p, form: try formRecord(conn, r), definition: def, period: per, window: w,
-                                        report: fresh, values: values, canEnter: true), now: now)
+            return try view(conn, fresh, program: p, canEnter: true, now: now)
         }
     }
 
@@ -232,16 +252,20 @@ enum Entry {
             throw APIError.invalid("status", "状态只能是 draft、submitted、under_review、returned、accepted", code: "invalid_filter")
         }
         if let program, program.utf8.count > 64 { throw APIError.invalid("program", "填报项目代码无效", code: "invalid_filter") }
+        if let program { try caller.requireProgram(program) }
+        let program = program ?? caller.program
         if let period, period.utf8.count > 16 { throw APIError.invalid("period", "填报期间格式错误", code: "invalid_filter") }
         return try context.database.withConnection { conn in
             var programs: [String: ProgramRecord] = [:]
             return try ReportStore.list(conn, caller: caller, program: program, period: period, status: status,
-                                        after: after, limit: limit).map { r, form in
+                                        after: after, limit: limit).map { r, names in
                 if programs[r.programCode] == nil { programs[r.programCode] = try self.program(conn, code: r.programCode) }
                 let p = programs[r.programCode]!
                 let w = try Period.parse(r.period, p.periodType).flatMap { try window(conn, p, $0) }
                 let shown = EntryState.status(r.status, window: w, now: now)
-                return ReportListItem(id: r.id, program: r.programCode, form: form, period: r.period, orgId: r.orgID,
+                return ReportListItem(id: r.id, program: r.programCode, programName: names.programName, form: names.form,
+                                      formName: names.formName, period: r.period, periodLabel: Period.parse(r.period, p.periodType)?.label ?? r.period,
+                                      orgId: r.orgID,
                                       status: shown.code, statusLabel: shown.label, createdAt: r.createdAt,
                                       updatedAt: r.updatedAt, submittedAt: r.submittedAt)
             }
@@ -250,7 +274,8 @@ enum Entry {
 
     static func edits(_ context: ServiceContext, caller: Caller, id: String, after: String?, limit: Int) throws -> [EditView] {
         try context.database.withConnection { conn in
-            guard ID.isValid(id), try ReportStore.visible(conn, id: id, caller: caller) != nil else { throw APIError.notFound }
+            guard ID.isValid(id), let (r, _) = try ReportStore.visible(conn, id: id, caller: caller) else { throw APIError.notFound }
+            try caller.requireProgram(r.programCode)
             return try ValueStore.edits(conn, reportID: id, after: after, limit: limit).map(Presenter.edit)
         }
     }
@@ -264,7 +289,8 @@ enum Entry {
         let inst = try caller.requireInstitution()
         return try context.database.withConnection { conn in
             var items: [DueItem] = []
-            for (p, enrolledAt) in try DefinitionStore.enrolledPrograms(conn, orgID: inst.orgID) {
+            for (p, enrolledAt) in try DefinitionStore.enrolledPrograms(conn, orgID: inst.orgID)
+            where caller.program == nil || p.code == caller.program {
                 var periods: [(Period, Window?)] = []
                 switch p.windowRule {
                 case .offset:
@@ -334,6 +360,7 @@ enum Entry {
             }
             throw APIError.notFound
         }
+        try caller.requireProgram(r.programCode)
         let p = try program(conn, code: r.programCode)
         let per = try period(r.period, p)
         let w = try window(conn, p, per)
@@ -345,29 +372,37 @@ enum Entry {
     /// Recomputes the formulas over `values`, storing (and logging) what changed.
     private static func applyFormulas(_ conn: PGConnection, _ r: ReportRecord, _ def: FormDefinition,
                                       _ values: inout [String: StoredValue], caller: Caller) throws {
-        for (code, new) in ValueRules.compute(def, values) {
-            let old = values[code]
-            guard old != new, let ind = def.indicator(code) else { continue }
-            try ValueStore.write(conn, reportID: r.id, indicatorID: ind.id, old: old, new: new,
-                                 actorID: caller.id, actorName: caller.name, source: "computed")
-            values[code] = new
+        var changes: [ValueStore.Change] = []
+        // in form order, so the edit log lists computed values as the form does
+        let computed = ValueRules.compute(def, values)
+        for ind in def.indicators {
+            guard let entry = computed[ind.code] else { continue }
+            let old = values[ind.code]
+            guard old != entry else { continue }
+            changes.append(.init(indicatorID: ind.id, old: old, new: entry))
+            values[ind.code] = entry
         }
+        try ValueStore.writeAll(conn, reportID: r.id, changes: changes, actorID: caller.id, actorName: caller.name,
+                                source: "computed")
     }
 
-    private static func formRecord(_ conn: PGConnection, _ r: ReportRecord) throws -> FormRecord {
+    static func formRecord(_ conn: PGConnection, _ r: ReportRecord) throws -> FormRecord {
         guard let f = try DefinitionStore.forms(conn, programID: r.programID).first(where: { $0.id == r.formID }) else {
             throw APIError.internalError
         }
         return f
     }
 
-    private static func view(_ conn: PGConnection, _ r: ReportRecord, program p: ProgramRecord, canEnter: Bool,
-                             now: Date) throws -> FormView {
+    static func view(_ conn: PGConnection, _ r: ReportRecord, program p: ProgramRecord, canEnter: Bool,
+                     now: Date) throws -> FormView {
         let per = try period(r.period, p)
         guard let version = try DefinitionStore.version(conn, id: r.versionID) else { throw APIError.internalError }
         return Presenter.form(.init(program: p, form: try formRecord(conn, r),
                                     definition: try DefinitionStore.definition(conn, version: version), period: per,
                                     window: try window(conn, p, per), report: r,
-                                    values: try ValueStore.values(conn, reportID: r.id), canEnter: canEnter), now: now)
+                                    values: try ValueStore.values(conn, reportID: r.id), canEnter: canEnter,
+                                    review: try ReviewStore.latest(conn, reportID: r.id, kind: "review"),
+                                    modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
+                              now: now)
     }
 }

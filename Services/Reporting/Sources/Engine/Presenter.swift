@@ -31,6 +31,25 @@ enum Presenter {
         var report: ReportRecord?
         var values: [String: StoredValue]
         var canEnter: Bool
+        var review: ReviewRecord? = nil
+        var modification: ReviewRecord? = nil
+    }
+
+    static func review(_ r: ReviewRecord?) -> ReviewView? {
+        r.map { ReviewView(status: $0.status, statusLabel: reviewLabel($0), reason: $0.reason, opinion: $0.opinion,
+                           openedBy: $0.openedByName, openedAt: $0.openedAt, decidedAt: $0.decidedAt) }
+    }
+
+    static func reviewLabel(_ r: ReviewRecord) -> String {
+        switch (r.kind, r.status) {
+        case ("review", "open"): return "审核中"
+        case ("review", "approved"): return "审核通过"
+        case ("review", "returned"): return "已退回"
+        case (_, "withdrawn"): return "已撤回"
+        case ("modification", "open"): return "申请修改审批中"
+        case ("modification", "approved"): return "申请修改已批准"
+        default: return "申请修改未通过"
+        }
     }
 
     static func form(_ c: FormContext, now: Date, problems: [FieldProblem]? = nil, saved: Int? = nil) -> FormView {
@@ -38,6 +57,11 @@ enum Presenter {
         if lock == nil && !c.canEnter {
             lock = Lock(code: "read_only_role", message: "您的角色只能查看，不能填报")
         }
+        if lock != nil, c.modification?.status == "open", c.report?.status.editable == false {
+            lock = Lock(code: "modification_pending", message: "已申请修改，正在等待审批，数据只读")
+        }
+        let canRequestModification = c.canEnter && c.program.modificationChain != nil
+            && (c.report?.status == .submitted || c.report?.status == .accepted) && c.modification?.status != "open"
         let status = EntryState.status(c.report?.status, window: c.window, now: now)
         let def = c.definition
         return FormView(
@@ -56,7 +80,9 @@ enum Presenter {
                               formula: formula(ind, def), value: OutputValue(c.values[ind.code]))
             },
             rules: def.rules.map { RuleView(fields: $0.leftCodes + [$0.rightCode], message: $0.message) },
-            problems: problems, saved: saved)
+            problems: problems, saved: saved,
+            review: review(c.review), modification: review(c.modification),
+            canRequestModification: canRequestModification, reopenedAt: c.report?.reopenedAt)
     }
 
     static func edit(_ e: EditRecord) -> EditView {

@@ -53,7 +53,7 @@ enum EntryState {
         case .draft?: return past ? ("overdue", "逾期") : ("in_progress", "填报中")
         case .submitted?: return ("submitted", "已提交")
         case .underReview?: return ("under_review", "审核中")
-        case .returned?: return past ? ("overdue", "逾期") : ("returned", "已退回")
+        case .returned?: return ("returned", "已退回")
         case .accepted?: return ("accepted", "已通过")
         }
     }

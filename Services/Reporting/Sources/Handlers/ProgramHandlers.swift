@@ -13,7 +13,8 @@ struct ProgramHandlers {
         let rows = try context.database.withConnection { conn in
             try DefinitionStore.programs(conn, orgID: caller.institution?.orgID)
         }
-        return .json(PageView(items: rows.map { Presenter.program($0.0, enrolled: $0.1) }))
+        return .json(PageView(items: rows.filter { caller.program == nil || $0.0.code == caller.program }
+            .map { Presenter.program($0.0, enrolled: $0.1) }))
     }
 
     /// `GET /api/reporting/v1/programs/:code`: with its forms and indicator-set versions.

@@ -62,6 +62,22 @@ struct ReportHandlers {
         }
     }
 
+    /// `POST /api/reporting/v1/reports/:id/modification` `{"reason"}`: 申请修改 (to approval).
+    func modification(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        let body = try request.decode(ModificationBody.self)
+        return .json(try Review.requestModification(context, caller: caller, id: try request.parameter("id"),
+                                                    reason: body.reason, request: request, now: Date()))
+    }
+
+    /// `GET /api/reporting/v1/reports/:id/export.csv`: the report's values as CSV (UTF-8 with a
+    /// BOM so that Excel reads the Chinese; indicators and values only, no personal data).
+    func exportCSV(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        let (name, csv) = try Export.reportCSV(context, caller: caller, id: try request.parameter("id"), now: Date())
+        return Export.response(csv, filename: name)
+    }
+
     /// `GET /api/reporting/v1/reports/:id/edits?limit=&cursor=`
     func edits(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
@@ -82,6 +98,25 @@ struct InternalHandlers {
         let body = try request.decode(AnnounceWindowBody.self)
         return .json(try Entry.announce(context, code: try request.parameter("code"),
                                         periodKey: try request.parameter("period"), body: body, request: request))
+    }
+
+    /// `POST /api/reporting/v1/internal/demo-seed` (dev mode only; 404 otherwise): seeds the demo
+    /// hospitals' history now instead of waiting for the background task.
+    func demoSeed(_ request: Request) throws -> Response {
+        try context.requireInternal(request)
+        guard context.settings.devMode else { throw APIError.notFound }
+        return .json(["found": try DemoSeed.run(context)])
+    }
+
+    /// `POST /api/reporting/v1/internal/approval-outcomes`: approval's final decision on a
+    /// review or modification request, applied once to the opening it decides.
+    func approvalOutcome(_ request: Request) throws -> Response {
+        try context.requireInternal(request)
+        let body = try request.decode(OutcomeBody.self)
+        var key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces)
+        if key?.isEmpty == true { key = nil }
+        if let k = key, k.utf8.count > 200 { throw APIError.badRequest("Idempotency-Key 过长", code: "invalid_idempotency_key") }
+        return .json(try Review.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
 }
 

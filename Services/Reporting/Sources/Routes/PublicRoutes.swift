@@ -18,6 +18,8 @@ enum PublicRoutes {
         router.put("\(v1)/reports/:id/values", reports.save)
         router.post("\(v1)/reports/:id/submit", reports.submit)
         router.get("\(v1)/reports/:id/edits", reports.edits)
+        router.post("\(v1)/reports/:id/modification", reports.modification)
+        router.get("\(v1)/reports/:id/export.csv", reports.exportCSV)
     }
 }
 
@@ -26,5 +28,7 @@ enum InternalRoutes {
     static func install(_ router: Router, _ context: ServiceContext) {
         let internalHandlers = InternalHandlers(context: context)
         router.put("/api/reporting/v1/internal/programs/:code/windows/:period", internalHandlers.announce)
+        router.post("/api/reporting/v1/internal/approval-outcomes", internalHandlers.approvalOutcome)
+        router.post("/api/reporting/v1/internal/demo-seed", internalHandlers.demoSeed)
     }
 }

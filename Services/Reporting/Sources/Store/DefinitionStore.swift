@@ -7,7 +7,7 @@ enum DefinitionStore {
     private static let programColumns = """
         p.id::text AS id, p.code, p.name, p.description, p.period_type, p.window_rule, p.open_after_months, p.open_after_days,
         p.close_after_months, p.close_after_days, p.deadline_text, p.late_entry, p.entry_roles, p.reader_roles,
-        p.reviewer_roles, p.org_kinds
+        p.reviewer_roles, p.org_kinds, p.review_chain, p.review_specialty, p.modification_chain
         """
 
     /// Every program, with whether `orgID` is enrolled (false when nil).
@@ -132,7 +132,9 @@ enum DefinitionStore {
             closeAfterMonths: try r.int("close_after_months"), closeAfterDays: try r.int("close_after_days"),
             deadlineText: try r.string("deadline_text"), lateEntry: try r.bool("late_entry"),
             entryRoles: try r.stringArray("entry_roles"), readerRoles: try r.stringArray("reader_roles"),
-            reviewerRoles: try r.stringArray("reviewer_roles"), orgKinds: try r.stringArray("org_kinds"))
+            reviewerRoles: try r.stringArray("reviewer_roles"), orgKinds: try r.stringArray("org_kinds"),
+            reviewChain: r.optionalString("review_chain"), reviewSpecialty: r.optionalString("review_specialty"),
+            modificationChain: r.optionalString("modification_chain"))
     }
 
     private static func form(_ r: PGRow) throws -> FormRecord {

@@ -17,6 +17,14 @@ struct ReportRecord: Sendable {
     let updatedAt: Date
     let submittedAt: Date?
     let submittedBy: String?
+    let reopenedAt: Date?
+}
+
+/// The names a report list shows next to each report.
+struct ListNames: Sendable {
+    let form: String
+    let formName: String
+    let programName: String
 }
 
 /// Reports: scope in SQL on every read. The caller's grants are `$1…$3` (roles, organisation
@@ -28,7 +36,7 @@ enum ReportStore {
     private static let columns = """
         r.id::text AS id, r.program_id::text AS program_id, p.code AS program_code, r.form_id::text AS form_id,
                r.version_id::text AS version_id, r.org_id, r.scope_path, r.period, r.status, r.created_at, r.updated_at,
-               r.submitted_at, r.submitted_by
+               r.submitted_at, r.submitted_by, r.reopened_at
         """
 
     private static let grants = """
@@ -76,15 +84,16 @@ enum ReportStore {
     /// Reports the caller may see (his organisation's, his region's), newest id first, with
     /// optional filters; `limit + 1` rows after `after`.
     static func list(_ conn: PGConnection, caller: Caller, program: String?, period: String?, status: String?,
-                     after: String?, limit: Int) throws -> [(ReportRecord, String)] {
+                     after: String?, limit: Int) throws -> [(ReportRecord, ListNames)] {
         try conn.query(grants + " SELECT " + columns + """
-            , f.code AS form_code FROM reports r JOIN programs p ON p.id = r.program_id JOIN forms f ON f.id = r.form_id
+            , f.code AS form_code, f.name AS form_name, p.name AS program_name FROM reports r JOIN programs p ON p.id = r.program_id JOIN forms f ON f.id = r.form_id
             WHERE EXISTS (SELECT 1 FROM g WHERE \(enters) OR \(reads))
               AND ($4::text IS NULL OR p.code = $4) AND ($5::text IS NULL OR r.period = $5)
               AND ($6::text IS NULL OR r.status = $6) AND ($7::uuid IS NULL OR r.id < $7::uuid)
             ORDER BY r.id DESC LIMIT $8
             """, caller.sqlParameters + [program, period, status, after, limit + 1]).rows.map {
-            (try record($0), try $0.string("form_code"))
+            (try record($0), ListNames(form: try $0.string("form_code"), formName: try $0.string("form_name"),
+                                       programName: try $0.string("program_name")))
         }
     }
 
@@ -98,11 +107,25 @@ enum ReportStore {
         try conn.query("UPDATE reports SET updated_at = now() WHERE id = $1::uuid", [id])
     }
 
-    static func submit(_ conn: PGConnection, id: String, by: String) throws {
+    /// Submitted: `submitted` when the program has no review, `under_review` when a review
+    /// request was opened in the same transaction.
+    static func submit(_ conn: PGConnection, id: String, by: String, status: ReportStatus = .submitted) throws {
         try conn.query("""
-            UPDATE reports SET status = 'submitted', submitted_at = now(), submitted_by = $2, updated_at = now()
+            UPDATE reports SET status = $3, submitted_at = now(), submitted_by = $2, updated_at = now()
             WHERE id = $1::uuid
-            """, [id, by])
+            """, [id, by, status.rawValue])
+    }
+
+    /// Locks a report by id (internal callers: approval's outcomes).
+    static func lock(_ conn: PGConnection, id: String) throws -> ReportRecord? {
+        try conn.query(select + " WHERE r.id = $1::uuid FOR UPDATE OF r", [id]).first.map(record)
+    }
+
+    static func setStatus(_ conn: PGConnection, id: String, status: ReportStatus, reopened: Bool = false) throws {
+        try conn.query("""
+            UPDATE reports SET status = $2, updated_at = now(), reopened_at = CASE WHEN $3::boolean THEN now() ELSE reopened_at END
+            WHERE id = $1::uuid
+            """, [id, status.rawValue, reopened])
     }
 
     private static func record(_ r: PGRow) throws -> ReportRecord {
@@ -111,7 +134,7 @@ enum ReportStore {
                      scopePath: try r.string("scope_path"), period: try r.string("period"),
                      status: try r.decode(ReportStatus.self, "status"), createdAt: try r.date("created_at"),
                      updatedAt: try r.date("updated_at"), submittedAt: try r.optionalDate("submitted_at"),
-                     submittedBy: r.optionalString("submitted_by"))
+                     submittedBy: r.optionalString("submitted_by"), reopenedAt: try r.optionalDate("reopened_at"))
     }
 }
 

@@ -30,24 +30,41 @@ enum ValueStore {
         return out
     }
 
-    /// Writes (or with nil, removes) one value and its edit-log row.
-    static func write(_ conn: PGConnection, reportID: String, indicatorID: String, old: StoredValue?, new: StoredValue?,
-                      actorID: String, actorName: String, source: String) throws {
-        if let new {
+    /// One change of one value (for `writeAll`).
+    struct Change {
+        let indicatorID: String
+        let old: StoredValue?
+        let new: StoredValue?
+    }
+
+    /// Writes many changes and their edit-log rows in three statements (values set, values
+    /// cleared, edit rows in the order given).
+    static func writeAll(_ conn: PGConnection, reportID: String, changes: [Change], actorID: String, actorName: String,
+                         source: String) throws {
+        guard !changes.isEmpty else { return }
+        let set = changes.filter { $0.new != nil }
+        if !set.isEmpty {
             try conn.query("""
-                INSERT INTO report_values (report_id, indicator_id, num, txt, updated_by) VALUES ($1::uuid, $2::uuid, $3::numeric, $4, $5)
+                INSERT INTO report_values (report_id, indicator_id, num, txt, updated_by)
+                SELECT $1::uuid, x.i, x.n, x.t, $5 FROM unnest($2::uuid[], $3::numeric[], $4::text[]) AS x(i, n, t)
                 ON CONFLICT (report_id, indicator_id) DO UPDATE SET num = excluded.num, txt = excluded.txt,
                     updated_by = excluded.updated_by, updated_at = now()
-                """, [reportID, indicatorID, new.num?.description, new.txt, actorID])
-        } else {
-            try conn.query("DELETE FROM report_values WHERE report_id = $1::uuid AND indicator_id = $2::uuid",
-                           [reportID, indicatorID])
+                """, [reportID, set.map(\.indicatorID), set.map { $0.new?.num?.description }, set.map { $0.new?.txt }, actorID])
+        }
+        let cleared = changes.filter { $0.new == nil }.map(\.indicatorID)
+        if !cleared.isEmpty {
+            try conn.query("DELETE FROM report_values WHERE report_id = $1::uuid AND indicator_id = ANY ($2::uuid[])",
+                           [reportID, cleared])
         }
         try conn.query("""
             INSERT INTO value_edits (id, report_id, indicator_id, actor_id, actor_name, source, old_num, old_txt, new_num, new_txt)
-            VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7::numeric, $8, $9::numeric, $10)
-            """, [ID.new(), reportID, indicatorID, actorID, actorName, source, old?.num?.description, old?.txt,
-                  new?.num?.description, new?.txt])
+            SELECT x.eid, $1::uuid, x.ind, $2, $3, $4, x.old_n, x.old_t, x.new_n, x.new_t
+            FROM unnest($5::uuid[], $6::uuid[], $7::numeric[], $8::text[], $9::numeric[], $10::text[]) WITH ORDINALITY
+                 AS x(eid, ind, old_n, old_t, new_n, new_t, k)
+            ORDER BY x.k
+            """, [reportID, actorID, actorName, source, changes.map { _ in ID.new() }, changes.map(\.indicatorID),
+                  changes.map { $0.old?.num?.description }, changes.map { $0.old?.txt },
+                  changes.map { $0.new?.num?.description }, changes.map { $0.new?.txt }])
     }
 
     /// The edit log in the order of the changes, `limit + 1` rows after the entry `after`.
