@@ -46,8 +46,10 @@ SEEDED = {
                                                       ("provincial_centre", "province", True, "any")]),
     "data_entry_registration": ("registration", [("specialty_admin", "institution", True, "any")]),
     "platform_registration": ("registration", [("platform_operator", "platform", False, "any")]),
-    "monthly_submission": ("monthly_submission", [("provincial_centre", "province", True, "any")]),
-    "modification_request": ("modification_request", [("provincial_centre", "province", True, "any")]),
+    "monthly_submission": ("monthly_submission", [("provincial_centre", "province", False, "any")]),
+    "modification_request": ("modification_request", [("provincial_centre", "province", False, "any")]),
+    "specialty_submission": ("monthly_submission", [("provincial_centre", "province", True, "any")]),
+    "specialty_modification_request": ("modification_request", [("provincial_centre", "province", True, "any")]),
     "history_binding": ("history_binding", [("provincial_centre", "province", True, "any")]),
 }
 
@@ -227,11 +229,12 @@ def test_platform_registration_by_operator(api):
 
 
 def test_monthly_submission_approve_or_return_with_opinion(api):
-    """Needs identity's specialty grants (the stage is bound to the report's specialty)."""
+    """Specialty data is reviewed by the centre of its specialty (the stage is bound to the
+    report's specialty; needs identity's specialty grants)."""
     province = city_province(api)
     office = centre(api, province)
     monthly = dict(type="monthly_submission", service="reporting", specialty=SPECIALTY)
-    rid = api.open_id("monthly_submission", scope_path=unique_institution(province)[1], title="2026年10月 核心指标月报",
+    rid = api.open_id("specialty_submission", scope_path=unique_institution(province)[1], title="2026年10月 核心指标月报",
                       **monthly)
     r = api.decide(office, rid, "reject", "数据有误")
     assert r.status_code == 422 and r.json()["error"]["code"] == "decision_not_allowed"
@@ -243,8 +246,20 @@ def test_monthly_submission_approve_or_return_with_opinion(api):
     assert r.status_code == 200 and r.json()["status"] == "returned"
     d = api.status(rid, office)
     assert d["status"] == "returned" and d["opinion"] == "出院人数与上月差异过大，请核实"
-    rid2 = api.open_id("monthly_submission", scope_path=unique_institution(province)[1], **monthly)
+    rid2 = api.open_id("specialty_submission", scope_path=unique_institution(province)[1], **monthly)
     assert api.approve(office, rid2)["status"] == "approved"
+
+
+def test_hospital_wide_monthly_submission_is_reviewed_by_any_centre_of_the_province(api):
+    """Hospital-wide figures (Zhejiang's core indicators) carry no specialty: the province's
+    centre reviews them whatever its specialties; a centre of another province cannot."""
+    province = city_province(api)
+    office = centre(api, province, "heart_failure")
+    rid = api.open_id("monthly_submission", type="monthly_submission", service="reporting",
+                      scope_path=unique_institution(province)[1], title="2026年11月 核心指标月报")
+    other = centre(api, city_province(api, exclude=(province,)))
+    assert api.decide(other, rid).status_code == 404
+    assert api.approve(office, rid)["status"] == "approved"
 
 
 def test_modification_request_reason_rules(api):
@@ -252,13 +267,13 @@ def test_modification_request_reason_rules(api):
     province = city_province(api)
     path = unique_institution(province)[1]
     kw = dict(type="modification_request", service="reporting", scope_path=path, specialty="coronary_intervention")
-    r = api.open("modification_request", expect=422, **kw)
+    r = api.open("specialty_modification_request", expect=422, **kw)
     assert r.json()["error"]["code"] == "reason_required"
-    r = api.open("modification_request", expect=422, reason="改" * 201, **kw)
+    r = api.open("specialty_modification_request", expect=422, reason="改" * 201, **kw)
     assert r.json()["error"]["code"] == "reason_too_long"
     assert api.open("modification_request", type="registration", service="reporting", scope_path=path,
                     reason="x", expect=422).json()["error"]["code"] == "chain_type_mismatch"
-    rid = api.open_id("modification_request", reason="理" * 200, **kw)
+    rid = api.open_id("specialty_modification_request", reason="理" * 200, **kw)
     office = centre(api, province, "coronary_intervention")
     d = api.status(rid, office)
     assert d["reason"] == "理" * 200 and d["canDecide"] is True and d["allowedDecisions"] == ["approve", "reject"]

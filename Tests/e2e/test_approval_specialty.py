@@ -103,7 +103,7 @@ def test_specialty_bound_chain_refuses_a_request_without_specialty(actors):
     could decide it): 422 specialty_required, nothing opened."""
     url = actors.suite.url("approval") + APPROVAL + "/internal/requests"
     subject = str(uuid.uuid4())
-    body = {"type": "monthly_submission", "chain": "monthly_submission", "subject": {"service": "reporting", "id": subject},
+    body = {"type": "monthly_submission", "chain": "specialty_submission", "subject": {"service": "reporting", "id": subject},
             "title": "无专业的月报", "applicant": {"name": "张三"}, "scopePath": "86/33/3301/x"}
     r = requests.post(url, json=body, headers=actors.internal, timeout=10)
     assert r.status_code == 422 and r.json()["error"]["code"] == "specialty_required", r.text

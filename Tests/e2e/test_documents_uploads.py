@@ -652,7 +652,7 @@ def test_sealed_evidence_is_locked_once_an_approver_acted(gw, suite, actors, tmp
     doc = upload(gw, a.token, "licence_scan", a.object, first, name="许可证.pdf").json()
     a.fill(institution_body(actors, province, a.phone, [doc["id"]]))
     a.submit()
-    until(lambda: document_meta(gw, a.token, doc["id"])["sealed"], timeout=15, what="the seal on submission")
+    until(lambda: document_meta(gw, a.token, doc["id"])["sealed"], timeout=40, what="the seal on submission")
     content = gw + doc["contentPath"]
     # nobody acted yet: a correction becomes version 2, version 1 kept
     second = pdf("evidence v2")

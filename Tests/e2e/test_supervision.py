@@ -32,7 +32,7 @@ def ready(base):
 
 
 def service_pid(run_dir, name):
-    """The pid of the supervised process listening for `name`, from /proc (the run mode keeps no pid files)."""
+    """The pids of the run's processes of `name`, from /proc (the run mode keeps no pid files)."""
     out = subprocess.run(["pgrep", "-f", "-x", os.path.join(os.environ["SUITE_BIN_DIR"], name)], capture_output=True, text=True)
     pids = []
     for pid in out.stdout.split():
@@ -83,4 +83,37 @@ def test_a_killed_service_is_restarted_and_the_crash_logged(tmp_path):
         out_file.close()
         out = open(out_path).read()
         print(out[-3000:])
+        # Nothing of the run is left behind (a left-over service would keep working on the database).
+        left = lambda: [p for n in ("identity", "documents", "approval", "reporting", "gateway") for p in service_pid(run_dir, n)]  # noqa: E731
+        deadline = time.time() + 20
+        while left() and time.time() < deadline:
+            time.sleep(0.2)
+        stray = left()
+        for pid in stray:
+            os.kill(pid, signal.SIGKILL)
+        assert not stray, f"processes left behind: {stray}"
     assert "documents restarted" in out, out[-2000:]
+
+
+def test_services_stop_when_the_run_command_is_killed(tmp_path):
+    """kill -9 of the run command (or a test session) takes its services with it."""
+    run_dir = str(tmp_path / "run")
+    port = suite_lib.free_port()
+    env = dict(os.environ, SEED_DEMO="0", DEV_MODE="1", EVENT_LOOPS="1", WORKERS="4")
+    out = open(str(tmp_path / "run.out"), "w")
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "lib", "suite.py"), "run",
+                             "--bin-dir", os.environ["SUITE_BIN_DIR"], "--db-env", os.environ["TEST_SERVICES_ENV"],
+                             "--run-dir", run_dir, "--gateway-port", str(port)],
+                            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    names = ("identity", "documents", "approval", "reporting", "gateway")
+    try:
+        wait_for(lambda: ready(f"http://127.0.0.1:{port}"), 120, "the suite")
+        assert all(service_pid(run_dir, n) for n in names)
+        proc.kill()
+        proc.wait()
+        wait_for(lambda: not any(service_pid(run_dir, n) for n in names), 20, "the services to stop")
+    finally:
+        out.close()
+        for n in names:
+            for pid in service_pid(run_dir, n):
+                os.kill(pid, signal.SIGKILL)

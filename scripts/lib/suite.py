@@ -36,6 +36,16 @@ def read_env_file(path):
     return env
 
 
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the process that started it dies (even by
+    SIGKILL), so a killed run command or test session never leaves services behind, still
+    working on the database (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    PR_SET_PDEATHSIG = 1
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
 class Suite:
     """The five processes. `ports` maps service → port; `extra_env` is added to every one."""
 
@@ -95,7 +105,8 @@ class Suite:
         process_env = self.env_for(service, port)
         process_env.update(env or {})
         proc = subprocess.Popen([os.path.join(self.bin_dir, service)], env=process_env,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=_die_with_parent)
         self.procs.setdefault(key, []).append(proc)
         if wait:
             self.wait_ready(service, port, proc)

@@ -52,7 +52,8 @@ public enum OutboxDeliverer {
                                   [item.id, answer])
                 return
             }
-            let detail = "HTTP \(response.status)"
+            // The receiver's error envelope (codes and Chinese messages, no secrets) says why.
+            let detail = "HTTP \(response.status) " + String(decoding: response.body.prefix(300), as: UTF8.self)
             if (400..<500).contains(response.status) && response.status != 408 && response.status != 429 && response.status != 404 {
                 context.logger.error("outbox delivery refused", ["id": item.id, "target": item.target, "status": String(response.status)])
                 _ = try? db.query("UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1::uuid", [item.id, detail])
