@@ -37,4 +37,6 @@ public enum FileSniffError: Error, Sendable, Equatable {
     case malformed(FileKind, String)
     /// A valid image that also carries another format (PDF header, ZIP archive, script) — a polyglot.
     case polyglot(String)
+    /// An image whose header declares more pixels than any real scan (a decompression bomb).
+    case tooManyPixels(FileKind, width: Int, height: Int)
 }

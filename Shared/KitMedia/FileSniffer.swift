@@ -22,7 +22,7 @@ import Foundation
 ///   DIB header size in {12, 40, 52, 56, 108, 124}; pixel-data offset after the headers and inside the file;
 ///   planes = 1, a known bit count, non-zero dimensions; uncompressed pixel rows must fit in the file.
 ///
-/// Decompression bombs: an image whose width × height (checked multiply) exceeds `maxImagePixels` is `.malformed`
+/// Decompression bombs: an image whose width × height (checked multiply) exceeds `maxImagePixels` is `.tooManyPixels`
 /// (JPEG every SOFn, PNG IHDR, GIF logical screen and every image descriptor, BMP). A few hundred bytes can
 /// otherwise declare gigapixels that a thumbnailer or viewer would try to allocate.
 ///
@@ -61,7 +61,7 @@ public enum FileSniffer {
     private static func checkPixels(_ width: Int, _ height: Int, _ kind: FileKind) throws {
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= maxImagePixels else {
-            throw FileSniffError.malformed(kind, "image of \(width)x\(height) pixels exceeds \(maxImagePixels) pixels")
+            throw FileSniffError.tooManyPixels(kind, width: width, height: height)
         }
     }
 

@@ -12,6 +12,9 @@ final class FileSnifferHardeningTests: XCTestCase {
             XCTFail("accepted as \(kind)", file: file, line: line)
         } catch FileSniffError.malformed(_, let why) {
             return why
+        } catch FileSniffError.tooManyPixels(let kind, let width, let height) {
+            // Reported in the same words the malformed reasons use for the pixel limit.
+            return "\(kind) of \(width)x\(height) pixels exceeds \(FileSniffer.maxImagePixels) pixels"
         } catch {
             XCTFail("expected malformed, got \(error)", file: file, line: line)
         }

@@ -41,6 +41,11 @@ enum DocumentErrors {
         APIError(422, "malformed_file", "文件已损坏，不是有效的 \(label(type))，请重新导出后上传", field: "file")
     }
 
+    static func tooManyPixels(_ width: Int, _ height: Int) -> APIError {
+        APIError(422, "image_too_large", "图片像素过大（\(width)×\(height)），超出任何扫描件的尺寸，请缩小后上传（不超过5000万像素）",
+                 field: "file")
+    }
+
     static let polyglot = APIError(422, "polyglot_file", "文件中夹带了其他格式的内容（如网页、脚本或压缩包），出于安全原因不能上传", field: "file")
 
     static let missingFile = APIError(400, "missing_file", "请选择要上传的文件（表单字段 file）", field: "file")

@@ -19,6 +19,7 @@ enum FileCheck {
             case .truncated(let t): throw DocumentErrors.truncated(t)
             case .malformed(let t, _): throw DocumentErrors.malformed(t)
             case .polyglot: throw DocumentErrors.polyglot
+            case .tooManyPixels(_, let width, let height): throw DocumentErrors.tooManyPixels(width, height)
             }
         }
         guard kind.types.contains(type) else { throw DocumentErrors.notAccepted(type, kind) }

@@ -18,7 +18,7 @@ enum DocumentsRoutes {
         // from its Content-Length before the body is read (413).
         let largest = catalog.largestFile + KindCatalog.multipartAllowance
         let upload = RouteOptions(maxBody: largest, bodyLimit: { rawQuery in
-            catalog.uploadBodyLimit(kindCode: DocumentsRoutes.queryValue(rawQuery, "kind"))
+            catalog.uploadBodyLimit(kindCode: Request.queryValue(rawQuery, "kind"))
         })
         let replace = RouteOptions(maxBody: largest)
 
@@ -31,17 +31,5 @@ enum DocumentsRoutes {
         router.get("\(base)/forms/:form", forms.render)
         router.get("\(base)/kinds", options: .inline, kinds.list)
         router.post("\(base)/internal/seal", seal.seal)
-    }
-
-    /// One parameter of a raw query string, percent-decoded (`+` as space); nil when absent.
-    static func queryValue(_ rawQuery: String, _ name: String) -> String? {
-        for pair in rawQuery.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = kv[0].replacingOccurrences(of: "+", with: " ")
-            guard (key.removingPercentEncoding ?? key) == name else { continue }
-            let value = kv.count > 1 ? kv[1].replacingOccurrences(of: "+", with: " ") : ""
-            return value.removingPercentEncoding ?? value
-        }
-        return nil
     }
 }
