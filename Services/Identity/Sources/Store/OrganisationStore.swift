@@ -116,6 +116,13 @@ struct OrganisationStore: Sendable {
         try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-operator-bootstrap'))")
     }
 
+    /// Serialises the creation of an organisation of one name in one region: two applications
+    /// for the same new institution approved at the same moment both find the first one's
+    /// organisation instead of the second failing on the unique name (and its outcome being lost).
+    func lockName(_ conn: PGConnection, region: String, name: String) throws {
+        try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-org:' || $1 || ':' || $2))", [region, name])
+    }
+
     /// Serialises the demo seed between replicas starting together.
     func lockDemoSeed(_ conn: PGConnection) throws {
         try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-demo-seed'))")
