@@ -182,9 +182,42 @@ def refused_delivery(gw, suite, app_id, tok, code):
     assert application(gw, app_id, tok)["status"] == "pending"
 
 
+def test_organisation_exists_for_a_second_directory_entry_of_one_name(suite):
+    """The operator's directory refuses a second organisation of the same name in one region
+    (409 organisation_exists) and creates nothing."""
+    url = suite.url("identity") + V1 + "/internal/organisations"
+    headers = {"X-Internal-Token": suite.internal_token}
+    name = f"杭州市同名测试医院{uuid.uuid4().hex[:6]}"
+    r = requests.post(url, headers=headers, json={"kind": "institution", "name": name, "regionCode": "3301"}, timeout=10)
+    assert r.status_code == 201, r.text
+    r = requests.post(url, headers=headers, json={"kind": "institution", "name": name, "regionCode": "3301"}, timeout=10)
+    error(r, 409, "organisation_exists")
+    listed = requests.get(url, headers=headers, params={"kind": "institution", "under": "86/33/3301"}, timeout=10).json()["items"]
+    assert [o["name"] for o in listed].count(name) == 1
+
+
+def test_two_applications_for_one_new_institution_approved_at_once(gw, suite):
+    """Two administrators of one new hospital approved at the same moment: both approved, one
+    institution (before the name lock the second outcome hit organisation_exists and was lost)."""
+    from concurrent.futures import ThreadPoolExecutor
+    ensure_provincial_centre(gw, suite, "33")
+    name = f"杭州市并发测试医院{uuid.uuid4().hex[:6]}"
+    apps = []
+    for _ in range(2):
+        phone = unique_phone()
+        body = institution_body(phone, name=name)
+        apps.append(register_and_submit(gw, phone, body))
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda a: decide_for_real(gw, suite, a[0])["status"], apps))
+    assert done == ["approved", "approved"]
+    for app_id, token in apps:
+        wait_application(gw, app_id, token, "approved")
+    listed = requests.get(suite.url("identity") + V1 + "/internal/organisations", headers={"X-Internal-Token": suite.internal_token},
+                          params={"kind": "institution", "under": "86/33/3301"}, timeout=10).json()["items"]
+    assert [o["name"] for o in listed].count(name) == 1
+
+
 def test_licence_taken(gw, suite):
-    # (organisation_exists is reached only when two approvals of one new institution commit at
-    # the same moment: in sequence the second joins the institution the first created.)
     ensure_provincial_centre(gw, suite, "33")
     p1, p2 = unique_phone(), unique_phone()
     licence = "PDY" + p1 + "33010211"

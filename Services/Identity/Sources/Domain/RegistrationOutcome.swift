@@ -38,6 +38,7 @@ struct RegistrationOutcome: Sendable {
         let users = UserStore(app: app)
         // The organisation: existing, found by name (registered meanwhile), or new.
         var org = try a.orgID.flatMap { try orgs.get(conn, id: $0) }
+        if org == nil, let name = a.orgData?.name { try orgs.lockName(conn, region: region, name: name) }
         if org == nil, role == .institutionAdmin, let name = a.orgData?.name { org = try orgs.institution(conn, region: region, name: name) }
         if org == nil, let kind = RegistrationRules.organisationKind(role), var data = a.orgData {
             if role == .provincialCentre { data.specialties = a.specialties }

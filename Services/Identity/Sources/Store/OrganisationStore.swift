@@ -108,7 +108,6 @@ struct OrganisationStore: Sendable {
         try conn.query("SELECT \(Self.columns) FROM organisations WHERE kind = 'provincial_centre' AND name = $1", [name]).first.map(Self.decode)
     }
 
-    /// Serialises the demo seed between replicas starting together.
     /// The platform operators' organisation (seeded by the migrations).
     static let platformID = "00000000-0000-7000-8000-000000000001"
 
@@ -117,6 +116,14 @@ struct OrganisationStore: Sendable {
         try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-operator-bootstrap'))")
     }
 
+    /// Serialises the creation of an organisation of one name in one region: two applications
+    /// for the same new institution approved at the same moment both find the first one's
+    /// organisation instead of the second failing on the unique name (and its outcome being lost).
+    func lockName(_ conn: PGConnection, region: String, name: String) throws {
+        try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-org:' || $1 || ':' || $2))", [region, name])
+    }
+
+    /// Serialises the demo seed between replicas starting together.
     func lockDemoSeed(_ conn: PGConnection) throws {
         try conn.query("SELECT pg_advisory_xact_lock(hashtext('identity-demo-seed'))")
     }

@@ -29,7 +29,7 @@ struct ReportHandlers {
     /// institution's reports, or his region's (scope in SQL), newest first.
     func list(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
-        let paging = try Paging(request)
+        let paging = try Paging(request, defaultLimit: 50)
         let q = request.query
         func filter(_ name: String) -> String? { q[name].flatMap { $0.isEmpty ? nil : $0 } }
         let rows = try Entry.list(context, caller: caller, program: filter("program"), period: filter("period"),
@@ -81,7 +81,7 @@ struct ReportHandlers {
     /// `GET /api/reporting/v1/reports/:id/edits?limit=&cursor=`
     func edits(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
-        let paging = try Paging(request)
+        let paging = try Paging(request, defaultLimit: 50)
         let rows = try Entry.edits(context, caller: caller, id: try request.parameter("id"), after: paging.after,
                                    limit: paging.limit)
         return .json(paging.page(rows, id: \.id))
@@ -118,43 +118,4 @@ struct InternalHandlers {
         if let k = key, k.utf8.count > 200 { throw APIError.badRequest("Idempotency-Key 过长", code: "invalid_idempotency_key") }
         return .json(try Review.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
-}
-
-/// `?limit=&cursor=`: limit 1…100 (default 50), cursor = the last id of the previous page.
-struct Paging {
-    static let defaultLimit = 50
-    static let maxLimit = 100
-
-    let limit: Int
-    let after: String?
-
-    init(_ request: Request) throws {
-        let q = request.query
-        if let raw = q["limit"], !raw.isEmpty {
-            guard raw.utf8.count <= 6, let n = Int(raw), n >= 1 else {
-                throw APIError.invalid("limit", "每页条数必须是正整数", code: "invalid_limit")
-            }
-            limit = min(n, Paging.maxLimit)
-        } else {
-            limit = Paging.defaultLimit
-        }
-        if let c = q["cursor"], !c.isEmpty {
-            guard ID.isValid(c) else { throw APIError.invalid("cursor", "分页游标无效", code: "invalid_cursor") }
-            after = c.lowercased()
-        } else {
-            after = nil
-        }
-    }
-
-    func page<Item: Encodable & Sendable>(_ rows: [Item], id: (Item) -> String) -> PageView<Item> {
-        guard rows.count > limit else { return PageView(items: rows, nextCursor: nil) }
-        let items = Array(rows.prefix(limit))
-        return PageView(items: items, nextCursor: items.last.map(id))
-    }
-}
-
-/// `{"items":[…],"nextCursor":…}` for views that are only encoded.
-struct PageView<Item: Encodable & Sendable>: Encodable, Sendable {
-    var items: [Item]
-    var nextCursor: String?
 }
