@@ -12,6 +12,8 @@ import uuid
 
 import requests
 
+import helpers
+
 MIB = 1024 * 1024
 API = "/api/documents/v1"
 
@@ -66,39 +68,17 @@ def solid_bmp(tmp, width, height):
 
 
 def pdf(text="documents e2e", size=None):
-    """A small valid PDF written here by hand (objects, xref, trailer). With `size`, a padding
+    """A small valid PDF written here by hand (helpers.pdf_document). With `size`, a padding
     stream makes the file exactly that many bytes."""
-    def build(pad):
-        content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
-        objs = [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            b"<< /Length %d >>\nstream\n" % pad + b"%" * pad + b"\nendstream",
-        ]
-        out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-        offsets = []
-        for i, body in enumerate(objs, 1):
-            offsets.append(len(out))
-            out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-        xref = len(out)
-        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-        for off in offsets:
-            out += b"%010d 00000 n \n" % off
-        out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-        return bytes(out)
     if size is None:
-        return build(16)
-    first = build(0)
-    data = build(size - len(first))
+        return helpers.pdf_document(text, pad=16)
+    first = helpers.pdf_document(text, pad=0)
+    data = helpers.pdf_document(text, pad=size - len(first))
     # The xref offsets' digits never change length here, so one correction is enough.
     if len(data) != size:
-        data = build(size - len(first) - (len(data) - size))
+        data = helpers.pdf_document(text, pad=size - len(first) - (len(data) - size))
     assert len(data) == size
     return data
-
 
 def sample_for(tmp, file_type):
     return {"pdf": lambda: pdf(f"sample {secrets.token_hex(4)}"),
