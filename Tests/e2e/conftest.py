@@ -34,6 +34,11 @@ def suite(tmp_path_factory):
                                                              # the per-address limit's own test
                                                              # runs an instance with the default.
                                                              "SMS_PER_IP_MAX": "1000",
+                                                             # Likewise the gateway's per-address and
+                                                             # per-account limits: their own tests run
+                                                             # gateways with tight limits.
+                                                             "RATE_LIMIT_IP": "1000", "RATE_LIMIT_IP_BURST": "5000",
+                                                             "RATE_LIMIT_ACCOUNT": "500", "RATE_LIMIT_ACCOUNT_BURST": "2000",
                                                              "SMS_LOGIN_OFF_PROGRAMS": "zj_monthly",
                                                              # The installation's first operator (helpers.operator_actor).
                                                              "PLATFORM_OPERATOR_PHONE": "13700000001"})

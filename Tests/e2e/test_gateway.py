@@ -186,6 +186,24 @@ def test_rate_limit_per_address(suite):
         suite.kill("gateway#1")
 
 
+def test_rate_limit_per_account(gw, suite):
+    """One signed-in account has its own budget whatever address it comes from: past the burst
+    it gets 429 with Retry-After; another account is not affected."""
+    suite.start("gateway", instance=4, env={"RATE_LIMIT_ACCOUNT": "0.5", "RATE_LIMIT_ACCOUNT_BURST": "3"})
+    try:
+        base = suite.url("gateway", 4)
+        first = approved_account(gw, suite)
+        second = approved_account(gw, suite)
+        s1, s2 = first["access"], second["access"]
+        statuses = [requests.get(base + V1 + "/me", headers=auth(s1), timeout=10).status_code for _ in range(5)]
+        assert statuses[:3] == [200] * 3 and statuses[3:] == [429, 429], statuses
+        r = requests.get(base + V1 + "/me", headers=auth(s1), timeout=10)
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1 and r.json()["error"]["code"] == "rate_limited"
+        assert requests.get(base + V1 + "/me", headers=auth(s2), timeout=10).status_code == 200
+    finally:
+        suite.kill("gateway#4")
+
+
 def test_two_instances_round_robin_and_failover(suite):
     """A second identity instance behind a second gateway: both serve; one killed, the other
     carries on."""
