@@ -269,7 +269,8 @@ struct XLSXParts {
 
     func makeCell(type: String, style: Int, value: String?, formula: Bool, inline: String?, shared: [String],
                   styles: DateStyles, date1904: Bool, recalc: Bool) throws -> Cell {
-        if formula && (recalc || value == nil) { return .noValue }
+        // An empty <v/> is no cached value either, except for a string result (t="str"), which may be "".
+        if formula && (recalc || value == nil || (value == "" && type != "str")) { return .noValue }
         switch type {
         case "inlineStr":
             if let inline { return .text(Self.unescapeX(inline)) }
