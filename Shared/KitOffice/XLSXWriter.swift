@@ -74,19 +74,19 @@ public struct XLSXWriter {
         }
         sst += "</sst>"
 
-        zip.add("[Content_Types].xml", Array(contentTypes.utf8))
-        zip.add("_rels/.rels", Array("""
+        try zip.add("[Content_Types].xml", Array(contentTypes.utf8))
+        try zip.add("_rels/.rels", Array("""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
             <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
             </Relationships>
             """.utf8))
-        zip.add("xl/workbook.xml", Array(wb.utf8))
-        zip.add("xl/_rels/workbook.xml.rels", Array(wbRels.utf8))
-        zip.add("xl/styles.xml", Array(styles.utf8))
-        zip.add("xl/sharedStrings.xml", Array(sst.utf8))
-        for (path, xml) in sheetParts { zip.add(path, Array(xml.utf8)) }
-        return zip.finish()
+        try zip.add("xl/workbook.xml", Array(wb.utf8))
+        try zip.add("xl/_rels/workbook.xml.rels", Array(wbRels.utf8))
+        try zip.add("xl/styles.xml", Array(styles.utf8))
+        try zip.add("xl/sharedStrings.xml", Array(sst.utf8))
+        for (path, xml) in sheetParts { try zip.add(path, Array(xml.utf8)) }
+        return try zip.finish()
     }
 
     /// Style indexes in `styles`: 0 general, 1 date, 2 date-time, 3 bold, 4 bold date, 5 bold date-time.

@@ -245,7 +245,9 @@ public struct XMLPullParser {
                 var digits = ref.dropFirst()
                 var radix = 10
                 if digits.hasPrefix("x") { digits = digits.dropFirst(); radix = 16 }
-                guard !digits.isEmpty, digits.count <= 8, let v = UInt32(digits, radix: radix),
+                guard !digits.isEmpty, digits.count <= 8,
+                      digits.allSatisfy({ radix == 16 ? $0.isHexDigit : ("0"..."9").contains($0) }),
+                      let v = UInt32(digits, radix: radix),
                       let scalar = Unicode.Scalar(v), v == 0x9 || v == 0xA || v == 0xD || v >= 0x20,
                       v != 0xFFFE, v != 0xFFFF else {
                     throw OfficeError.xmlMalformed("字符引用无效")

@@ -246,7 +246,11 @@ public struct ZipWriter {
 
     public init() {}
 
-    public mutating func add(_ name: String, _ content: [UInt8], deflate: Bool = true) {
+    /// Adds an entry; refuses (`zip64Unsupported`) what the classic format cannot hold: more than 65,534
+    /// entries (65,535 marks ZIP64, which the reader refuses), 4 GiB per entry or archive, names over 65,535 bytes.
+    public mutating func add(_ name: String, _ content: [UInt8], deflate: Bool = true) throws {
+        guard count < 0xFFFE, content.count < 0xFFFF_FFFF, name.utf8.count <= 0xFFFF,
+              body.count < 0xFFFF_FFFF - content.count - 0xFFFF - 30 else { throw OfficeError.zip64Unsupported }
         let crc = ZipArchive.crc32(content)
         var data = content
         var method: UInt16 = 0
@@ -278,7 +282,8 @@ public struct ZipWriter {
         count += 1
     }
 
-    public func finish() -> [UInt8] {
+    public func finish() throws -> [UInt8] {
+        guard body.count < 0xFFFF_FFFF, central.count < 0xFFFF_FFFF - body.count else { throw OfficeError.zip64Unsupported }
         var out = body
         out.append(contentsOf: central)
         out.u32(ZipArchive.eocdSignature)

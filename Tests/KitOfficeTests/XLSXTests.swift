@@ -19,7 +19,7 @@ struct HandWorkbook {
         for (k, s) in sheets.enumerated() {
             rels += "<Relationship Id=\"rId\(k + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"/xl/worksheets/sheet\(k + 1).xml\"/>"
             sheetsXML += "<sheet name=\"\(s.name)\" sheetId=\"\(k + 1)\"\(s.state.map { " state=\"\($0)\"" } ?? "") \(relsPrefix):id=\"rId\(k + 1)\"/>"
-            z.add("xl/worksheets/sheet\(k + 1).xml", Array(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + s.xml + "</worksheet>").utf8))
+            try! z.add("xl/worksheets/sheet\(k + 1).xml", Array(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + s.xml + "</worksheet>").utf8))
         }
         if sharedStrings != nil {
             rels += "<Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
@@ -29,13 +29,13 @@ struct HandWorkbook {
         }
         rels += "</Relationships>"
         let wb = "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:\(relsPrefix)=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\(workbookPr)<sheets>\(sheetsXML)</sheets>\(definedNames)\(calcPr)</workbook>"
-        z.add("_rels/.rels", Array("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>".utf8))
-        z.add("xl/workbook.xml", Array(wb.utf8))
-        z.add("xl/_rels/workbook.xml.rels", Array(rels.utf8))
-        if let sharedStrings { z.add("xl/sharedStrings.xml", Array(sharedStrings.utf8)) }
-        if let styles { z.add("xl/styles.xml", Array(styles.utf8)) }
-        z.add("[Content_Types].xml", Array("<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>".utf8))
-        return z.finish()
+        try! z.add("_rels/.rels", Array("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>".utf8))
+        try! z.add("xl/workbook.xml", Array(wb.utf8))
+        try! z.add("xl/_rels/workbook.xml.rels", Array(rels.utf8))
+        if let sharedStrings { try! z.add("xl/sharedStrings.xml", Array(sharedStrings.utf8)) }
+        if let styles { try! z.add("xl/styles.xml", Array(styles.utf8)) }
+        try! z.add("[Content_Types].xml", Array("<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>".utf8))
+        return try! z.finish()
     }
 
     func read(_ limits: XLSXLimits = XLSXLimits()) throws -> Workbook { try XLSXReader.read(bytes: bytes(), limits: limits) }
@@ -174,12 +174,12 @@ final class XLSXReaderTests: XCTestCase {
         let row = Array("<row><c><v>1</v></c></row>".utf8)
         var sheet = Array("<worksheet><sheetData>".utf8)
         while sheet.count < 50 << 20 { sheet += row }
-        bomb.add("xl/worksheets/sheet1.xml", sheet)
-        XCTAssertThrowsError(try XLSXReader.read(bytes: bomb.finish())) { XCTAssertEqual($0 as? OfficeError, .zipBomb("xl/worksheets/sheet1.xml")) }
+        try! bomb.add("xl/worksheets/sheet1.xml", sheet)
+        XCTAssertThrowsError(try XLSXReader.read(bytes: try! bomb.finish())) { XCTAssertEqual($0 as? OfficeError, .zipBomb("xl/worksheets/sheet1.xml")) }
         // Missing parts.
         var empty = ZipWriter()
-        empty.add("hello.txt", [1])
-        XCTAssertThrowsError(try XLSXReader.read(bytes: empty.finish())) { XCTAssertEqual($0 as? OfficeError, .xlsxMissingPart("xl/workbook.xml")) }
+        try! empty.add("hello.txt", [1])
+        XCTAssertThrowsError(try XLSXReader.read(bytes: try! empty.finish())) { XCTAssertEqual($0 as? OfficeError, .xlsxMissingPart("xl/workbook.xml")) }
     }
 
     func testSerialConversions() {

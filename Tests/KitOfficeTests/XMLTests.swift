@@ -41,6 +41,8 @@ final class XMLTests: XCTestCase {
         refused("<t>&#0;</t>")
         refused("<t>&#xD800;</t>")
         refused("<t>&#x110000;</t>")
+        refused("<t>&#+65;</t>")
+        refused("<t>&#x-41;</t>")
         refused("<t>a & b</t>")
         refused("<t a=\"<\"/>")
     }

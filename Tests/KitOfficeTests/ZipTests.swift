@@ -23,8 +23,8 @@ enum ZipPatch {
 final class ZipTests: XCTestCase {
     private func archive(_ files: [(String, [UInt8])], deflate: Bool = true) -> [UInt8] {
         var w = ZipWriter()
-        for (name, content) in files { w.add(name, content, deflate: deflate) }
-        return w.finish()
+        for (name, content) in files { try! w.add(name, content, deflate: deflate) }
+        return try! w.finish()
     }
 
     private func assertRefused(_ bytes: [UInt8], limits: ZipLimits = ZipLimits(), read name: String? = nil,
@@ -121,6 +121,15 @@ final class ZipTests: XCTestCase {
         var short = archive([("a", [UInt8](repeating: 1, count: 1000))])
         ZipPatch.put32(&short, ZipPatch.central(short) + 24, 5000)
         assertRefused(short, read: "a", .zipCorrupt("解压失败"))
+    }
+
+    func testWriterRefusesWhatClassicZipCannotHold() throws {
+        var names = ZipWriter()
+        XCTAssertThrowsError(try names.add(String(repeating: "n", count: 70_000), [])) { XCTAssertEqual($0 as? OfficeError, .zip64Unsupported) }
+        var w = ZipWriter()
+        for k in 0..<0xFFFE { try w.add("f\(k)", [], deflate: false) }
+        XCTAssertThrowsError(try w.add("one-too-many", [], deflate: false)) { XCTAssertEqual($0 as? OfficeError, .zip64Unsupported) }
+        XCTAssertEqual(try ZipArchive(bytes: try w.finish(), limits: ZipLimits(maxEntries: 0xFFFE)).entries.count, 0xFFFE)
     }
 
     func testCRCChecked() {
