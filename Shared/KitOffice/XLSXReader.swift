@@ -228,6 +228,7 @@ struct XLSXParts {
                     cType = attrs.value("t") ?? "n"
                     cStyle = attrs.value("s").flatMap { Int($0) } ?? 0
                     value = nil; hasFormula = false; inline = nil; inCell = true
+                    inV = false; inIs = false; inInlineT = false   // a <c> nested in a <v> starts afresh
                 case "v" where inCell: inV = true; value = value ?? ""
                 case "f" where inCell: hasFormula = true
                 case "is" where inCell: inIs = true; inline = inline ?? ""
@@ -236,7 +237,7 @@ struct XLSXParts {
                 default: break
                 }
             case .text(let t):
-                if inV { value! += t } else if inInlineT { inline! += t }
+                if inV { value = (value ?? "") + t } else if inInlineT { inline = (inline ?? "") + t }
             case .end(let raw):
                 let name = localName(raw)
                 switch name {

@@ -11,6 +11,8 @@ struct HandWorkbook {
     var sharedStrings: String?
     var styles: String?
     var relsPrefix = "r"
+    /// Replaces the first sheet's part with these bytes as they are.
+    var sheetBytes: [UInt8]?
 
     func bytes() -> [UInt8] {
         var z = ZipWriter()
@@ -19,7 +21,9 @@ struct HandWorkbook {
         for (k, s) in sheets.enumerated() {
             rels += "<Relationship Id=\"rId\(k + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"/xl/worksheets/sheet\(k + 1).xml\"/>"
             sheetsXML += "<sheet name=\"\(s.name)\" sheetId=\"\(k + 1)\"\(s.state.map { " state=\"\($0)\"" } ?? "") \(relsPrefix):id=\"rId\(k + 1)\"/>"
-            try! z.add("xl/worksheets/sheet\(k + 1).xml", Array(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + s.xml + "</worksheet>").utf8))
+            let part = k == 0 && sheetBytes != nil ? sheetBytes! :
+                Array(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + s.xml + "</worksheet>").utf8)
+            try! z.add("xl/worksheets/sheet\(k + 1).xml", part)
         }
         if sharedStrings != nil {
             rels += "<Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
