@@ -291,7 +291,9 @@ struct XLSXParts {
             guard let v = value else { return .empty }
             return Self.isoDate(v).map { .date($0) } ?? .invalidDate(.nan)
         default:
-            guard let v = value?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return .empty }
+            guard let raw = value else { return .empty }
+            let v = raw.utf8.first == 0x20 || raw.utf8.last == 0x20 ? raw.trimmingCharacters(in: .whitespaces) : raw
+            guard !v.isEmpty else { return .empty }
             guard let d = Double(v), d.isFinite else { throw OfficeError.xlsxMalformed("number") }
             if styles.isDate(style) {
                 return ExcelDate.fromSerial(d, date1904: date1904).map { .date($0) } ?? .invalidDate(d)
@@ -323,7 +325,13 @@ struct XLSXParts {
 
     /// OOXML escapes characters XML cannot hold as `_xHHHH_` (and a literal `_x` as `_x005F_`).
     static func unescapeX(_ s: String) -> String {
-        guard s.contains("_x") else { return s }
+        var maybe = false
+        var previous: UInt8 = 0
+        for b in s.utf8 {
+            if previous == 0x5F && b == 0x78 { maybe = true; break }
+            previous = b
+        }
+        guard maybe else { return s }
         let u = Array(s.utf16)
         var out: [UInt16] = []
         out.reserveCapacity(u.count)
