@@ -50,10 +50,21 @@ struct XLSXParts {
         self.cellBudget = limits.maxCells
     }
 
-    func part(_ name: String) throws -> [UInt8]? { try zip.read(name) }
+    /// Bytes inflated so far over all parts: a part read again (many sheets pointing at one part) counts
+    /// again, so the total cap holds for the work done, not only for the archive's declared sizes.
+    var inflated = 0
+
+    mutating func part(_ name: String) throws -> [UInt8]? {
+        guard let entry = zip.entry(name) else { return nil }
+        guard let sum = ByteReader.add(inflated, entry.uncompressedSize), sum <= limits.zip.maxTotalBytes else {
+            throw OfficeError.zipBomb(entry.name)
+        }
+        inflated = sum
+        return try zip.read(entry)
+    }
 
     /// Relationships of a part: id → (type, resolved target path).
-    func relationships(of partPath: String) throws -> [String: (type: String, target: String)] {
+    mutating func relationships(of partPath: String) throws -> [String: (type: String, target: String)] {
         let dir = partPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let file = partPath.split(separator: "/").last.map(String.init) ?? partPath
         let relsPath = (dir.isEmpty ? "" : dir + "/") + "_rels/" + file + ".rels"

@@ -180,6 +180,26 @@ final class XLSXReaderTests: XCTestCase {
         while sheet.count < 50 << 20 { sheet += row }
         try! bomb.add("xl/worksheets/sheet1.xml", sheet)
         XCTAssertThrowsError(try XLSXReader.read(bytes: try! bomb.finish())) { XCTAssertEqual($0 as? OfficeError, .zipBomb("xl/worksheets/sheet1.xml")) }
+        // Many sheets pointing at one 320 kB part: each read counts against the total cap.
+        var many = HandWorkbook()
+        many.sheets = [("S", nil, sheetData(String(repeating: "<!-- padding padding padding -->", count: 10_000)))]
+        let rels = (0..<9).map { "<sheet name=\"s\($0)\" r:id=\"rId1\"/>" }.joined()
+        var z = ZipWriter()
+        let src = try ZipArchive(bytes: many.bytes(), limits: ZipLimits(maxRatio: 100_000))
+        for e in src.entries {
+            var content = try src.read(e)
+            if e.name == "xl/workbook.xml" {
+                content = Array(String(decoding: content, as: UTF8.self)
+                    .replacingOccurrences(of: "<sheets>", with: "<sheets>" + rels).utf8)
+            }
+            try z.add(e.name, content)
+        }
+        let fanOut = try z.finish()
+        let lenient = ZipLimits(maxTotalBytes: 4 << 20, maxRatio: 100_000)
+        XCTAssertEqual(try XLSXReader.read(bytes: fanOut, limits: XLSXLimits(zip: lenient)).sheets.count, 10)
+        let tight = ZipLimits(maxTotalBytes: 2 << 20, maxRatio: 100_000)   // the archive declares < 400 kB
+        XCTAssertNoThrow(try ZipArchive(bytes: fanOut, limits: tight))
+        XCTAssertThrowsError(try XLSXReader.read(bytes: fanOut, limits: XLSXLimits(zip: tight))) { XCTAssertEqual($0 as? OfficeError, .zipBomb("xl/worksheets/sheet1.xml")) }
         // Missing parts.
         var empty = ZipWriter()
         try! empty.add("hello.txt", [1])
