@@ -30,13 +30,28 @@ public struct XLSXReader {
 
     public static func read(bytes: [UInt8], limits: XLSXLimits = XLSXLimits()) throws -> Workbook {
         if bytes.count >= 8, bytes[0...7].elementsEqual([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            throw OfficeError.xlsxEncrypted
+            // An OLE compound file: Excel's encrypted .xlsx (streams EncryptionInfo + EncryptedPackage,
+            // named in UTF-16LE in the directory) or an old binary .xls. Either way nothing is parsed.
+            throw containsUTF16LE(bytes, "EncryptedPackage") ? OfficeError.xlsxEncrypted : OfficeError.xlsLegacy
         }
         guard bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x4B else { throw OfficeError.xlsxNotWorkbook }
         let zip = try ZipArchive(bytes: bytes, limits: limits.zip)
         var parts = XLSXParts(zip: zip, limits: limits)
         return try parts.workbook()
     }
+}
+
+func containsUTF16LE(_ bytes: [UInt8], _ text: String) -> Bool {
+    var needle: [UInt8] = []
+    for u in text.utf16 { needle.append(UInt8(u & 0xFF)); needle.append(UInt8(u >> 8)) }
+    guard bytes.count >= needle.count, let first = needle.first else { return false }
+    var i = 0
+    let last = bytes.count - needle.count
+    while i <= last {
+        if bytes[i] == first, bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        i += 1
+    }
+    return false
 }
 
 struct XLSXParts {

@@ -166,6 +166,8 @@ final class XLSXReaderTests: XCTestCase {
         // Encrypted workbooks are OLE compound files.
         var ole: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
         ole += [UInt8](repeating: 0, count: 504)
+        XCTAssertThrowsError(try XLSXReader.read(bytes: ole)) { XCTAssertEqual($0 as? OfficeError, .xlsLegacy) }
+        for u in "EncryptedPackage".utf16 { ole += [UInt8(u & 0xFF), UInt8(u >> 8)] }
         XCTAssertThrowsError(try XLSXReader.read(bytes: ole)) { XCTAssertEqual($0 as? OfficeError, .xlsxEncrypted) }
         XCTAssertThrowsError(try XLSXReader.read(bytes: Array("a,b\n1,2\n".utf8))) { XCTAssertEqual($0 as? OfficeError, .xlsxNotWorkbook) }
         // A DOCTYPE in any part.
