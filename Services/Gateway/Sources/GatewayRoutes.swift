@@ -34,10 +34,13 @@ enum GatewayRoutes {
             if service == "documents", let upstream = proxy.upstreams[service] {
                 let limits = UploadLimits(ceiling: maxBody)
                 limits.startRefreshing(from: upstream, client: proxy.client)
-                let upload = RouteOptions(maxBody: maxBody, bodyLimit: { limits.bodyLimit(rawQuery: $0) })
+                // Upload bodies are passed on to documents as they arrive (streamed, never held whole).
+                let upload = RouteOptions(maxBody: maxBody, bodyLimit: { limits.bodyLimit(rawQuery: $0) }, streamBody: true)
+                let replace = RouteOptions(maxBody: maxBody, streamBody: true)
                 // A literal path wins over the catch-all for every method: list them all.
                 for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] {
                     router.add(method, "/api/documents/v1/documents", options: method == .POST ? upload : big, handler)
+                    router.add(method, "/api/documents/v1/documents/:id/content", options: method == .PUT ? replace : big, handler)
                 }
             }
         }

@@ -26,7 +26,11 @@ struct BlobStore: Sendable {
     init(root: String) throws {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         try BlobStore.makeDirectories(self.root + "/sha256")
+        try BlobStore.makeDirectories(incomingDirectory)
     }
+
+    /// Where uploads are written while they arrive (`BlobWriter`), on the blobs' file system.
+    var incomingDirectory: String { root + "/incoming" }
 
     /// Lowercase hex SHA-256 of the bytes.
     static func hash(_ bytes: ArraySlice<UInt8>) -> String {
