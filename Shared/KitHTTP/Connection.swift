@@ -35,6 +35,9 @@ final class Connection {
     var streamed = 0
     var streamPaused = false
     var closeAfterStream = false
+    /// The handler answered before its streamed body ended: the answer waits here while the rest
+    /// of the body is read and dropped (as a buffered route would have read it first).
+    var heldAnswer: Completion?
 
     // Output.
     var output: [UInt8] = []
@@ -69,6 +72,7 @@ final class Connection {
         streamed = 0
         streamPaused = false
         closeAfterStream = false
+        heldAnswer = nil
         scanned = 0
         phase = .idle
     }

@@ -174,6 +174,15 @@ final class EventLoop: @unchecked Sendable {
         takenResumes.removeAll(keepingCapacity: true)
         for c in taken {
             guard let conn = connections[c.fd], conn.generation == c.generation else { continue }
+            if conn.phase == .streaming {
+                // Answered before the body ended: read the rest and drop it, then answer (a client
+                // that is still sending may not read an answer that comes early).
+                conn.stream?.abandon()
+                conn.heldAnswer = c
+                conn.streamPaused = false
+                drive(conn)
+                continue
+            }
             finish(conn, c.response, method: c.method, path: c.path, requestID: c.requestID, started: c.started)
             drive(conn)
         }
@@ -504,9 +513,13 @@ final class EventLoop: @unchecked Sendable {
             conn.start = conn.end
         }
         let close = conn.closeAfterStream
+        let held = conn.heldAnswer
         conn.resetRequest()
         conn.phase = .busy
         if close { conn.closeAfterWrite = true }
+        if let c = held {
+            finish(conn, c.response, method: c.method, path: c.path, requestID: c.requestID, started: c.started)
+        }
         return true
     }
 
@@ -770,11 +783,17 @@ final class EventLoop: @unchecked Sendable {
             case .streaming where !conn.streamPaused && now - conn.phaseStart > bodyMs:
                 // Too slow: the handler's next read throws 408, and its answer closes.
                 conn.stream?.fail(APIError.requestTimeout)
+                let held = conn.heldAnswer
                 conn.resetRequest()
                 conn.start = conn.end
                 conn.phase = .busy
                 conn.closeAfterWrite = true
-                updateInterest(conn)
+                if let c = held {
+                    finish(conn, c.response, method: c.method, path: c.path, requestID: c.requestID, started: c.started)
+                    _ = flush(conn)
+                } else {
+                    updateInterest(conn)
+                }
             case .idle where !conn.pendingOutput && now - conn.lastActive > idleMs:
                 close(conn)
             case .draining where now - conn.phaseStart > 2000:

@@ -5,8 +5,9 @@ import Models
 import ServiceKit
 
 enum GatewayRoutes {
-    /// Largest body the gateway forwards (uploads: 10 MiB plus multipart overhead).
-    static let maxBody = 11 << 20
+    /// Largest body the gateway forwards (uploads: 10 MiB plus multipart overhead; raise it with
+    /// GATEWAY_MAX_BODY when documents' DOC_MAX_BYTES_<KIND> allow larger files).
+    static let maxBody = max(1 << 20, Env.int("GATEWAY_MAX_BODY", 11 << 20))
 
     static func install(_ router: Router, proxy: Proxy, context: ServiceContext) {
         let edge = EdgeMiddleware(context: context,
