@@ -63,8 +63,8 @@ public final class BufferedBodyStream: RequestBodyStream, @unchecked Sendable {
 final class SocketBodyStream: RequestBodyStream, @unchecked Sendable {
     static let highWater = 4 << 20
     static let lowWater = 1 << 20
-    /// Largest piece `next()` hands out at once (adjacent pieces are joined up to it).
-    static let maxPiece = 1 << 20
+    /// Largest piece the loop reads at once (what can be buffered past `highWater`).
+    static let maxPiece = 256 * 1024
 
     let declaredLength: Int?
     private let cond = NSCondition()
@@ -158,14 +158,10 @@ final class SocketBodyStream: RequestBodyStream, @unchecked Sendable {
             cond.unlock()
             return nil
         }
-        var out = pieces[first]
+        // One piece as the loop read it (no copy; at most `maxPiece`).
+        let out = pieces[first]
         pieces[first] = []
         first += 1
-        while first < pieces.count && out.count + pieces[first].count <= SocketBodyStream.maxPiece {
-            out.append(contentsOf: pieces[first])
-            pieces[first] = []
-            first += 1
-        }
         if first == pieces.count { pieces.removeAll(keepingCapacity: true); first = 0 }
         else if first >= 64 { pieces.removeFirst(first); first = 0 }
         buffered -= out.count

@@ -254,6 +254,10 @@ final class EventLoop: @unchecked Sendable {
                 drainInput(conn)
                 return
             }
+            if conn.phase == .streaming && conn.chunked == nil && conn.start == conn.end && conn.bodyRemaining > 0 {
+                readStreamDirect(conn)
+                return
+            }
             if !readInput(conn) { return }
             drive(conn)
         }
@@ -302,6 +306,36 @@ final class EventLoop: @unchecked Sendable {
         }
         close(conn)
         return false
+    }
+
+    /// A streamed Content-Length body with nothing buffered: reads straight into the pieces the
+    /// stream hands out (no copy through the connection buffer), up to the body's end.
+    private func readStreamDirect(_ conn: Connection) {
+        guard let stream = conn.stream else { return }
+        while conn.bodyRemaining > 0 && !conn.streamPaused {
+            let want = min(conn.bodyRemaining, SocketBodyStream.maxPiece)
+            var got = 0
+            var code: Int32 = 0
+            let fd = conn.fd
+            let piece = [UInt8](unsafeUninitializedCapacity: want) { buffer, count in
+                got = Glibc.read(fd, buffer.baseAddress!, want)
+                code = errno
+                count = max(0, got)
+            }
+            if got > 0 {
+                conn.lastActive = now
+                conn.bodyRemaining -= got
+                conn.streamed += got
+                if !stream.push(piece) { conn.streamPaused = true }
+                if got < want { break } // the socket is drained for now
+                continue
+            }
+            if got < 0 && code == EINTR { continue }
+            if got < 0 && code == EAGAIN { break }
+            close(conn) // EOF or error mid-body: the stream fails with clientGone
+            return
+        }
+        drive(conn)
     }
 
     /// Parses and serves as many buffered requests as possible.
