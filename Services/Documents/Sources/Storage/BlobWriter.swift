@@ -22,7 +22,7 @@ final class BlobWriter {
     /// Bytes already handed to the disk's writeback (`startWriteback`).
     private var writebackFrom = 0
     /// How much is written before its writeback is started.
-    static let writebackWindow = 8 << 20
+    static let writebackWindow = 2 << 20
 
     init(store: BlobStore) throws {
         let dir = store.incomingDirectory
