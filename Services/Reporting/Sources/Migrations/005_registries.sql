@@ -140,6 +140,7 @@ CREATE UNLOGGED TABLE import_rows (
     existing_revision int,
     PRIMARY KEY (import_id, row_no)
 );
+CREATE INDEX import_rows_admission ON import_rows (import_id, admission_no);
 
 -- Seeds: stroke 附件3 (单纯静脉溶栓个案) and 附件2 (血管内介入治疗个案), each with an older
 -- version (2015–2017, before 溶栓药物 was asked) so that an old template is refused by its

@@ -51,11 +51,14 @@ enum ImportStore {
     }
 
     static func stage(_ conn: PGConnection, importID: String, rows: [StagedRow]) throws -> Int {
-        try conn.copyIn("COPY import_rows (import_id, row_no, case_id, admission_no, data, personal, personal_digest, missing) FROM STDIN",
+        let copied = try conn.copyIn("COPY import_rows (import_id, row_no, case_id, admission_no, data, personal, personal_digest, missing) FROM STDIN",
                         rows: rows.lazy.map { r -> [String?] in
                             [importID, String(r.rowNo), r.caseID, r.admissionNo, r.data, r.personal, r.digest,
                              "{" + r.missing.joined(separator: ",") + "}"]
                         })
+        // Fresh statistics, so that the classification joins through the indexes.
+        try conn.execute("ANALYZE import_rows")
+        return copied
     }
 
     /// Classifies the staged rows against the stored cases (set-based): an admission number
