@@ -53,6 +53,7 @@ let package = Package(
         .target(name: "GatewayService", dependencies: kit + ["KitMedia"], path: "Services/Gateway/Sources"),
         .executableTarget(name: "gateway", dependencies: ["GatewayService", "ServiceKit"], path: "Services/Gateway/Main"),
         .executableTarget(name: "json-bench", dependencies: ["KitCore"], path: "Tools/JSONBench"),
+        .executableTarget(name: "office-tool", dependencies: ["KitOffice"], path: "Tools/OfficeTool"),
         .executableTarget(name: "bench-server", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tools/BenchServer"),
 
         // Tests.
