@@ -320,6 +320,81 @@ def test_another_hospital_sees_nothing(gw, hospital_a, hospital_b, imported):
     assert r.json()["summary"]["created"] == 1 and r.json()["summary"]["conflicts"] == 0
 
 
+XLSX_PERIOD = "2022"
+
+
+def xlsx_template(gw, account, registry="stroke_ivt", period=XLSX_PERIOD):
+    import openpyxl
+    r = call(gw, "GET", f"/registries/{registry}/template.xlsx", account, params={"period": period})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/vnd.openxmlformats"), r.text
+    return openpyxl.load_workbook(io.BytesIO(r.content))
+
+
+def saved(wb):
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_template_filled_by_openpyxl_is_imported(gw, hospital_a):
+    wb = xlsx_template(gw, hospital_a)
+    sheet = wb.worksheets[0]
+    assert [c.value for c in sheet[1]] == IVT_HEADER
+    assert wb["_meta"].sheet_state in ("hidden", "veryHidden")
+    assert "qs_version" in wb.defined_names
+    import datetime
+    for n in range(1, 6):
+        row = ivt_row(700000 + n)
+        row[0] = f"{n:06d}"                                   # text: leading zeros kept
+        row[5] = datetime.date(2022, 3, n)                    # a real date cell
+        row[6] = int(row[6])                                  # numbers as numbers
+        sheet.append(row)
+    sheet.append(["000006", "", "", "", "单纯静脉溶栓", None, "=1+1", 1, "阿替普酶", None, 2])  # formula, no cached value
+    r = dry_run(gw, hospital_a, saved(wb), period=XLSX_PERIOD)
+    assert r.status_code == 201, r.text
+    s = r.json()["summary"]
+    assert (s["rowsRead"], s["created"], s["rejected"]) == (6, 5, 1), r.json()
+    # a formula without a cached value is no value (never 0): the required score is missing
+    assert r.json()["errors"][0]["row"] == 7 and r.json()["errors"][0]["message"] == "治疗前NIHSS评分不能为空"
+    assert call(gw, "POST", f"/imports/{r.json()['importId']}/commit", hospital_a).status_code == 200
+    c = call(gw, "GET", "/registries/stroke_ivt/cases", hospital_a, params={"period": XLSX_PERIOD, "admission": "000003"}).json()
+    assert c["total"] == 1 and c["items"][0]["values"]["TDATE"] == "2022-03-03"
+
+    export = call(gw, "GET", "/registries/stroke_ivt/export.xlsx", hospital_a, params={"period": XLSX_PERIOD})
+    assert export.status_code == 200
+    import openpyxl
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0].values)
+    assert len(rows) == 6 and "患者姓名" not in rows[0] and "身份证号" not in rows[0]
+    for n in range(1, 6):
+        for secret in (name_of(700000 + n), resident_id(700000 + n), phone_of(700000 + n)):
+            assert secret.encode() not in export.content
+            assert all(secret not in map(str, row) for row in rows)
+
+
+def test_another_versions_or_registrys_template_is_refused_by_name(gw, hospital_a):
+    old = xlsx_template(gw, hospital_a, period="2016")       # the 2015 version
+    old.worksheets[0].append(["0001", "单纯静脉溶栓", 3, 1, 2])
+    r = dry_run(gw, hospital_a, saved(old), period=XLSX_PERIOD)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "template_outdated", r.text
+    assert "请下载最新模板" in r.json()["error"]["message"]
+    evt = xlsx_template(gw, hospital_a, registry="stroke_evt")
+    r = dry_run(gw, hospital_a, saved(evt), period=XLSX_PERIOD)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "wrong_template", r.text
+    r = dry_run(gw, hospital_a, b"PK\x03\x04" + b"\x00" * 40, period=XLSX_PERIOD)
+    assert r.status_code == 422 and r.json()["error"]["code"].startswith(("zip_", "xlsx_")), r.text
+
+
+def test_year_templates_come_as_one_zip(gw, hospital_a):
+    import zipfile
+    import openpyxl
+    r = call(gw, "GET", f"/registry-years/stroke_annual/{XLSX_PERIOD}/templates.zip", hospital_a)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/zip"
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    assert len(z.namelist()) == 2
+    headers = sorted(tuple(c.value for c in openpyxl.load_workbook(io.BytesIO(z.read(n))).worksheets[0][1]) for n in z.namelist())
+    assert tuple(IVT_HEADER) in headers
+
+
 def arrange_submitted_summary(account, period):
     """The stroke summary form (附件1) is entered in its February–March window, which today's
     date may not be in: its submitted report is written here directly (Reporting I's tests walk

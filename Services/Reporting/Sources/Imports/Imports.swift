@@ -71,13 +71,26 @@ enum Imports {
         return o
     }
 
-    /// The rows of an uploaded file (CSV now; the office parsers refuse hostile input).
-    static func rows(_ body: [UInt8]) throws -> [[String]] {
+    /// The rows of an uploaded file, .xlsx (with the template's identity) or .csv; the office
+    /// parsers refuse hostile input with bounded memory.
+    static func rows(_ body: [UInt8]) throws -> (rows: [[String]], identity: (registry: String, version: String)?) {
         guard !body.isEmpty else { throw APIError.invalid("file", "上传的文件为空", code: "empty_file") }
+        if OfficeFiles.isZip(body) { return try OfficeFiles.rows(body) }
         do {
-            return try CSVReader.rows(Data(body), maxRows: maxRows + 1, maxFieldBytes: 4096)
+            return (try CSVReader.rows(Data(body), maxRows: maxRows + 1, maxFieldBytes: 4096), nil)
         } catch let e as OfficeError {
             throw APIError(422, e.code, e.message, field: "file")
+        }
+    }
+
+    /// A workbook made from a template says which: another registry's or version's is refused.
+    static func matchIdentity(_ identity: (registry: String, version: String)?, def: RegistryDefinition) throws {
+        guard let identity else { return }
+        guard identity.registry == def.code else {
+            throw APIError(422, "wrong_template", "该文件不是「\(def.shortName)」的模板，请下载最新模板", field: "file")
+        }
+        guard identity.version == def.version else {
+            throw APIError(422, "template_outdated", "模板版本（\(identity.version)）与填报期间不符，请下载最新模板", field: "file")
         }
     }
 
@@ -147,13 +160,14 @@ enum Imports {
 
     static func dryRun(_ context: ServiceContext, caller: Caller, code: String, options o: Options, body: [UInt8],
                        request: Request) throws -> ImportView {
-        let rows = try rows(body)
+        let (rows, identity) = try rows(body)
         guard let header = rows.first else { throw APIError.invalid("file", "上传的文件为空", code: "empty_file") }
         guard rows.count <= maxRows + 1 else { throw APIError(422, "too_many_rows", "文件行数超过上限（\(maxRows)行）", field: "file") }
         let sha = SHA256.hex(body)
         return try context.database.transaction(retries: 0) { conn in
             let (program, period, def, all) = try Cases.resolve(conn, caller: caller, code: code, periodKey: o.period)
             let inst = try Cases.entering(conn, caller: caller, program: program)
+            try matchIdentity(identity, def: def)
             try matchHeader(header, def: def, all: all)
             if let year = try RegistryYearStore.find(conn, programID: program.id, orgID: inst.orgID, period: period.key) {
                 try Cases.requireOpen(year)

@@ -83,6 +83,9 @@ enum CaseRules {
         let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if s.isEmpty { return .success(nil) }
         func fail(_ code: String, _ message: String) -> Result<String?, CellError> { .failure(CellError(code: code, message: message)) }
+        if s.contains(OfficeFiles.unusable) {
+            return fail("invalid_value", "\(field.label)单元格为错误值或无效日期")
+        }
         if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return fail("invalid_value", "\(field.label)包含非法字符")
         }

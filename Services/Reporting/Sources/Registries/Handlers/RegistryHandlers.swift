@@ -32,9 +32,18 @@ struct RegistryHandlers {
         return .json(RegistryView(def))
     }
 
+    /// `GET /registries/:code/template.csv|.xlsx?period=`
     func template(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
-        return try CaseExport.template(context, caller: caller, code: try request.parameter("code"), period: request.query["period"])
+        return try CaseExport.template(context, caller: caller, code: try request.parameter("code"), period: request.query["period"],
+                                       xlsx: request.path.hasSuffix(".xlsx"))
+    }
+
+    /// `GET /registry-years/:program/:period/templates.zip`: the year's templates in one zip.
+    func templatesZip(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        return try CaseExport.yearZip(context, caller: caller, program: try request.parameter("program"),
+                                      period: try request.parameter("period"))
     }
 
     /// `GET /registries/:code/cases?period=&admission=&f.<CODE>=&org=&limit=&cursor=`
@@ -95,7 +104,8 @@ struct RegistryHandlers {
     /// `GET /registries/:code/export.csv?period=&…filters`: no personal data.
     func export(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
-        return try CaseExport.csv(context, caller: caller, code: try request.parameter("code"), params: request.query)
+        return try CaseExport.csv(context, caller: caller, code: try request.parameter("code"), params: request.query,
+                                  xlsx: request.path.hasSuffix(".xlsx"))
     }
 
     func year(_ request: Request) throws -> Response {
