@@ -141,4 +141,12 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertEqual(out.problems.map(\.code), ["out_of_range", "duplicate_in_file", "extra_cells"])
         XCTAssertTrue(out.problems[1].message.contains("第2行"))
     }
+
+    func testStagedJSONIsValidJSON() throws {
+        let d = ["NAME": "张\"三\\", "X": "a\u{1}b\nc", "A": ""]
+        let text = JSONText.object(d)
+        XCTAssertEqual(try JSONDecoder().decode([String: String].self, from: Data(text.utf8)), d)
+        XCTAssertTrue(text.hasPrefix("{\"A\":"))   // sorted keys
+        XCTAssertEqual(JSONText.object([:]), "{}")
+    }
 }

@@ -122,7 +122,7 @@ enum Imports {
         let identifiers = Set(def.identifiers.map(\.code))
         let keys = identifiers.isEmpty ? nil : PersonalData.shared
         for (index, cells) in rows.enumerated().dropFirst() {
-            if cells.allSatisfy({ $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) { continue }
+            if cells.allSatisfy(CaseRules.isBlank) { continue }
             read += 1
             let line = index + 1
             let (checked, rowProblems) = CaseRules.checkRow(def, cells: cells, row: line)
@@ -132,7 +132,7 @@ enum Imports {
                 continue
             }
             if cells.count > def.fields.count,
-               cells[def.fields.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+               cells[def.fields.count...].contains(where: { !CaseRules.isBlank($0) }) {
                 problems.append(CellProblem(row: line, column: "", field: "", value: "", code: "extra_cells", message: "该行的列数多于模板"))
                 rejectedRows += 1
                 continue

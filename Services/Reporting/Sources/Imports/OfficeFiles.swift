@@ -9,6 +9,7 @@ enum OfficeFiles {
     static let metaSheet = "_meta"
     /// Marks a cell that holds no usable value (an error value, a date that is no date).
     static let unusable = "\u{1}"
+    static let unusableScalar: Unicode.Scalar = "\u{1}"
 
     static func isZip(_ body: [UInt8]) -> Bool {
         body.count >= 4 && ((body[0] == 0x50 && body[1] == 0x4B) || (body[0] == 0xD0 && body[1] == 0xCF && body[2] == 0x11 && body[3] == 0xE0))

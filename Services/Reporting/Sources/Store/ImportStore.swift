@@ -51,17 +51,18 @@ enum ImportStore {
     }
 
     static func stage(_ conn: PGConnection, importID: String, rows: [StagedRow]) throws -> Int {
-        let copied = try conn.copyIn("COPY import_rows (import_id, row_no, case_id, admission_no, data, personal, personal_digest, missing) FROM STDIN",
+        let copied = try conn.copyIn("COPY import_rows (import_id, row_no, case_id, admission_no, data, personal, personal_digest, missing, action) FROM STDIN",
                         rows: rows.lazy.map { r -> [String?] in
                             [importID, String(r.rowNo), r.caseID, r.admissionNo, r.data, r.personal, r.digest,
-                             "{" + r.missing.joined(separator: ",") + "}"]
+                             "{" + r.missing.joined(separator: ",") + "}", r.missing.isEmpty ? "create" : "rejected"]
                         })
         // Fresh statistics, so that the classification joins through the indexes.
         try conn.execute("ANALYZE import_rows")
         return copied
     }
 
-    /// Classifies the staged rows against the stored cases (set-based): an admission number
+    /// Classifies the staged rows against the stored cases (set-based; rows are staged as
+    /// `create`, or `rejected` when a required field is blank): an admission number
     /// already held by another list, or (create mode) by a case with other values, is a
     /// conflict; equal after the merge is unchanged; update mode updates; a new number is
     /// created unless required fields are blank (rejected).
@@ -81,10 +82,6 @@ enum ImportStore {
             WHERE s.import_id = $1::uuid AND c.program_id = $3::uuid AND c.org_id = $4 AND c.period = $5
               AND c.admission_no = s.admission_no
             """, [importID, registryID, programID, orgID, period, mode, clearBlanks])
-        try conn.query("""
-            UPDATE import_rows SET action = CASE WHEN cardinality(missing) > 0 THEN 'rejected' ELSE 'create' END
-            WHERE import_id = $1::uuid AND action IS NULL
-            """, [importID])
     }
 
     static func counts(_ conn: PGConnection, importID: String) throws -> [String: Int] {

@@ -80,13 +80,11 @@ enum CaseRules {
 
     /// The normalised text of `raw` for `field` (nil: blank), or (code, message).
     static func check(_ raw: String, _ field: RegistryField) -> Result<String?, CellError> {
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = trimmed(raw)
         if s.isEmpty { return .success(nil) }
         func fail(_ code: String, _ message: String) -> Result<String?, CellError> { .failure(CellError(code: code, message: message)) }
-        if s.contains(OfficeFiles.unusable) {
-            return fail("invalid_value", "\(field.label)单元格为错误值或无效日期")
-        }
-        if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        for u in s.unicodeScalars where u.value < 0x20 || u.value == 0x7F {
+            if u == OfficeFiles.unusableScalar { return fail("invalid_value", "\(field.label)单元格为错误值或无效日期") }
             return fail("invalid_value", "\(field.label)包含非法字符")
         }
         if field.isKey {
@@ -97,6 +95,13 @@ enum CaseRules {
             return .success(s)
         }
         switch field.type {
+        case .integer where s.utf8.count <= 15 && s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }):
+            // Fast path for plain non-negative integers (most cells of a case list).
+            guard let n = Int(s) else { return fail("invalid_value", "\(field.label)请输入整数") }
+            let d = Decimal(n)
+            if let min = field.minValue, d < min { return fail("out_of_range", "\(field.label)不能小于\(min)") }
+            if let max = field.maxValue, d > max { return fail("out_of_range", "\(field.label)不能大于\(max)") }
+            return .success(String(n))
         case .integer, .decimal:
             guard let parsed = ValueRules.parseDecimal(s) else {
                 return fail("invalid_value", field.type == .integer ? "\(field.label)请输入整数" : "\(field.label)请输入数字")
@@ -130,6 +135,17 @@ enum CaseRules {
             }
             return .success(s)
         }
+    }
+
+    /// Without surrounding white space (a fast path when there is none).
+    static func trimmed(_ raw: String) -> String {
+        guard let first = raw.unicodeScalars.first, let last = raw.unicodeScalars.last else { return raw }
+        if !first.properties.isWhitespace && !last.properties.isWhitespace { return raw }
+        return raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func isBlank(_ raw: String) -> Bool {
+        raw.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
     }
 
     /// `2024-01-05`, `2024/1/5`, `2024.1.5` → `2024-01-05`; nil when not a real date.
