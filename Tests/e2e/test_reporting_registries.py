@@ -21,6 +21,7 @@ import requests
 
 from actors import claims_of
 from helpers import approved_account, auth, pdf_document
+from portal_helpers import browsers  # noqa: F401  (fixture)
 from suite import read_env_file
 
 V1 = "/api/reporting/v1"
@@ -320,6 +321,28 @@ def test_another_hospital_sees_nothing(gw, hospital_a, hospital_b, imported):
     assert r.json()["summary"]["created"] == 1 and r.json()["summary"]["conflicts"] == 0
 
 
+def test_provincial_centre_reads_its_region_only(gw, suite, hospital_a, imported):
+    from helpers import centre_actor, internal_headers
+    r = requests.get(suite.url("identity") + "/api/identity/v1/internal/organisations", headers=internal_headers(suite),
+                     params={"kind": "provincial_centre", "under": "86/33"}, timeout=10)
+    centre = centre_actor(gw, suite, r.json()["items"][0]["id"], "provincial_centre")
+    org = org_of(hospital_a)
+    page = call(gw, "GET", "/registries/stroke_ivt/cases", centre, params={"period": PERIOD, "org": org, "limit": 5})
+    assert page.status_code == 200, page.text
+    assert page.json()["total"] >= imported["dry"]["summary"]["created"]
+    item = page.json()["items"][0]
+    assert "*" in item["personal"].get("IDNO", "*")
+    detail = call(gw, "GET", f"/cases/{item['id']}", centre).json()
+    assert detail["personal"].get("NAME") != name_of(int(item["admissionNo"]))     # masked for readers too
+    r = call(gw, "PUT", f"/cases/{item['id']}", centre, json={"values": {"MRS": 1}})
+    assert r.status_code == 403, r.text
+    assert dry_run(gw, centre, csv_bytes(IVT_HEADER, [ivt_row(5)])).status_code == 403
+    export = call(gw, "GET", "/registries/stroke_ivt/export.csv", centre, params={"period": PERIOD, "org": org})
+    lines = export.content.decode("utf-8-sig").strip().split("\r\n")
+    assert len(lines) > 1000 and lines[1].split(",")[0] == "1"      # a sequence number, not the admission number
+    assert b"00000042" not in export.content
+
+
 XLSX_PERIOD = "2022"
 
 
@@ -461,3 +484,53 @@ def test_year_with_an_empty_list_needs_zero_declared(gw, hospital_b):
     r = call(gw, "POST", f"/registry-years/stroke_annual/{period}/submit", hospital_b, json={"noCases": ["stroke_evt"]})
     assert r.status_code == 422 and r.json()["error"]["code"] == "year_incomplete"  # still no 附件4
     assert "介入个案" not in r.json()["error"]["message"]
+
+
+def test_registry_year_in_the_portal(gw, suite, browsers, tmp_path):
+    """A stroke hospital in a real browser: the year's page, a CSV imported (dry run with its
+    row error, then committed), the list with masked names, a case added by hand and a
+    duplicate admission number refused next to its field. No console errors."""
+    from portal_helpers import By
+    hospital = approved_account(gw, suite)
+    assert call(gw, "POST", "/programs/stroke_annual/enrolment", hospital).status_code in (200, 201)
+    period = "2021"
+    path = tmp_path / "溶栓个案.csv"
+    path.write_bytes(csv_bytes(IVT_HEADER, [ivt_row(31), ivt_row(32), ivt_row(33, **{"出院时mRS评分": "9"})]))
+
+    b = browsers("hospital")
+    b.login(hospital["username"], hospital["password"], hospital["phone"])
+    b.go(f"#/registry/stroke_annual/{period}")
+    b.page("registry-year")
+    b.text_in("[data-role='counts']", "共上报0例溶栓个案，0例介入个案")
+    b.js("arguments[0].value = 'stroke_ivt'; arguments[0].dispatchEvent(new Event('change'))", b.css("select[name='registry']"))
+    b.css("[data-role='import-file']").send_keys(str(path))
+    b.css("[data-role='dry-run']").click()
+    summary = b.text_in("[data-role='summary']", "读取 3 行")
+    assert "新增 2" in summary.text and "拒绝 1" in summary.text, summary.text
+    assert "出院时mRS评分不能大于6" in b.css("[data-role='row-errors']").text
+    b.shot("registry-01-dry-run")
+    assert call(gw, "GET", "/registries/stroke_ivt/cases", hospital, params={"period": period}).json()["total"] == 0
+    b.css("[data-role='commit']").click()
+    b.css("[data-role='committed']")
+    b.text_in("[data-role='total']", "共2条数据")
+    table = b.css("[data-role='cases'] table").text
+    assert "00000031" in table and name_of(31) not in table and name_of(31)[0] in table
+    b.text_in("[data-role='counts']", "共上报2例溶栓个案")
+    b.shot("registry-02-cases")
+
+    # a case by hand; the same admission number again is refused next to the field
+    for adm, expect_error in (("HAND-1", False), ("00000031", True)):
+        b.css("[data-role='add']").click()
+        dialog = b.dialog()
+        for label, value in (("住院号", adm), ("治疗前NIHSS评分", "5"), ("出院时mRS评分", "2")):
+            b.fill(label, value, dialog)
+        for name, value in (("TREAT", "单纯静脉溶栓"), ("DRUG", "尿激酶")):
+            b.js("arguments[0].value = arguments[1]", dialog.find_element(By.CSS_SELECTOR, f"select[name='{name}']"), value)
+        b.click("保存", dialog)
+        if expect_error:
+            b.wait(lambda d: "已登记" in b.dialog().text, what="duplicate refused next to the field")
+            b.click("取消", b.dialog())
+        else:
+            b.text_in("[data-role='total']", "共3条数据")
+    assert call(gw, "GET", "/registries/stroke_ivt/cases", hospital, params={"period": period}).json()["total"] == 3
+    assert b.console_errors() == [], b.console_errors()
