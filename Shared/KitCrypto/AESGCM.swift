@@ -10,6 +10,11 @@ public struct AESGCM: Sendable {
 
     private let key: [UInt8]
 
+    /// The cipher, fetched once: an implicit fetch on every init (what `EVP_aes_256_gcm()` costs
+    /// with OpenSSL 3) dominates sealing many small values.
+    nonisolated(unsafe) private static let cipher: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
+    private static var method: OpaquePointer? { cipher ?? EVP_aes_256_gcm() }
+
     public init(key: [UInt8]) throws {
         guard key.count == AESGCM.keySize else { throw CryptoError.invalidKey }
         self.key = key
@@ -24,7 +29,7 @@ public struct AESGCM: Sendable {
         var total = 0
         let ok: Bool = key.withUnsafeBufferPointer { k in
             nonce.withUnsafeBufferPointer { n in
-                guard EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nil, k.baseAddress, n.baseAddress) == 1 else { return false }
+                guard EVP_EncryptInit_ex(ctx, AESGCM.method, nil, k.baseAddress, n.baseAddress) == 1 else { return false }
                 if !aad.isEmpty {
                     let r = withNonNullBytes(aad) { EVP_EncryptUpdate(ctx, nil, &len, $0, Int32($1)) }
                     guard r == 1 else { return false }
@@ -60,7 +65,7 @@ public struct AESGCM: Sendable {
         var total = 0
         let ok: Bool = key.withUnsafeBufferPointer { k in
             nonce.withUnsafeBufferPointer { n in
-                guard EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nil, k.baseAddress, n.baseAddress) == 1 else { return false }
+                guard EVP_DecryptInit_ex(ctx, AESGCM.method, nil, k.baseAddress, n.baseAddress) == 1 else { return false }
                 if !aad.isEmpty {
                     let r = withNonNullBytes(aad) { EVP_DecryptUpdate(ctx, nil, &len, $0, Int32($1)) }
                     guard r == 1 else { return false }
@@ -82,5 +87,46 @@ public struct AESGCM: Sendable {
         }
         guard ok, total == body.count else { clearOpenSSLErrors(); return nil }
         return Array(out[0..<total])
+    }
+}
+
+/// HMAC-SHA-256 under one fixed key for many short messages: the key's inner and outer pads are
+/// absorbed once and each MAC starts from copies of those states (same result as `HMACSHA256`,
+/// without a fetch and key setup per call). Thread-safe: the templates are only read.
+public final class KeyedHMAC: @unchecked Sendable {
+    private let inner: OpaquePointer
+    private let outer: OpaquePointer
+
+    public init(key: [UInt8]) {
+        nonisolated(unsafe) let md = EVP_MD_fetch(nil, "SHA256", nil)
+        var k = key.count > 64 ? SHA256.hash(key) : key
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        guard let i = EVP_MD_CTX_new(), let o = EVP_MD_CTX_new(),
+              EVP_DigestInit_ex(i, md ?? EVP_sha256(), nil) == 1, EVP_DigestInit_ex(o, md ?? EVP_sha256(), nil) == 1 else {
+            opensslFatal("KeyedHMAC init")
+        }
+        let ipad = k.map { $0 ^ 0x36 }, opad = k.map { $0 ^ 0x5C }
+        guard EVP_DigestUpdate(i, ipad, 64) == 1, EVP_DigestUpdate(o, opad, 64) == 1 else { opensslFatal("KeyedHMAC pads") }
+        inner = i
+        outer = o
+    }
+
+    deinit {
+        EVP_MD_CTX_free(inner)
+        EVP_MD_CTX_free(outer)
+    }
+
+    public func mac(_ message: [UInt8]) -> [UInt8] {
+        guard let c = EVP_MD_CTX_new() else { opensslFatal("KeyedHMAC ctx") }
+        defer { EVP_MD_CTX_free(c) }
+        var inside = [UInt8](repeating: 0, count: 32)
+        var out = [UInt8](repeating: 0, count: 32)
+        var n: UInt32 = 0
+        guard EVP_MD_CTX_copy_ex(c, inner) == 1,
+              withNonNullBytes(message, { EVP_DigestUpdate(c, $0, $1) }) == 1,
+              EVP_DigestFinal_ex(c, &inside, &n) == 1,
+              EVP_MD_CTX_copy_ex(c, outer) == 1, EVP_DigestUpdate(c, inside, 32) == 1,
+              EVP_DigestFinal_ex(c, &out, &n) == 1 else { opensslFatal("KeyedHMAC") }
+        return out
     }
 }

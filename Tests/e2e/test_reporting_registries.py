@@ -443,6 +443,7 @@ def test_year_submitted_only_when_complete(gw, hospital_a, hospital_b, imported)
     r = call(gw, "POST", f"/registry-years/stroke_annual/{PERIOD}/submit", hospital_a, json={})
     assert r.status_code == 422 and r.json()["error"]["code"] == "year_incomplete"
     assert "附件4" in r.json()["error"]["message"] and "总表" in r.json()["error"]["message"]
+    assert r.json()["error"]["details"] == year["missing"]
 
     # 附件4: uploaded to the year's object at the documents service, then attached by id
     up = requests.post(gw + "/api/documents/v1/documents", params={"kind": "annual_survey_scan", "object": year["scanObject"]},

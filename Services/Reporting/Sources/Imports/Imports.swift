@@ -113,54 +113,102 @@ enum Imports {
     /// Checks every row (cells, duplicates within the file) and seals personal values: the
     /// staged rows and the row-level problems. Pure except for sealing.
     static func prepare(_ def: RegistryDefinition, rows: [[String]], orgID: String) throws -> (staged: [StagedRow], problems: [CellProblem], read: Int, rejectedRows: Int) {
+        // Cell checks and sealing run in parallel over chunks of the file (rows are independent);
+        // duplicates within the file are then found in file order.
+        let count = max(0, rows.count - 1)
+        let workers = count < 2000 ? 1 : max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let size = (count + workers - 1) / max(workers, 1)
+        let identifiers = Set(def.identifiers.map(\.code))
+        let keys = identifiers.isEmpty ? nil : PersonalData.shared
+        let chunks = ChunkResults(workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lower = 1 + w * size, upper = min(rows.count, lower + size)
+            var out = ChunkResult()
+            do {
+                if lower < upper {
+                    for index in lower..<upper { try checkOne(def, rows[index], line: index + 1, identifiers: identifiers, keys: keys,
+                                                              orgID: orgID, into: &out) }
+                }
+                chunks.set(w, .success(out))
+            } catch {
+                chunks.set(w, .failure(error))
+            }
+        }
         var staged: [StagedRow] = []
-        staged.reserveCapacity(rows.count)
+        staged.reserveCapacity(count)
         var problems: [CellProblem] = []
         var rejectedRows = 0
         var read = 0
         var seen: [String: Int] = [:]
-        let identifiers = Set(def.identifiers.map(\.code))
-        let keys = identifiers.isEmpty ? nil : PersonalData.shared
-        for (index, cells) in rows.enumerated().dropFirst() {
-            if cells.allSatisfy(CaseRules.isBlank) { continue }
-            read += 1
-            let line = index + 1
-            let (checked, rowProblems) = CaseRules.checkRow(def, cells: cells, row: line)
-            guard var row = checked else {
-                problems.append(contentsOf: rowProblems)
-                rejectedRows += 1
-                continue
+        for result in chunks.all {
+            let chunk = try result.get()
+            read += chunk.read
+            rejectedRows += chunk.rejected
+            problems += chunk.problems
+            for row in chunk.staged {
+                if let first = seen[row.admissionNo] {
+                    problems.append(CellProblem(row: row.rowNo, column: def.key.label, field: def.key.code, value: row.admissionNo,
+                                                code: "duplicate_in_file", message: "住院号与第\(first)行重复，同一个住院号只允许导入一次"))
+                    rejectedRows += 1
+                    continue
+                }
+                seen[row.admissionNo] = row.rowNo
+                staged.append(row)
             }
-            if cells.count > def.fields.count,
-               cells[def.fields.count...].contains(where: { !CaseRules.isBlank($0) }) {
-                problems.append(CellProblem(row: line, column: "", field: "", value: "", code: "extra_cells", message: "该行的列数多于模板"))
-                rejectedRows += 1
-                continue
-            }
-            if let first = seen[row.admissionNo] {
-                problems.append(CellProblem(row: line, column: def.key.label, field: def.key.code, value: row.admissionNo,
-                                            code: "duplicate_in_file", message: "住院号与第\(first)行重复，同一个住院号只允许导入一次"))
-                rejectedRows += 1
-                continue
-            }
-            seen[row.admissionNo] = line
-            var personal: [String: String] = [:]
-            var digest: [String: String] = [:]
-            for code in identifiers {
-                guard let v = row.values.removeValue(forKey: code) else { continue }
-                guard let keys else { throw PersonalData.missing }
-                personal[code] = try keys.seal(v, field: code, orgID: orgID, admissionNo: row.admissionNo)
-                digest[code] = keys.digest(v, field: code)
-            }
-            staged.append(StagedRow(rowNo: line, caseID: ID.new(), admissionNo: row.admissionNo, data: JSONText.object(row.values),
-                                    personal: JSONText.object(personal), digest: JSONText.object(digest), missing: row.missing))
         }
+        problems.sort { $0.row < $1.row }
         return (staged, problems, read, rejectedRows)
+    }
+
+    struct ChunkResult {
+        var staged: [StagedRow] = []
+        var problems: [CellProblem] = []
+        var read = 0
+        var rejected = 0
+    }
+
+    final class ChunkResults: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Result<ChunkResult, Error>]
+
+        init(_ n: Int) { results = Array(repeating: .success(ChunkResult()), count: n) }
+        func set(_ i: Int, _ r: Result<ChunkResult, Error>) { lock.lock(); results[i] = r; lock.unlock() }
+        var all: [Result<ChunkResult, Error>] { lock.lock(); defer { lock.unlock() }; return results }
+    }
+
+    private static func checkOne(_ def: RegistryDefinition, _ cells: [String], line: Int, identifiers: Set<String>, keys: PersonalData?,
+                                 orgID: String, into out: inout ChunkResult) throws {
+        if cells.allSatisfy(CaseRules.isBlank) { return }
+        out.read += 1
+        let (checked, rowProblems) = CaseRules.checkRow(def, cells: cells, row: line)
+        guard var row = checked else {
+            out.problems.append(contentsOf: rowProblems)
+            out.rejected += 1
+            return
+        }
+        if cells.count > def.fields.count, cells[def.fields.count...].contains(where: { !CaseRules.isBlank($0) }) {
+            out.problems.append(CellProblem(row: line, column: "", field: "", value: "", code: "extra_cells", message: "该行的列数多于模板"))
+            out.rejected += 1
+            return
+        }
+        var personal: [String: String] = [:]
+        var digest: [String: String] = [:]
+        for code in identifiers {
+            guard let v = row.values.removeValue(forKey: code) else { continue }
+            guard let keys else { throw PersonalData.missing }
+            personal[code] = try keys.seal(v, field: code, orgID: orgID, admissionNo: row.admissionNo)
+            digest[code] = keys.digest(v, field: code)
+        }
+        out.staged.append(StagedRow(rowNo: line, caseID: ID.new(), admissionNo: row.admissionNo, data: JSONText.object(row.values),
+                                    personal: JSONText.object(personal), digest: JSONText.object(digest), missing: row.missing))
     }
 
     static func dryRun(_ context: ServiceContext, caller: Caller, code: String, options o: Options, body: [UInt8],
                        request: Request) throws -> ImportView {
+        let started = DispatchTime.now().uptimeNanoseconds
+        func ms(_ since: UInt64) -> String { String((DispatchTime.now().uptimeNanoseconds - since) / 1_000_000) }
         let (rows, identity) = try rows(body)
+        let parsed = DispatchTime.now().uptimeNanoseconds
         guard let header = rows.first else { throw APIError.invalid("file", "上传的文件为空", code: "empty_file") }
         guard rows.count <= maxRows + 1 else { throw APIError(422, "too_many_rows", "文件行数超过上限（\(maxRows)行）", field: "file") }
         let sha = SHA256.hex(body)
@@ -172,13 +220,16 @@ enum Imports {
             if let year = try RegistryYearStore.find(conn, programID: program.id, orgID: inst.orgID, period: period.key) {
                 try Cases.requireOpen(year)
             }
+            let checking = DispatchTime.now().uptimeNanoseconds
             let prepared = try prepare(def, rows: rows, orgID: inst.orgID)
+            let staging = DispatchTime.now().uptimeNanoseconds
             try ImportStore.expire(conn)
             let id = ID.new()
             try ImportStore.create(conn, id: id, registryID: def.id, programID: program.id, orgID: inst.orgID, scopePath: inst.scopePath,
                                    period: period.key, mode: o.mode, clearBlanks: o.clearBlanks, fileName: o.fileName, sha256: sha,
                                    by: caller.id)
             _ = try ImportStore.stage(conn, importID: id, rows: prepared.staged)
+            let classifying = DispatchTime.now().uptimeNanoseconds
             try ImportStore.classify(conn, importID: id, registryID: def.id, programID: program.id, orgID: inst.orgID,
                                      period: period.key, mode: o.mode, clearBlanks: o.clearBlanks)
             let counts = try ImportStore.counts(conn, importID: id)
@@ -205,6 +256,10 @@ enum Imports {
                                message: "住院号\($0.admissionNo)已登记在「\($0.list)」中，同一个住院号只允许导入一次，请人工编辑该病例")
             }
             try ImportStore.saveSummary(conn, importID: id, summary: try encode(summary), problems: try encode(problems))
+            context.logger.info("import dry run", ["rows": String(prepared.read), "parse_ms": String((parsed - started) / 1_000_000),
+                                                   "check_ms": String((staging - checking) / 1_000_000),
+                                                   "stage_ms": String((classifying - staging) / 1_000_000),
+                                                   "classify_ms": ms(classifying), "total_ms": ms(started)])
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "import.dry_run", objectType: "import",
                                               objectID: id, newValue: try encode(summary), request: request))
             return ImportView(importId: id, registry: def.code, version: def.version, period: period.key, mode: o.mode,

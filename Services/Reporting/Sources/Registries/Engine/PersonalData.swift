@@ -11,11 +11,11 @@ import Models
 /// otherwise, without a key, anything touching personal data answers 503.
 struct PersonalData: Sendable {
     private let cipher: AESGCM
-    private let digestKey: [UInt8]
+    private let digestKey: KeyedHMAC
 
     init(key: [UInt8]) throws {
         cipher = try AESGCM(key: key)
-        digestKey = HMACSHA256.mac(key: key, message: "registry-digest-v1")
+        digestKey = KeyedHMAC(key: HMACSHA256.mac(key: key, message: "registry-digest-v1"))
     }
 
     static let shared: PersonalData? = {
@@ -58,6 +58,6 @@ struct PersonalData: Sendable {
     }
 
     func digest(_ value: String, field: String) -> String {
-        Hex.encode(Array(HMACSHA256.mac(key: digestKey, message: "\(field)\u{0}\(value)").prefix(16)))
+        Hex.encode(Array(digestKey.mac(Array("\(field)\u{0}\(value)".utf8)).prefix(16)))
     }
 }

@@ -148,13 +148,35 @@ enum CaseRules {
         raw.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
     }
 
-    /// `2024-01-05`, `2024/1/5`, `2024.1.5` → `2024-01-05`; nil when not a real date.
+    /// `2024-01-05`, `2024/1/5`, `2024.1.5` → `2024-01-05`; nil when not a real date (years
+    /// 1900–2100; plain arithmetic, no calendar objects: this runs for every cell of an import).
     static func normaliseDate(_ s: String) -> String? {
-        let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
-        guard parts.count == 3, parts[0].utf8.count == 4, (1...2).contains(parts[1].utf8.count), (1...2).contains(parts[2].utf8.count),
-              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }) else { return nil }
-        let out = parts[0] + "-" + (parts[1].count == 1 ? "0" : "") + parts[1] + "-" + (parts[2].count == 1 ? "0" : "") + parts[2]
-        return ValueRules.isDate(out) ? out : nil
+        var parts: [Int] = []
+        var digits: [Int] = []
+        var current = 0
+        var count = 0
+        for b in s.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                current = current &* 10 &+ Int(b - 0x30)
+                count += 1
+                guard count <= 4 else { return nil }
+            } else if b == 0x2D || b == 0x2F || b == 0x2E {
+                guard count > 0, parts.count < 2 else { return nil }
+                parts.append(current); digits.append(count); current = 0; count = 0
+            } else {
+                return nil
+            }
+        }
+        guard count > 0 else { return nil }
+        parts.append(current); digits.append(count)
+        guard parts.count == 3, digits[0] == 4, (1...2).contains(digits[1]), (1...2).contains(digits[2]) else { return nil }
+        let (y, m, d) = (parts[0], parts[1], parts[2])
+        guard (1900...2100).contains(y), (1...12).contains(m), d >= 1 else { return nil }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard d <= days else { return nil }
+        func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(pad(m))-\(pad(d))"
     }
 
     /// Checks one row of cells in the definition's field order (`cells[i]` for `fields[i]`).

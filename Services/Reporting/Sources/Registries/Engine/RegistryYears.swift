@@ -154,9 +154,7 @@ enum RegistryYears {
                 throw APIError.invalid("noCases", "该登记表已有病例，不能确认为0例", code: "has_cases")
             }
             let v = try view(conn, program: program, period: period, orgID: inst.orgID, lists: lists, year: year, noCases: noCases)
-            guard v.missing.isEmpty else {
-                throw APIError(422, "year_incomplete", "以下内容尚未完成：" + v.missing.joined(separator: "；"))
-            }
+            guard v.missing.isEmpty else { throw YearIncomplete(missing: v.missing) }
             try RegistryYearStore.submit(conn, id: year.id, noCases: noCases, by: caller.id)
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "registry_year.submit", objectType: "registry_year",
                                               objectID: year.id, newValue: Audit.json(["period": period.key, "counts": v.countsLabel]),
@@ -164,5 +162,23 @@ enum RegistryYears {
             let fresh = try RegistryYearStore.lock(conn, programID: program.id, orgID: inst.orgID, scopePath: inst.scopePath, period: period.key)
             return try view(conn, program: program, period: period, orgID: inst.orgID, lists: lists, year: fresh)
         }
+    }
+}
+
+/// A year submission refused: 422 `year_incomplete` with every missing piece in `error.details`.
+struct YearIncomplete: Error {
+    let missing: [String]
+}
+
+struct YearRefusal: Encodable {
+    struct Body: Encodable {
+        let code: String
+        let message: String
+        let details: [String]
+    }
+    let error: Body
+
+    init(_ r: YearIncomplete) {
+        error = Body(code: "year_incomplete", message: "以下内容尚未完成：" + r.missing.joined(separator: "；"), details: r.missing)
     }
 }

@@ -124,8 +124,12 @@ struct RegistryHandlers {
     func submitYear(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
         let body = request.body.isEmpty ? YearSubmitBody() : try request.decode(YearSubmitBody.self)
-        return .json(try RegistryYears.submit(context, caller: caller, programCode: try request.parameter("program"),
-                                              periodKey: try request.parameter("period"), body: body, request: request))
+        do {
+            return .json(try RegistryYears.submit(context, caller: caller, programCode: try request.parameter("program"),
+                                                  periodKey: try request.parameter("period"), body: body, request: request))
+        } catch let r as YearIncomplete {
+            return .json(YearRefusal(r), status: 422)
+        }
     }
 
     private func refusing(_ body: () throws -> Response) throws -> Response {
