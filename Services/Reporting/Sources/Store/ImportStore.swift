@@ -56,7 +56,9 @@ enum ImportStore {
                             [importID, String(r.rowNo), r.caseID, r.admissionNo, r.data, r.personal, r.digest,
                              "{" + r.missing.joined(separator: ",") + "}", r.missing.isEmpty ? "create" : "rejected"]
                         })
-        // Fresh statistics, so that the classification joins through the indexes.
+        // Fresh statistics, so that the classification joins through the indexes (without them
+        // the planner takes the staged rows for a handful and a re-import of 10,000 known
+        // numbers takes minutes: measured).
         try conn.execute("ANALYZE import_rows")
         return copied
     }
