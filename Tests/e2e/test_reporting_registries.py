@@ -15,6 +15,7 @@ import csv
 import io
 import os
 import subprocess
+import uuid
 
 import pytest
 import requests
@@ -302,6 +303,15 @@ def test_commit_refused_when_cases_changed_after_the_dry_run(gw, hospital_a):
     assert call(gw, "POST", f"/imports/{r.json()['importId']}/commit", hospital_a).status_code == 200
     c21 = call(gw, "GET", f"/cases/{c21['id']}", hospital_a).json()
     assert c21["values"]["MRS"] == "1" and c21["values"]["NIHSS1"] == str(21 % 20)
+    # …unless asked: clear_blanks empties them (a required field left blank is then refused)
+    r = dry_run(gw, hospital_a, csv_bytes(IVT_HEADER, [row]), mode="update", clear_blanks="1")
+    assert r.json()["summary"]["updated"] == 1, r.text
+    assert call(gw, "POST", f"/imports/{r.json()['importId']}/commit", hospital_a).status_code == 200
+    c21 = call(gw, "GET", f"/cases/{c21['id']}", hospital_a).json()
+    assert "NIHSS1" not in c21["values"] and c21["personal"]["NAME"] == name_of(21)
+    blank_mrs = ivt_row(21, **{"出院时mRS评分": ""})
+    r = dry_run(gw, hospital_a, csv_bytes(IVT_HEADER, [blank_mrs]), mode="update", clear_blanks="1")
+    assert r.json()["summary"]["rejected"] == 1 and r.json()["errors"][0]["message"] == "出院时mRS评分不能为空", r.text
 
 
 def test_another_hospital_sees_nothing(gw, hospital_a, hospital_b, imported):
@@ -453,6 +463,12 @@ def test_year_submitted_only_when_complete(gw, hospital_a, hospital_b, imported)
     doc = up.json()["id"]
     assert call(gw, "PUT", f"/registry-years/stroke_annual/{PERIOD}/scan", hospital_b, json={"documentId": doc}).json()["error"]["code"] \
         == "document_not_found"
+    elsewhere = requests.post(gw + "/api/documents/v1/documents", params={"kind": "annual_survey_scan", "object": f"report:{uuid.uuid4()}"},
+                              files={"file": ("附件4.pdf", pdf_document("other"), "application/pdf")},
+                              headers=auth(hospital_a["access"]), timeout=20)
+    assert elsewhere.status_code == 201, elsewhere.text
+    r = call(gw, "PUT", f"/registry-years/stroke_annual/{PERIOD}/scan", hospital_a, json={"documentId": elsewhere.json()["id"]})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "wrong_document", r.text
     r = call(gw, "PUT", f"/registry-years/stroke_annual/{PERIOD}/scan", hospital_a, json={"documentId": doc})
     assert r.status_code == 200 and r.json()["scanDocumentId"] == doc, r.text
     r = call(gw, "POST", f"/registry-years/stroke_annual/{PERIOD}/submit", hospital_a, json={})

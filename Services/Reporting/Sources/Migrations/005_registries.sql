@@ -101,7 +101,6 @@ CREATE TABLE cases (
     UNIQUE (program_id, org_id, period, admission_no)
 );
 CREATE INDEX cases_list ON cases (registry_id, org_id, period, id);
-CREATE INDEX cases_scope ON cases ((scope_path COLLATE "C"), registry_id, period);
 
 -- An import: the dry run's answer, kept under its id until committed (exactly that) or expired.
 CREATE TABLE imports (
