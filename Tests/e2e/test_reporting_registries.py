@@ -283,6 +283,13 @@ def test_query_filters_paging_and_edit_by_hand(gw, hospital_a, imported):
     dup = call(gw, "POST", "/registries/stroke_ivt/cases", hospital_a, json={"period": PERIOD, "values": {
         "ADM": "00000007", "TREAT": "单纯静脉溶栓", "NIHSS0": 3, "DRUG": "尿激酶", "MRS": 1}})
     assert dup.status_code == 409 and dup.json()["error"]["code"] == "duplicate_admission_no"
+    # deleted before the year is submitted: gone, and its number free again
+    extra = call(gw, "POST", "/registries/stroke_ivt/cases", hospital_a, json={"period": PERIOD, "values": {
+        "ADM": "DEL-1", "TREAT": "单纯静脉溶栓", "NIHSS0": 3, "DRUG": "尿激酶", "MRS": 1}})
+    assert extra.status_code == 201, extra.text
+    assert call(gw, "DELETE", f"/cases/{extra.json()['id']}", hospital_a).status_code == 204
+    assert call(gw, "GET", f"/cases/{extra.json()['id']}", hospital_a).status_code == 404
+    assert call(gw, "GET", "/registries/stroke_ivt/cases", hospital_a, params={"period": PERIOD, "admission": "DEL-1"}).json()["total"] == 0
 
 
 def test_commit_refused_when_cases_changed_after_the_dry_run(gw, hospital_a):
