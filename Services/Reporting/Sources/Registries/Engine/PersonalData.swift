@@ -19,7 +19,9 @@ struct PersonalData: Sendable {
     }
 
     static let shared: PersonalData? = {
-        if let raw = Env.optional("REPORTING_DATA_KEY"), let key = decodeKey(raw) {
+        if let raw = Env.optional("REPORTING_DATA_KEY") {
+            // A key that is set but malformed is no key (never the development one).
+            guard let key = decodeKey(raw) else { return nil }
             return try? PersonalData(key: key)
         }
         if Env.bool("DEV_MODE", false) {
