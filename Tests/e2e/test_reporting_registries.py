@@ -333,6 +333,7 @@ def test_another_hospital_sees_nothing(gw, hospital_a, hospital_b, imported):
                   params={"period": PERIOD, "org": org_of(hospital_a)})
     assert export.status_code == 200 and len(export.content.decode("utf-8-sig").strip().split("\r\n")) == 1
     assert call(gw, "GET", f"/imports/{imported['dry']['importId']}", hospital_b).status_code == 404
+    assert call(gw, "GET", f"/registry-years/stroke_annual/{PERIOD}", hospital_b, params={"org": org_of(hospital_a)}).status_code == 404
     # B's own import of the same admission numbers is no conflict with A's
     r = dry_run(gw, hospital_b, csv_bytes(IVT_HEADER, [ivt_row(7)]))
     assert r.json()["summary"]["created"] == 1 and r.json()["summary"]["conflicts"] == 0
@@ -358,6 +359,11 @@ def test_provincial_centre_reads_its_region_only(gw, suite, hospital_a, imported
     lines = export.content.decode("utf-8-sig").strip().split("\r\n")
     assert len(lines) > 1000 and lines[1].split(",")[0] == "1"      # a sequence number, not the admission number
     assert b"00000042" not in export.content
+    # the institution's year row, read-only
+    year = call(gw, "GET", f"/registry-years/stroke_annual/{PERIOD}", centre, params={"org": org})
+    assert year.status_code == 200, year.text
+    assert {x["registry"]: x["count"] for x in year.json()["lists"]}["stroke_evt"] == 1
+    assert call(gw, "GET", f"/registry-years/stroke_annual/{PERIOD}", centre, params={"org": str(uuid.uuid4())}).status_code == 404
 
 
 XLSX_PERIOD = "2022"

@@ -83,12 +83,34 @@ enum RegistryYears {
                                 missing: missing, submittedAt: year?.submittedAt)
     }
 
-    static func show(_ context: ServiceContext, caller: Caller, programCode: String, periodKey: String) throws -> RegistryYearView {
-        try context.database.transaction { conn in
+    static func show(_ context: ServiceContext, caller: Caller, programCode: String, periodKey: String,
+                     org: String? = nil) throws -> RegistryYearView {
+        if let org, !org.isEmpty, org != caller.institution?.orgID {
+            return try readerView(context, caller: caller, programCode: programCode, periodKey: periodKey, org: org)
+        }
+        return try context.database.transaction { conn in
             let (program, period, inst, lists) = try self.context(conn, caller: caller, programCode: programCode, periodKey: periodKey)
             // The row exists from the first look, so the scan has an object to be uploaded to.
             let year = try RegistryYearStore.lock(conn, programID: program.id, orgID: inst.orgID, scopePath: inst.scopePath, period: period.key)
             return try view(conn, program: program, period: period, orgID: inst.orgID, lists: lists, year: year)
+        }
+    }
+
+    /// A reader's (centre's) look at an institution's year: the institution must be enrolled
+    /// under a scope path one of the caller's reader grants covers (in SQL); 404 otherwise.
+    static func readerView(_ context: ServiceContext, caller: Caller, programCode: String, periodKey: String,
+                           org: String) throws -> RegistryYearView {
+        guard org.utf8.count <= 64 else { throw APIError(404, "registry_year_not_found", "年度数据不存在") }
+        try caller.requireProgram(programCode)
+        return try context.database.withConnection { conn in
+            let program = try Entry.program(conn, code: programCode)
+            let period = try Entry.period(periodKey, program)
+            guard try RegistryYearStore.readable(conn, caller: caller, programID: program.id, orgID: org) else {
+                throw APIError(404, "registry_year_not_found", "年度数据不存在")
+            }
+            let lists = RegistryStore.forPeriod(try RegistryStore.ofProgram(conn, programID: program.id), period: period.key)
+            let year = try RegistryYearStore.find(conn, programID: program.id, orgID: org, period: period.key)
+            return try view(conn, program: program, period: period, orgID: org, lists: lists, year: year)
         }
     }
 

@@ -111,7 +111,7 @@ struct RegistryHandlers {
     func year(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
         return .json(try RegistryYears.show(context, caller: caller, programCode: try request.parameter("program"),
-                                            periodKey: try request.parameter("period")))
+                                            periodKey: try request.parameter("period"), org: request.query["org"]))
     }
 
     func scan(_ request: Request) throws -> Response {
