@@ -23,6 +23,8 @@ public enum OfficeError: Error, Equatable, Sendable {
     case xmlTooLarge
     // XLSX.
     case xlsxEncrypted
+    /// An OLE compound file without an encrypted package: the old binary .xls format.
+    case xlsLegacy
     case xlsxNotWorkbook
     case xlsxMissingPart(String)
     case xlsxMalformed(String)
@@ -48,6 +50,7 @@ public enum OfficeError: Error, Equatable, Sendable {
         case .xmlTooDeep: return "xml_too_deep"
         case .xmlTooLarge: return "xml_too_large"
         case .xlsxEncrypted: return "xlsx_encrypted"
+        case .xlsLegacy: return "xls_legacy"
         case .xlsxNotWorkbook: return "xlsx_not_workbook"
         case .xlsxMissingPart: return "xlsx_missing_part"
         case .xlsxMalformed: return "xlsx_malformed"
@@ -75,6 +78,7 @@ public enum OfficeError: Error, Equatable, Sendable {
         case .xmlTooDeep: return "文件结构嵌套过深"
         case .xmlTooLarge: return "文件内容过大"
         case .xlsxEncrypted: return "工作簿已加密，请取消密码后再上传"
+        case .xlsLegacy: return "不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx 后上传"
         case .xlsxNotWorkbook: return "文件不是有效的 xlsx 工作簿"
         case .xlsxMissingPart(let part): return "工作簿缺少必需的部件（\(part)）"
         case .xlsxMalformed: return "工作簿内容格式错误"

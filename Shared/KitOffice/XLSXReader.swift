@@ -30,13 +30,28 @@ public struct XLSXReader {
 
     public static func read(bytes: [UInt8], limits: XLSXLimits = XLSXLimits()) throws -> Workbook {
         if bytes.count >= 8, bytes[0...7].elementsEqual([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            throw OfficeError.xlsxEncrypted
+            // An OLE compound file: Excel's encrypted .xlsx (streams EncryptionInfo + EncryptedPackage,
+            // named in UTF-16LE in the directory) or an old binary .xls. Either way nothing is parsed.
+            throw containsUTF16LE(bytes, "EncryptedPackage") ? OfficeError.xlsxEncrypted : OfficeError.xlsLegacy
         }
         guard bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x4B else { throw OfficeError.xlsxNotWorkbook }
         let zip = try ZipArchive(bytes: bytes, limits: limits.zip)
         var parts = XLSXParts(zip: zip, limits: limits)
         return try parts.workbook()
     }
+}
+
+func containsUTF16LE(_ bytes: [UInt8], _ text: String) -> Bool {
+    var needle: [UInt8] = []
+    for u in text.utf16 { needle.append(UInt8(u & 0xFF)); needle.append(UInt8(u >> 8)) }
+    guard bytes.count >= needle.count, let first = needle.first else { return false }
+    var i = 0
+    let last = bytes.count - needle.count
+    while i <= last {
+        if bytes[i] == first, bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        i += 1
+    }
+    return false
 }
 
 struct XLSXParts {
@@ -50,10 +65,21 @@ struct XLSXParts {
         self.cellBudget = limits.maxCells
     }
 
-    func part(_ name: String) throws -> [UInt8]? { try zip.read(name) }
+    /// Bytes inflated so far over all parts: a part read again (many sheets pointing at one part) counts
+    /// again, so the total cap holds for the work done, not only for the archive's declared sizes.
+    var inflated = 0
+
+    mutating func part(_ name: String) throws -> [UInt8]? {
+        guard let entry = zip.entry(name) else { return nil }
+        guard let sum = ByteReader.add(inflated, entry.uncompressedSize), sum <= limits.zip.maxTotalBytes else {
+            throw OfficeError.zipBomb(entry.name)
+        }
+        inflated = sum
+        return try zip.read(entry)
+    }
 
     /// Relationships of a part: id → (type, resolved target path).
-    func relationships(of partPath: String) throws -> [String: (type: String, target: String)] {
+    mutating func relationships(of partPath: String) throws -> [String: (type: String, target: String)] {
         let dir = partPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let file = partPath.split(separator: "/").last.map(String.init) ?? partPath
         let relsPath = (dir.isEmpty ? "" : dir + "/") + "_rels/" + file + ".rels"
@@ -228,6 +254,7 @@ struct XLSXParts {
                     cType = attrs.value("t") ?? "n"
                     cStyle = attrs.value("s").flatMap { Int($0) } ?? 0
                     value = nil; hasFormula = false; inline = nil; inCell = true
+                    inV = false; inIs = false; inInlineT = false   // a <c> nested in a <v> starts afresh
                 case "v" where inCell: inV = true; value = value ?? ""
                 case "f" where inCell: hasFormula = true
                 case "is" where inCell: inIs = true; inline = inline ?? ""
@@ -236,7 +263,7 @@ struct XLSXParts {
                 default: break
                 }
             case .text(let t):
-                if inV { value! += t } else if inInlineT { inline! += t }
+                if inV { value = (value ?? "") + t } else if inInlineT { inline = (inline ?? "") + t }
             case .end(let raw):
                 let name = localName(raw)
                 switch name {
@@ -290,7 +317,9 @@ struct XLSXParts {
             guard let v = value else { return .empty }
             return Self.isoDate(v).map { .date($0) } ?? .invalidDate(.nan)
         default:
-            guard let v = value?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return .empty }
+            guard let raw = value else { return .empty }
+            let v = raw.utf8.first == 0x20 || raw.utf8.last == 0x20 ? raw.trimmingCharacters(in: .whitespaces) : raw
+            guard !v.isEmpty else { return .empty }
             guard let d = Double(v), d.isFinite else { throw OfficeError.xlsxMalformed("number") }
             if styles.isDate(style) {
                 return ExcelDate.fromSerial(d, date1904: date1904).map { .date($0) } ?? .invalidDate(d)
@@ -322,7 +351,13 @@ struct XLSXParts {
 
     /// OOXML escapes characters XML cannot hold as `_xHHHH_` (and a literal `_x` as `_x005F_`).
     static func unescapeX(_ s: String) -> String {
-        guard s.contains("_x") else { return s }
+        var maybe = false
+        var previous: UInt8 = 0
+        for b in s.utf8 {
+            if previous == 0x5F && b == 0x78 { maybe = true; break }
+            previous = b
+        }
+        guard maybe else { return s }
         let u = Array(s.utf16)
         var out: [UInt16] = []
         out.reserveCapacity(u.count)

@@ -69,7 +69,9 @@ final class PeerFixtureTests: XCTestCase {
     func testHostileFixtures() throws {
         for (name, expected) in [("bomb.xlsx", OfficeError.zipBomb("xl/worksheets/sheet1.xml")),
                                  ("traversal.xlsx", .zipUnsafeName("../../evil.xml")),
-                                 ("doctype.xlsx", .xmlDoctype)] {
+                                 ("doctype.xlsx", .xmlDoctype),
+                                 ("encrypted.xlsx", .xlsxEncrypted),   // msoffcrypto-tool, as Excel encrypts
+                                 ("legacy.xls", .xlsLegacy)] {        // LibreOffice's binary .xls
             XCTAssertThrowsError(try XLSXReader.read(try fixture(name)), name) { XCTAssertEqual($0 as? OfficeError, expected, name) }
         }
     }

@@ -11,6 +11,8 @@ struct HandWorkbook {
     var sharedStrings: String?
     var styles: String?
     var relsPrefix = "r"
+    /// Replaces the first sheet's part with these bytes as they are.
+    var sheetBytes: [UInt8]?
 
     func bytes() -> [UInt8] {
         var z = ZipWriter()
@@ -19,7 +21,9 @@ struct HandWorkbook {
         for (k, s) in sheets.enumerated() {
             rels += "<Relationship Id=\"rId\(k + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"/xl/worksheets/sheet\(k + 1).xml\"/>"
             sheetsXML += "<sheet name=\"\(s.name)\" sheetId=\"\(k + 1)\"\(s.state.map { " state=\"\($0)\"" } ?? "") \(relsPrefix):id=\"rId\(k + 1)\"/>"
-            try! z.add("xl/worksheets/sheet\(k + 1).xml", Array(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + s.xml + "</worksheet>").utf8))
+            let part = k == 0 && sheetBytes != nil ? sheetBytes! :
+                Array(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">" + s.xml + "</worksheet>").utf8)
+            try! z.add("xl/worksheets/sheet\(k + 1).xml", part)
         }
         if sharedStrings != nil {
             rels += "<Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
@@ -162,6 +166,8 @@ final class XLSXReaderTests: XCTestCase {
         // Encrypted workbooks are OLE compound files.
         var ole: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
         ole += [UInt8](repeating: 0, count: 504)
+        XCTAssertThrowsError(try XLSXReader.read(bytes: ole)) { XCTAssertEqual($0 as? OfficeError, .xlsLegacy) }
+        for u in "EncryptedPackage".utf16 { ole += [UInt8(u & 0xFF), UInt8(u >> 8)] }
         XCTAssertThrowsError(try XLSXReader.read(bytes: ole)) { XCTAssertEqual($0 as? OfficeError, .xlsxEncrypted) }
         XCTAssertThrowsError(try XLSXReader.read(bytes: Array("a,b\n1,2\n".utf8))) { XCTAssertEqual($0 as? OfficeError, .xlsxNotWorkbook) }
         // A DOCTYPE in any part.
@@ -176,6 +182,26 @@ final class XLSXReaderTests: XCTestCase {
         while sheet.count < 50 << 20 { sheet += row }
         try! bomb.add("xl/worksheets/sheet1.xml", sheet)
         XCTAssertThrowsError(try XLSXReader.read(bytes: try! bomb.finish())) { XCTAssertEqual($0 as? OfficeError, .zipBomb("xl/worksheets/sheet1.xml")) }
+        // Many sheets pointing at one 320 kB part: each read counts against the total cap.
+        var many = HandWorkbook()
+        many.sheets = [("S", nil, sheetData(String(repeating: "<!-- padding padding padding -->", count: 10_000)))]
+        let rels = (0..<9).map { "<sheet name=\"s\($0)\" r:id=\"rId1\"/>" }.joined()
+        var z = ZipWriter()
+        let src = try ZipArchive(bytes: many.bytes(), limits: ZipLimits(maxRatio: 100_000))
+        for e in src.entries {
+            var content = try src.read(e)
+            if e.name == "xl/workbook.xml" {
+                content = Array(String(decoding: content, as: UTF8.self)
+                    .replacingOccurrences(of: "<sheets>", with: "<sheets>" + rels).utf8)
+            }
+            try z.add(e.name, content)
+        }
+        let fanOut = try z.finish()
+        let lenient = ZipLimits(maxTotalBytes: 4 << 20, maxRatio: 100_000)
+        XCTAssertEqual(try XLSXReader.read(bytes: fanOut, limits: XLSXLimits(zip: lenient)).sheets.count, 10)
+        let tight = ZipLimits(maxTotalBytes: 2 << 20, maxRatio: 100_000)   // the archive declares < 400 kB
+        XCTAssertNoThrow(try ZipArchive(bytes: fanOut, limits: tight))
+        XCTAssertThrowsError(try XLSXReader.read(bytes: fanOut, limits: XLSXLimits(zip: tight))) { XCTAssertEqual($0 as? OfficeError, .zipBomb("xl/worksheets/sheet1.xml")) }
         // Missing parts.
         var empty = ZipWriter()
         try! empty.add("hello.txt", [1])

@@ -2,7 +2,7 @@
 """Regenerates the peer fixtures of KitOfficeTests (the generated files are committed, so XCTest needs
 no python): workbooks written by openpyxl, xlsxwriter and LibreOffice (headless convert of a CSV),
 CSVs in Excel's encodings, and hostile files. Run from anywhere: python3 make_fixtures.py
-Needs: pip install openpyxl xlsxwriter; Debian libreoffice-calc-nogui (soffice)."""
+Needs: pip install openpyxl xlsxwriter msoffcrypto-tool; Debian libreoffice-calc-nogui (soffice)."""
 import datetime
 import os
 import shutil
@@ -69,16 +69,21 @@ def xlsxwriter_book():
     wb.close()
 
 
+def soffice_convert(src, fmt, tmp, infilter=None):
+    extra = [f"--infilter={infilter}"] if infilter else []
+    subprocess.run(["soffice", "--headless", "--norestore", *extra, "--convert-to", fmt, "--outdir", tmp, src],
+                   check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=tmp))
+
+
 def libreoffice_book():
     tmp = tempfile.mkdtemp()
     try:
         src = os.path.join(tmp, "libreoffice.csv")
         with open(src, "w", encoding="utf-8", newline="") as f:
             f.write("医院,数量,比例,公式\r\n浙江省人民医院,12,0.25,=B2*2\r\n\"杭州, 西湖\",7,1.5,=B3+B2\r\n")
-        subprocess.run(["soffice", "--headless", "--norestore", "--infilter=CSV:44,34,76,1",
-                        "--convert-to", "xlsx", "--outdir", tmp, src],
-                       check=True, capture_output=True, timeout=180,
-                       env=dict(os.environ, HOME=tmp))
+        soffice_convert(src, "xlsx", tmp, infilter="CSV:44,34,76,1")
+        soffice_convert(src, "xls", tmp, infilter="CSV:44,34,76,1")
+        shutil.copy(os.path.join(tmp, "libreoffice.xls"), out("legacy.xls"))
         shutil.copy(os.path.join(tmp, "libreoffice.xlsx"), out("libreoffice.xlsx"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -96,6 +101,14 @@ def csvs():
 
 
 def hostile():
+    # Excel's "Encrypt with password": an OLE compound file holding EncryptionInfo + EncryptedPackage.
+    import io
+    from msoffcrypto.format.ooxml import OOXMLFile
+    with open(out("openpyxl.xlsx"), "rb") as f:
+        encrypted = io.BytesIO()
+        OOXMLFile(f).encrypt("secret", encrypted)
+    with open(out("encrypted.xlsx"), "wb") as f:
+        f.write(encrypted.getvalue())
     # A 1.2 GB sheet of zeros would do; 200 MB keeps the generator quick and is already over the caps.
     with zipfile.ZipFile(out("bomb.xlsx"), "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
