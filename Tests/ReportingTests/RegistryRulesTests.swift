@@ -149,4 +149,20 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("{\"A\":"))   // sorted keys
         XCTAssertEqual(JSONText.object([:]), "{}")
     }
+
+    func testUUIDTextMatchesFoundation() {
+        for _ in 0..<20 {
+            let u = UUID()
+            XCTAssertEqual(Imports.uuidText(u), u.uuidString.lowercased())
+        }
+    }
+
+    func testIntegerBoundsAgreeWithDecimalOnes() {
+        let f = field("X", "X", .integer, min: Decimal(string: "-2.5")!, max: 42)
+        XCTAssertNil(f.minInt)
+        XCTAssertEqual(f.maxInt, 42)
+        if case .success = CaseRules.check("43", f) { XCTFail("43 accepted") }
+        guard case .success(let v) = CaseRules.check("42", f) else { return XCTFail("42 refused") }
+        XCTAssertEqual(v, "42")
+    }
 }

@@ -160,6 +160,22 @@ enum Imports {
         return (staged, problems, read, rejectedRows)
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A UUID as lower-case text, without Foundation's formatting (one per imported row).
+    static func uuidText(_ u: UUID) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        withUnsafeBytes(of: u.uuid) { raw in
+            for (i, b) in raw.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+                out.append(hexDigits[Int(b >> 4)])
+                out.append(hexDigits[Int(b & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     struct ChunkResult {
         var staged: [StagedRow] = []
         var problems: [CellProblem] = []
@@ -199,7 +215,7 @@ enum Imports {
             personal[code] = try keys.seal(v, field: code, orgID: orgID, admissionNo: row.admissionNo)
             digest[code] = keys.digest(v, field: code)
         }
-        out.staged.append(StagedRow(rowNo: line, caseID: ID.new(), admissionNo: row.admissionNo, data: JSONText.object(row.values),
+        out.staged.append(StagedRow(rowNo: line, caseID: uuidText(ID.uuid7()), admissionNo: row.admissionNo, data: JSONText.object(row.values),
                                     personal: JSONText.object(personal), digest: JSONText.object(digest), missing: row.missing))
     }
 

@@ -60,6 +60,9 @@ struct PersonalData: Sendable {
     }
 
     func digest(_ value: String, field: String) -> String {
-        Hex.encode(Array(digestKey.mac(Array("\(field)\u{0}\(value)".utf8)).prefix(16)))
+        var message = Array(field.utf8)
+        message.append(0)
+        message.append(contentsOf: value.utf8)
+        return Hex.encode(Array(digestKey.mac(message).prefix(16)))
     }
 }

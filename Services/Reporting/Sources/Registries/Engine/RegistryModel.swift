@@ -23,6 +23,22 @@ struct RegistryField: Sendable {
     let maxLength: Int
     let choices: [String]
     let help: String
+    /// The bounds as integers when they are whole (the plain-integer fast path compares these).
+    let minInt: Int?
+    let maxInt: Int?
+
+    init(code: String, label: String, type: RegistryFieldType, required: Bool, isKey: Bool, identifier: Bool, mask: String?,
+         minValue: Decimal?, maxValue: Decimal?, decimals: Int, maxLength: Int, choices: [String], help: String) {
+        self.code = code; self.label = label; self.type = type; self.required = required; self.isKey = isKey
+        self.identifier = identifier; self.mask = mask; self.minValue = minValue; self.maxValue = maxValue
+        self.decimals = decimals; self.maxLength = maxLength; self.choices = choices; self.help = help
+        func whole(_ d: Decimal?) -> Int? {
+            guard let d, let n = Int(exactly: NSDecimalNumber(decimal: d).doubleValue), Decimal(n) == d else { return nil }
+            return n
+        }
+        minInt = whole(minValue)
+        maxInt = whole(maxValue)
+    }
 }
 
 /// `field` is required when `whenField` holds `whenValue`.
@@ -98,9 +114,16 @@ enum CaseRules {
         case .integer where s.utf8.count <= 15 && s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }):
             // Fast path for plain non-negative integers (most cells of a case list).
             guard let n = Int(s) else { return fail("invalid_value", "\(field.label)请输入整数") }
-            let d = Decimal(n)
-            if let min = field.minValue, d < min { return fail("out_of_range", "\(field.label)不能小于\(min)") }
-            if let max = field.maxValue, d > max { return fail("out_of_range", "\(field.label)不能大于\(max)") }
+            if let min = field.minValue {
+                let below: Bool
+                if let m = field.minInt { below = n < m } else { below = Decimal(n) < min }
+                if below { return fail("out_of_range", "\(field.label)不能小于\(min)") }
+            }
+            if let max = field.maxValue {
+                let above: Bool
+                if let m = field.maxInt { above = n > m } else { above = Decimal(n) > max }
+                if above { return fail("out_of_range", "\(field.label)不能大于\(max)") }
+            }
             return .success(String(n))
         case .integer, .decimal:
             guard let parsed = ValueRules.parseDecimal(s) else {
