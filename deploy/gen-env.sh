@@ -12,6 +12,8 @@ while IFS= read -r line || [ -n "$line" ]; do
             echo "$line$(hex)" ;;
         TOKEN_SIGNING_KEY=)
             echo "$line$(b64url)" ;;
+        REPORTING_DATA_KEY=)
+            echo "$line$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" ;;
         *) echo "$line" ;;
     esac
 done < "$example"

@@ -31,6 +31,7 @@ export const routes = [
   { path: "/reporting/history", page: "reporting-history", title: "报表查询", access: "user", nav: "报表查询", when: u => (u.roles || []).some(r => ["institution_admin", "specialty_admin", "data_entry", "provincial_centre", "city_commission", "national_centre"].includes(r.role)) },
   { path: "/reporting/form/:program/:form/:period", page: "reporting-form", title: "数据填报", access: "user", navParent: "/reporting" },
   { path: "/reporting/report/:id", page: "reporting-form", title: "报表", access: "user", navParent: "/reporting" },
+  { path: "/registry/:program/:period", page: "registry-year", title: "病例登记", access: "user", navParent: "/reporting" },
   { path: "/users", page: "users", title: "用户管理", access: "user", when: can.manageUsers, nav: "用户管理" },
   { path: "/notices/manage", page: "notice-admin", title: "信息发布", access: "user", when: u => (u.roles || []).some(r => ["platform_operator", "national_centre", "national_specialty_centre", "provincial_centre"].includes(r.role)), nav: "信息发布" },
   { path: "/notices/:id", page: "notice-detail", title: "通知", access: "user", navParent: "/home" },

@@ -1,0 +1,168 @@
+import Foundation
+import XCTest
+@testable import ReportingService
+
+/// The checks of registry values (entry and imports share them), header matching, masking and
+/// the sealing of personal identifiers.
+final class RegistryRulesTests: XCTestCase {
+    func field(_ code: String, _ label: String, _ type: RegistryFieldType, required: Bool = false, key: Bool = false,
+               identifier: Bool = false, mask: String? = nil, min: Decimal? = nil, max: Decimal? = nil, decimals: Int = 2,
+               maxLength: Int = 40, choices: [String] = []) -> RegistryField {
+        RegistryField(code: code, label: label, type: type, required: required, isKey: key, identifier: identifier, mask: mask,
+                      minValue: min, maxValue: max, decimals: decimals, maxLength: maxLength, choices: choices, help: "")
+    }
+
+    lazy var ivt = RegistryDefinition(
+        id: "r", programID: "p", programCode: "stroke_annual", code: "stroke_ivt", version: "2018", name: "溶栓", shortName: "溶栓个案",
+        firstPeriod: "2018", lastPeriod: nil,
+        fields: [field("ADM", "住院号", .text, required: true, key: true),
+                 field("NAME", "患者姓名", .text, identifier: true, mask: "name"),
+                 field("IDNO", "身份证号", .text, identifier: true, mask: "resident_id", maxLength: 18),
+                 field("TDATE", "溶栓日期", .date),
+                 field("NIHSS0", "治疗前NIHSS评分", .integer, required: true, min: 0, max: 42),
+                 field("DRUG", "溶栓药物", .choice, required: true, choices: ["阿替普酶", "其他"]),
+                 field("DRUG2", "其他溶栓药", .text),
+                 field("MRS", "出院时mRS评分", .integer, required: true, min: 0, max: 6),
+                 field("WT", "体重", .decimal, min: 0, max: 300, decimals: 1)],
+        rules: [RegistryRule(field: "DRUG2", whenField: "DRUG", whenValue: "其他", message: "溶栓药物为“其他”时，必须填写其他溶栓药")])
+
+    /// The normalised value, "" for a blank, nil when refused.
+    func value(_ raw: String, _ code: String) -> String? {
+        switch CaseRules.check(raw, ivt.field(code)!) {
+        case .success(let v): return v ?? ""
+        case .failure: return nil
+        }
+    }
+
+    func testScoresStayWithinTheirScales() {
+        XCTAssertEqual(value("0", "NIHSS0"), "0")
+        XCTAssertEqual(value("42", "NIHSS0"), "42")
+        guard case .failure(let e) = CaseRules.check("43", ivt.field("NIHSS0")!) else { return XCTFail("43 accepted") }
+        XCTAssertEqual(e.code, "out_of_range")
+        XCTAssertEqual(e.message, "治疗前NIHSS评分不能大于42")
+        guard case .failure(let m) = CaseRules.check("7", ivt.field("MRS")!) else { return XCTFail("mRS 7 accepted") }
+        XCTAssertEqual(m.message, "出院时mRS评分不能大于6")
+        for bad in ["-1", "3.5", "三", "1e2", "0x10"] {
+            if case .success = CaseRules.check(bad, ivt.field("NIHSS0")!) { XCTFail(bad) }
+        }
+        XCTAssertEqual(value("", "NIHSS0"), "")   // blank: not a value
+        XCTAssertEqual(value("72.5", "WT"), "72.5")
+        XCTAssertNil(value("72.55", "WT"))                  // one decimal at most
+    }
+
+    func testAdmissionNumbersKeepLeadingZerosAndRefuseOddCharacters() {
+        XCTAssertEqual(value("000123", "ADM"), "000123")
+        XCTAssertEqual(value(" ZY-0012_a ", "ADM"), "ZY-0012_a")
+        for bad in ["12 34", "住院1", "1;DROP", String(repeating: "1", count: 41), "a\u{0}b"] {
+            XCTAssertNil(value(bad, "ADM"), bad)
+        }
+    }
+
+    func testDatesAndChoices() {
+        XCTAssertEqual(value("2024/1/5", "TDATE"), "2024-01-05")
+        XCTAssertEqual(value("2024-12-31", "TDATE"), "2024-12-31")
+        XCTAssertEqual(value("2024.02.29", "TDATE"), "2024-02-29")
+        for bad in ["2023-02-29", "2024-13-01", "24-1-5", "2024/1", "2024-01-05T00:00"] { XCTAssertNil(value(bad, "TDATE"), bad) }
+        XCTAssertEqual(value("阿替普酶", "DRUG"), "阿替普酶")
+        XCTAssertNil(value("rt-PA", "DRUG"))
+    }
+
+    func testResidentIDsAreChecked() {
+        XCTAssertEqual(value("11010519491231002x", "IDNO"), "11010519491231002X")
+        XCTAssertNil(value("110105194912310021", "IDNO"))
+    }
+
+    func testRowChecksRulesAndMissingRequiredFields() {
+        let cells = ["0001", "张三", "", "2024-03-01", "12", "其他", "", "2", ""]
+        let (row, problems) = CaseRules.checkRow(ivt, cells: cells, row: 5)
+        XCTAssertNil(row)
+        XCTAssertEqual(problems.map(\.field), ["DRUG2"])
+        XCTAssertEqual(problems.first?.row, 5)
+        XCTAssertEqual(problems.first?.code, "rule_violation")
+
+        let (ok, none) = CaseRules.checkRow(ivt, cells: ["0002", "李四", "", "", "", "阿替普酶", "", "", ""], row: 6)
+        XCTAssertTrue(none.isEmpty)
+        XCTAssertEqual(ok?.admissionNo, "0002")
+        XCTAssertEqual(ok?.missing, ["NIHSS0", "MRS"])   // fatal only for a new case (decided in SQL)
+        XCTAssertEqual(ok?.values["NAME"], "李四")
+
+        let (_, keyless) = CaseRules.checkRow(ivt, cells: ["", "王五"], row: 7)
+        XCTAssertEqual(keyless.first?.message, "住院号不能为空")
+
+        XCTAssertEqual(CaseRules.completeness(ivt, values: ["NIHSS0": "3", "DRUG": "阿替普酶"]).map(\.field), ["MRS"])
+    }
+
+    func testHeadersMatchTheTemplateExactly() {
+        let labels = ivt.columns
+        XCTAssertTrue(CaseRules.headerMatches(labels, ivt))
+        XCTAssertTrue(CaseRules.headerMatches(["\u{FEFF}住院号*"] + labels.dropFirst() + ["", ""], ivt))
+        XCTAssertFalse(CaseRules.headerMatches(Array(labels.dropLast()), ivt))
+        XCTAssertFalse(CaseRules.headerMatches([labels[1], labels[0]] + labels.dropFirst(2), ivt))
+    }
+
+    func testIdentifiersAreMaskedInLists() {
+        XCTAssertNotEqual(CaseRules.masked("张三丰", ivt.field("NAME")!), "张三丰")
+        XCTAssertTrue(CaseRules.masked("张三丰", ivt.field("NAME")!).hasPrefix("张"))
+        let id = CaseRules.masked("11010519491231002X", ivt.field("IDNO")!)
+        XCTAssertFalse(id.contains("19491231"))
+    }
+
+    func testPersonalDataIsSealedToItsRow() throws {
+        let keys = try PersonalData(key: Array(repeating: 7, count: 32))
+        let box = try keys.seal("张三", field: "NAME", orgID: "org-a", admissionNo: "0001")
+        XCTAssertFalse(box.contains("张三"))
+        XCTAssertEqual(keys.open(box, field: "NAME", orgID: "org-a", admissionNo: "0001"), "张三")
+        XCTAssertNil(keys.open(box, field: "NAME", orgID: "org-b", admissionNo: "0001"))
+        XCTAssertNil(keys.open(box, field: "NAME", orgID: "org-a", admissionNo: "0002"))
+        XCTAssertNotEqual(try keys.seal("张三", field: "NAME", orgID: "org-a", admissionNo: "0001"), box)   // fresh nonce
+        XCTAssertEqual(keys.digest("张三", field: "NAME"), keys.digest("张三", field: "NAME"))
+        XCTAssertNotEqual(keys.digest("张三", field: "NAME"), keys.digest("张四", field: "NAME"))
+        var tampered = [UInt8](Data(base64Encoded: box)!)
+        tampered[tampered.count - 1] ^= 1
+        XCTAssertNil(keys.open(Data(tampered).base64EncodedString(), field: "NAME", orgID: "org-a", admissionNo: "0001"))
+        let other = try PersonalData(key: Array(repeating: 8, count: 32))
+        XCTAssertNil(other.open(box, field: "NAME", orgID: "org-a", admissionNo: "0001"))
+        XCTAssertNil(PersonalData.decodeKey("short"))
+        XCTAssertEqual(PersonalData.decodeKey(String(repeating: "ab", count: 32))?.count, 32)
+    }
+
+    func testImportRowsRefuseDuplicatesWithinTheFile() throws {
+        // No identifiers in this definition: nothing to seal, no key needed.
+        let plain = RegistryDefinition(id: "r", programID: "p", programCode: "x", code: "x", version: "1", name: "x", shortName: "x",
+                                       firstPeriod: "2018", lastPeriod: nil,
+                                       fields: [field("ADM", "住院号", .text, required: true, key: true),
+                                                field("MRS", "出院时mRS评分", .integer, required: true, min: 0, max: 6)], rules: [])
+        let rows = [["住院号", "出院时mRS评分"], ["001", "1"], ["", ""], ["002", "9"], ["001", "2"], ["003", "3", "extra"]]
+        let out = try Imports.prepare(plain, rows: rows, orgID: "o")
+        XCTAssertEqual(out.read, 4)   // the blank line is not a row
+        XCTAssertEqual(out.staged.map(\.admissionNo), ["001"])
+        XCTAssertEqual(out.rejectedRows, 3)
+        XCTAssertEqual(out.problems.map(\.row), [4, 5, 6])
+        XCTAssertEqual(out.problems.map(\.code), ["out_of_range", "duplicate_in_file", "extra_cells"])
+        XCTAssertTrue(out.problems[1].message.contains("第2行"))
+    }
+
+    func testStagedJSONIsValidJSON() throws {
+        let d = ["NAME": "张\"三\\", "X": "a\u{1}b\nc", "A": ""]
+        let text = JSONText.object(d)
+        XCTAssertEqual(try JSONDecoder().decode([String: String].self, from: Data(text.utf8)), d)
+        XCTAssertTrue(text.hasPrefix("{\"A\":"))   // sorted keys
+        XCTAssertEqual(JSONText.object([:]), "{}")
+    }
+
+    func testUUIDTextMatchesFoundation() {
+        for _ in 0..<20 {
+            let u = UUID()
+            XCTAssertEqual(Imports.uuidText(u), u.uuidString.lowercased())
+        }
+    }
+
+    func testIntegerBoundsAgreeWithDecimalOnes() {
+        let f = field("X", "X", .integer, min: Decimal(string: "-2.5")!, max: 42)
+        XCTAssertNil(f.minInt)
+        XCTAssertEqual(f.maxInt, 42)
+        if case .success = CaseRules.check("43", f) { XCTFail("43 accepted") }
+        guard case .success(let v) = CaseRules.check("42", f) else { return XCTFail("42 refused") }
+        XCTAssertEqual(v, "42")
+    }
+}
