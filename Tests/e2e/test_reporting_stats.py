@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from actors import actors_for, until
+from portal_helpers import browsers  # noqa: F401  (fixture)
 
 V1 = "/api/reporting/v1"
 APPROVAL = "/api/approval/v1"
@@ -112,7 +113,7 @@ def test_rollup_fresh_at_submit_pooled_rates_scope_and_comparison(gw, suite, wor
     assert Decimal(str(s2["value"])) == pooled(num, den)
     if b_self["institutions"] == 0:
         assert Decimal(str(s2["value"])) == Decimal("25.00")
-    assert s2["kind"] == "rate"
+    assert next(i for i in after2["indicators"] if i["code"] == "P07")["kind"] == "rate"
     # the counts sum (P01)
     p01 = figure(rollup(gw, centre, province_node, indicator="P01"), province_node, "P01")
     assert Decimal(str(p01["value"])) - Decimal(str(figure(before, province_node, "P01")["sum"] or 0)) >= 40
@@ -236,3 +237,56 @@ def test_reopened_report_leaves_the_rollup(gw, suite, world):
     after = until(reopened, what="the reopened report out of the rollup")
     assert Decimal(str(before["numerator"])) - Decimal(str(after["numerator"])) == 9
     assert Decimal(str(before["denominator"])) - Decimal(str(after["denominator"])) == 30
+
+
+def test_stats_pages_in_the_browser(gw, suite, world, browsers):
+    """The centre's 统计分析 (figures, a bar chart and a trend drawn as SVG with their tables
+    and downloads, drill-down to the city) and 数据监测 (drill-down to the missing institution,
+    reminder); the hospital's 对比分析. No console errors."""
+    from selenium.webdriver.common.keys import Keys
+
+    centre, h1, h3 = world["centre"], world["h1"], world["h3"]
+    city_node = "/".join(h3.scope_path.split("/")[:-1])
+    b = browsers("centre")
+    b.login(centre.username, centre.password, centre.phone)
+
+    b.go("#/stats")
+    b.page("stats-rollup")
+    b.fill("填报项目", PROGRAM)
+    for label in ("起始期间", "结束期间"):
+        b.fill(label, PERIOD)
+        b.send_keys(Keys.TAB)
+    b.fill("图表指标", "P07")
+    row = b.text_in("[data-role='stats-table'] tr[data-indicator='P07']", "%")
+    assert "P07" in row.text
+    assert b.all("[data-role='chart'] svg rect") and b.all("[data-role='chart'] svg path")
+    assert b.all("[data-role='chart'] a[data-role='chart-download'][download]")
+    b.css(f"[data-role='stats-children'] tr[data-node='{city_node}'] button").click()
+    b.text_in("[data-role='stats-crumbs']", city_node.split("/")[-1])
+    b.shot("stats-rollup")
+
+    b.go("#/stats/monitor")
+    b.page("stats-monitor")
+    b.fill("填报项目", PROGRAM)
+    b.fill("期间", PERIOD)
+    b.send_keys(Keys.TAB)
+    b.css(f"[data-role='monitor-table'] tr[data-node='{city_node}'] button").click()
+    b.css(f"[data-role='missing-list'] li[data-org='{h3.org_id}']")
+    assert not b.all(f"[data-role='missing-list'] li[data-org='{h1.org_id}']")
+    b.click("提醒未上报机构")
+    b.text_in("#toasts *", "已提醒")
+    b.shot("stats-monitor")
+    assert b.console_errors() == []
+
+    hb = browsers("hospital")
+    hb.login(h1.username, h1.password, h1.phone)
+    hb.go("#/stats/compare")
+    hb.page("stats-compare")
+    hb.fill("填报项目", PROGRAM)
+    hb.fill("期间", PERIOD)
+    hb.fill("指标", "P07")
+    hb.send_keys(Keys.TAB)
+    hb.css("[data-role='compare-table'] tr[data-level='province']")
+    assert hb.all("[data-role='chart'] svg rect")
+    hb.shot("stats-compare")
+    assert hb.console_errors() == []

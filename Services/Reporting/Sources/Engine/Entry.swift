@@ -226,7 +226,7 @@ enum Entry {
             return OrgNameCache.name(context, orgID: g.orgID, scopePath: g.scopePath)
         }
         return try context.database.transaction { conn in
-            let (r, p, _, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
+            let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
             try applyFormulas(conn, r, def, &values, caller: caller)
             let problems = ValueRules.submissionProblems(def, values)
@@ -246,9 +246,15 @@ enum Entry {
                                                                     "review": opened?.subjectID ?? ""]),
                                               request: request))
             let fresh = try ReportStore.find(conn, formID: r.formID, orgID: r.orgID, period: r.period) ?? r
-            let answer = try view(conn, fresh, program: p, canEnter: true, now: now)
-            // Statistics in the same transaction, last, so the shared rollup rows stay locked
-            // for as short a time as possible (docs/statistics.md).
+            // The answer from what is in hand: the values after the formulas, the review just
+            // opened (none for a program without review).
+            let answer = Presenter.form(.init(program: p, form: try formRecord(conn, fresh), definition: def, period: per,
+                                              window: w, report: fresh, values: values, canEnter: true,
+                                              review: p.reviewChain == nil ? nil : (try opened ?? ReviewStore.latest(conn, reportID: r.id, kind: "review")),
+                                              modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
+                                        now: now)
+            // The statistics in the same transaction: the report's contribution to every region
+            // node above it, as delta rows (docs/statistics.md).
             try StatsStore.reportChanged(conn, reportID: r.id, from: r.status.rawValue, to: status.rawValue)
             return answer
         }

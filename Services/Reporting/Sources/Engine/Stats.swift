@@ -16,14 +16,12 @@ struct StatIndicatorView: Encodable, Sendable {
     var kind: String
 }
 
+/// One figure; the indicator's name, unit and kind are in the view's `indicators`.
 struct RollupFigure: Encodable, Sendable {
     var node: String
     var level: String
     var period: String?
     var indicator: String
-    var name: String
-    var unit: String
-    var kind: String
     var value: Decimal?
     var sum: Decimal
     var numerator: Decimal?
@@ -61,6 +59,8 @@ struct ComparisonView: Encodable, Sendable {
 
 struct CompletenessFigure: Encodable, Sendable {
     var node: String
+    /// The institution's name when the row is an institution (from identity's directory).
+    var name: String?
     var enrolled: Int
     var onTime: Int
     var late: Int
@@ -185,8 +185,7 @@ enum Stats {
 
     static func figure(_ r: RollupRow, _ i: StatIndicator, level: String) -> RollupFigure {
         let rate = i.formula == "ratio"
-        return RollupFigure(node: r.node, level: level, period: r.period, indicator: i.code, name: i.name, unit: i.unit,
-                            kind: StatsMath.kind(formula: i.formula, type: i.type),
+        return RollupFigure(node: r.node, level: level, period: r.period, indicator: i.code,
                             value: StatsMath.figure(formula: i.formula, type: i.type, valueSum: r.valueSum, numerator: r.numerator,
                                                     denominator: r.denominator, institutions: r.institutions, factor: i.factor,
                                                     decimals: i.decimals),
@@ -272,13 +271,14 @@ enum Stats {
     }
 
     static func completenessFigure(_ node: String, enrolled: Int, onTime: Int, late: Int, missing: Int) -> CompletenessFigure {
-        CompletenessFigure(node: node, enrolled: enrolled, onTime: onTime, late: late, missing: missing,
+        CompletenessFigure(node: node, name: nil, enrolled: enrolled, onTime: onTime, late: late, missing: missing,
                            submittedRate: rate(onTime + late, enrolled), onTimeRate: rate(onTime, enrolled))
     }
 
-    /// Completeness and timeliness of a form and period under a node, per child node.
+    /// Completeness and timeliness of a form and period under a node, per child node (region,
+    /// or institution below the lowest region: those rows carry the institution's name).
     static func completeness(_ context: ServiceContext, caller: Caller, q: [String: String]) throws -> CompletenessView {
-        try context.database.withConnection { conn in
+        var view = try context.database.withConnection { conn in
             let s = try scoped(conn, caller: caller, programCode: q["program"], node: q["node"])
             let f = try form(conn, s.program, q["form"])
             let (period, _) = try periodRange(s.program, from: q["period"], to: nil)
@@ -292,6 +292,15 @@ enum Stats {
             return CompletenessView(program: s.program.code, form: f.code, period: period, node: s.node, deadline: w?.deadline,
                                     total: total, rows: figures)
         }
+        // Region codes are digits (GB/T 2260); a child whose last segment is not is an institution.
+        let institution = { (node: String) in node.split(separator: "/").last.map { !$0.allSatisfy(\.isNumber) } ?? false }
+        if view.rows.contains(where: { institution($0.node) }) {
+            let names = organisationNames(context, under: view.node)
+            for k in view.rows.indices {
+                if let id = view.rows[k].node.split(separator: "/").last { view.rows[k].name = names[String(id)] }
+            }
+        }
+        return view
     }
 
     /// The institutions under a node that have not submitted, with their names from identity's
@@ -378,10 +387,12 @@ enum StatsCSV {
     }
 
     static func rollup(_ v: RollupView) -> String {
-        table(["地区节点", "层级", "期间", "指标代码", "指标名称", "单位", "口径", "数值", "合计", "分子", "分母", "机构数"],
+        let indicators = Dictionary(v.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        return table(["地区节点", "层级", "期间", "指标代码", "指标名称", "单位", "口径", "数值", "合计", "分子", "分母", "机构数"],
               v.rows.map { r in
-                  [r.node, r.level == "self" ? "本级" : "下级", r.period ?? "\(v.from)~\(v.to)", r.indicator, r.name, r.unit,
-                   r.kind == "rate" ? "率（分子合计/分母合计）" : (r.kind == "sum" ? "合计" : "均值"),
+                  let i = indicators[r.indicator]
+                  return [r.node, r.level == "self" ? "本级" : "下级", r.period ?? "\(v.from)~\(v.to)", r.indicator, i?.name ?? "",
+                   i?.unit ?? "", i?.kind == "rate" ? "率（分子合计/分母合计）" : (i?.kind == "sum" ? "合计" : "均值"),
                    number(r.value), number(r.sum), number(r.numerator), number(r.denominator), String(r.institutions)]
               })
     }
@@ -409,5 +420,20 @@ enum StatsCSV {
     static func filename(_ kind: String, _ parts: [String]) -> String {
         let safe = parts.joined(separator: "-").filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
         return "stats-\(kind)-\(safe.prefix(80)).csv"
+    }
+}
+
+/// The background task folding the statistics' deltas into the rollups every second (the
+/// reads see both, so this is housekeeping, not freshness).
+enum StatsFolder {
+    static func task(_ context: ServiceContext) -> BackgroundTask {
+        BackgroundTask(name: "reporting-stats-fold", interval: Env.double("STATS_FOLD_INTERVAL", 1)) {
+            do {
+                _ = try context.database.withConnection { try StatsStore.fold($0) }
+            } catch {
+                context.logger.warning("stats fold failed", ["error": "\(error)"])
+            }
+            return false
+        }
     }
 }

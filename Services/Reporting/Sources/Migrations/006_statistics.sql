@@ -25,12 +25,12 @@ AS $$
 $$;
 
 -- The rollup: one row per (program, indicator, period, region node, specialty) with the sums of
--- the counted reports of the institutions below the node. For a ratio indicator (a rate),
+-- the counted reports of the institutions below the node (folded; the newest are in stat_deltas). For a ratio indicator (a rate),
 -- numerator and denominator hold the sums of its two parts over the institutions whose rate is
 -- defined, so the node's rate is Σ numerator / Σ denominator × factor — never an average of
 -- rates. value_sum is Σ of the indicator's own values (counts; for rates only informative).
--- Written in the same transaction as the state change of a report (submit, return, reopen,
--- acceptance where the program counts only accepted data).
+-- Contributions are written in the same transaction as the state change of a report (submit,
+-- return, reopen, acceptance where the program counts only accepted data) into stat_deltas.
 CREATE TABLE stat_rollups (
     program_id uuid NOT NULL REFERENCES programs (id),
     indicator_code text NOT NULL,
@@ -48,6 +48,56 @@ CREATE TABLE stat_rollups (
 CREATE INDEX stat_rollups_children ON stat_rollups (program_id, period, depth, node_path);
 -- trend of one indicator at one node over a period range
 CREATE INDEX stat_rollups_trend ON stat_rollups (program_id, indicator_code, node_path, period);
+
+-- What the submissions added since the last fold: every state change writes its contribution
+-- here (plain inserts, so concurrent submissions never wait on the shared nation/province rows);
+-- the folder (stats_fold, a background task every second) moves them into stat_rollups in one
+-- statement. Reads use stat_current = rollups + deltas, so a submission is in the statistics
+-- when its transaction commits.
+CREATE TABLE stat_deltas (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    program_id uuid NOT NULL,
+    indicator_code text NOT NULL,
+    period text NOT NULL,
+    node_path text NOT NULL COLLATE "C",
+    depth int NOT NULL,
+    specialty text NOT NULL DEFAULT '',
+    value_sum numeric NOT NULL,
+    numerator numeric NOT NULL,
+    denominator numeric NOT NULL,
+    institutions int NOT NULL
+);
+CREATE INDEX stat_deltas_node ON stat_deltas (program_id, period, node_path);
+
+CREATE VIEW stat_current AS
+    SELECT program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator, denominator, institutions
+    FROM stat_rollups
+    UNION ALL
+    SELECT program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator, denominator, institutions
+    FROM stat_deltas;
+
+-- Folds the deltas into the rollups (one folder at a time: advisory lock); the rows folded.
+CREATE FUNCTION stats_fold() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    IF NOT pg_try_advisory_xact_lock(hashtext('reporting.stats_fold')) THEN
+        RETURN 0;
+    END IF;
+    WITH d AS (DELETE FROM stat_deltas RETURNING *),
+    g AS (SELECT program_id, indicator_code, period, node_path, depth, specialty, sum(value_sum) AS v, sum(numerator) AS nu,
+                 sum(denominator) AS de, sum(institutions) AS i
+          FROM d GROUP BY program_id, indicator_code, period, node_path, depth, specialty)
+    INSERT INTO stat_rollups AS s (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
+                                   denominator, institutions)
+    SELECT program_id, indicator_code, period, node_path, depth, specialty, v, nu, de, i FROM g
+    ORDER BY program_id, period, node_path, indicator_code, specialty
+    ON CONFLICT (program_id, period, node_path, indicator_code, specialty) DO UPDATE SET
+        value_sum = s.value_sum + excluded.value_sum, numerator = s.numerator + excluded.numerator,
+        denominator = s.denominator + excluded.denominator, institutions = s.institutions + excluded.institutions;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END $$;
 
 -- Comparison and completeness read reports by program, period and scope prefix.
 CREATE INDEX reports_stats ON reports (program_id, period, (scope_path COLLATE "C"));
@@ -70,3 +120,34 @@ CREATE TABLE stat_reminders (
     read_at timestamptz
 );
 CREATE INDEX stat_reminders_org ON stat_reminders (org_id, sent_at DESC);
+
+-- Recomputes every rollup from the counted reports (set-based, the same sums as the
+-- incremental path): run once here for the reports submitted before this migration, and after
+-- bulk writes that bypass the submit path (the demo seed).
+CREATE FUNCTION stats_rebuild() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    DELETE FROM stat_deltas;
+    DELETE FROM stat_rollups;
+    INSERT INTO stat_rollups (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
+                              denominator, institutions)
+    SELECT r.program_id, a.code, r.period, nd.node_path, nd.depth, coalesce(p.review_specialty, ''),
+           sum(a.num), sum(coalesce(nv.num, 0)), sum(coalesce(dv.num, 0)), count(*)
+    FROM reports r
+    JOIN programs p ON p.id = r.program_id
+    JOIN report_values v ON v.report_id = r.id AND v.num IS NOT NULL
+    JOIN indicators a0 ON a0.id = v.indicator_id
+    CROSS JOIN LATERAL (SELECT a0.code, a0.formula_kind, a0.operands, v.num) a
+    LEFT JOIN indicators ni ON a.formula_kind = 'ratio' AND ni.version_id = a0.version_id AND ni.code = a.operands[1]
+    LEFT JOIN report_values nv ON nv.report_id = r.id AND nv.indicator_id = ni.id
+    LEFT JOIN indicators di ON a.formula_kind = 'ratio' AND di.version_id = a0.version_id AND di.code = a.operands[2]
+    LEFT JOIN report_values dv ON dv.report_id = r.id AND dv.indicator_id = di.id
+    CROSS JOIN LATERAL stats_nodes(r.scope_path, r.org_id) nd
+    WHERE stats_counts(p.stats_basis, p.review_chain IS NOT NULL, r.status)
+    GROUP BY r.program_id, a.code, r.period, nd.node_path, nd.depth, coalesce(p.review_specialty, '');
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END $$;
+
+SELECT stats_rebuild();

@@ -74,9 +74,10 @@ enum StatsStore {
     // MARK: maintenance (same transaction as the state change)
 
     /// A report went from `from` to `to`: where that changes whether it counts in its program's
-    /// statistics (`programs.stats_basis`), its values are added to (or removed from) every
-    /// region node above its institution, in one statement. Rows are touched in (node,
-    /// indicator) order so concurrent submissions cannot deadlock.
+    /// statistics (`programs.stats_basis`), its values are added (or subtracted) at every region
+    /// node above its institution, in one statement, as delta rows: plain inserts, so concurrent
+    /// submissions never wait for each other on the shared nation and province rows. Reads see
+    /// rollups + deltas (`stat_current`); `fold` moves the deltas into the rollups.
     static func reportChanged(_ conn: PGConnection, reportID: String, from: String, to: String) throws {
         try conn.query("""
             WITH r AS (
@@ -92,17 +93,20 @@ enum StatsStore {
                 FROM vals a
                 LEFT JOIN vals n ON a.formula_kind = 'ratio' AND n.code = a.operands[1]
                 LEFT JOIN vals d ON a.formula_kind = 'ratio' AND d.code = a.operands[2])
-            INSERT INTO stat_rollups AS s (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
-                                           denominator, institutions)
+            INSERT INTO stat_deltas (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
+                                     denominator, institutions)
             SELECT r.program_id, c.code, r.period, n.node_path, n.depth, r.specialty, r.sign * c.num, r.sign * c.numerator,
                    r.sign * c.denominator, r.sign
             FROM r CROSS JOIN contrib c CROSS JOIN LATERAL stats_nodes(r.scope_path, r.org_id) n
             WHERE r.sign <> 0
-            ORDER BY n.node_path, c.code
-            ON CONFLICT (program_id, period, node_path, indicator_code, specialty) DO UPDATE SET
-                value_sum = s.value_sum + excluded.value_sum, numerator = s.numerator + excluded.numerator,
-                denominator = s.denominator + excluded.denominator, institutions = s.institutions + excluded.institutions
             """, [reportID, from, to])
+    }
+
+    /// Folds the deltas into the rollups (one folder at a time); the number of rollup rows
+    /// written.
+    @discardableResult
+    static func fold(_ conn: PGConnection) throws -> Int {
+        try conn.query("SELECT stats_fold() AS n").first?.int("n") ?? 0
     }
 
     // MARK: scope
@@ -153,14 +157,18 @@ enum StatsStore {
                        to: String, indicator: String?) throws -> [RollupRow] {
         let (lo, hi) = below(node)
         return try conn.query(grants + """
-             SELECT s.node_path, s.depth, s.indicator_code, sum(s.value_sum)::text AS value_sum,
-                    sum(s.numerator)::text AS numerator, sum(s.denominator)::text AS denominator, max(s.institutions) AS institutions
-             FROM stat_rollups s
-             WHERE \(readable) AND s.program_id = $4::uuid AND s.period BETWEEN $6 AND $7
-               AND ((s.depth = $8::int AND s.node_path = $5) OR (s.depth = $8::int + 1 AND s.node_path >= $9 AND s.node_path < $10))
-               AND ($11::text IS NULL OR s.indicator_code = $11) AND s.institutions > 0
-             GROUP BY s.node_path, s.depth, s.indicator_code
-             ORDER BY s.depth, s.node_path, s.indicator_code
+             SELECT node_path, depth, indicator_code, sum(vs)::text AS value_sum, sum(nu)::text AS numerator,
+                    sum(de)::text AS denominator, max(inst) AS institutions
+             FROM (SELECT s.node_path, s.depth, s.indicator_code, s.period, sum(s.value_sum) AS vs, sum(s.numerator) AS nu,
+                          sum(s.denominator) AS de, sum(s.institutions) AS inst
+                   FROM stat_current s
+                   WHERE \(readable) AND s.program_id = $4::uuid AND s.period BETWEEN $6 AND $7
+                     AND ((s.depth = $8::int AND s.node_path = $5) OR (s.depth = $8::int + 1 AND s.node_path >= $9 AND s.node_path < $10))
+                     AND ($11::text IS NULL OR s.indicator_code = $11)
+                   GROUP BY s.node_path, s.depth, s.indicator_code, s.period
+                   HAVING sum(s.institutions) > 0) x
+             GROUP BY node_path, depth, indicator_code
+             ORDER BY depth, node_path, indicator_code
             """, caller.sqlParameters + [programID, node, from, to, depth, lo, hi, indicator]).rows.map { try rollupRow($0, period: false) }
     }
 
@@ -170,10 +178,11 @@ enum StatsStore {
         try conn.query(grants + """
              SELECT s.node_path, s.depth, s.indicator_code, s.period, sum(s.value_sum)::text AS value_sum,
                     sum(s.numerator)::text AS numerator, sum(s.denominator)::text AS denominator, sum(s.institutions) AS institutions
-             FROM stat_rollups s
+             FROM stat_current s
              WHERE \(readable) AND s.program_id = $4::uuid AND s.indicator_code = $8 AND s.node_path = $5
-               AND s.period BETWEEN $6 AND $7 AND s.institutions > 0
+               AND s.period BETWEEN $6 AND $7
              GROUP BY s.node_path, s.depth, s.indicator_code, s.period
+             HAVING sum(s.institutions) > 0
              ORDER BY s.period
             """, caller.sqlParameters + [programID, node, from, to, indicator]).rows.map { try rollupRow($0, period: true) }
     }
@@ -207,11 +216,11 @@ enum StatsStore {
                    percentile_cont(0.25) WITHIN GROUP (ORDER BY num)::float8 AS q1,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY num)::float8 AS median,
                    percentile_cont(0.75) WITHIN GROUP (ORDER BY num)::float8 AS q3,
-                   (SELECT coalesce(sum(s.numerator), 0)::text FROM stat_rollups s WHERE s.program_id = $1::uuid AND s.period = $2
+                   (SELECT coalesce(sum(s.numerator), 0)::text FROM stat_current s WHERE s.program_id = $1::uuid AND s.period = $2
                       AND s.node_path = $6 AND s.indicator_code = $5) AS numerator,
-                   (SELECT coalesce(sum(s.denominator), 0)::text FROM stat_rollups s WHERE s.program_id = $1::uuid AND s.period = $2
+                   (SELECT coalesce(sum(s.denominator), 0)::text FROM stat_current s WHERE s.program_id = $1::uuid AND s.period = $2
                       AND s.node_path = $6 AND s.indicator_code = $5) AS denominator,
-                   (SELECT coalesce(sum(s.value_sum), 0)::text FROM stat_rollups s WHERE s.program_id = $1::uuid AND s.period = $2
+                   (SELECT coalesce(sum(s.value_sum), 0)::text FROM stat_current s WHERE s.program_id = $1::uuid AND s.period = $2
                       AND s.node_path = $6 AND s.indicator_code = $5) AS value_sum
             FROM x
             """, [programID, period, lo, hi, indicator, node]).first
