@@ -92,12 +92,13 @@ enum StatsStore {
                 SELECT a.code, a.num, coalesce(n.num, 0) AS numerator, coalesce(d.num, 0) AS denominator
                 FROM vals a
                 LEFT JOIN vals n ON a.formula_kind = 'ratio' AND n.code = a.operands[1]
-                LEFT JOIN vals d ON a.formula_kind = 'ratio' AND d.code = a.operands[2])
+                LEFT JOIN vals d ON a.formula_kind = 'ratio' AND d.code = a.operands[2]),
+            nodes AS (SELECT n.node_path, n.depth FROM r CROSS JOIN LATERAL stats_nodes(r.scope_path, r.org_id) n WHERE r.sign <> 0)
             INSERT INTO stat_deltas (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
                                      denominator, institutions)
             SELECT r.program_id, c.code, r.period, n.node_path, n.depth, r.specialty, r.sign * c.num, r.sign * c.numerator,
                    r.sign * c.denominator, r.sign
-            FROM r CROSS JOIN contrib c CROSS JOIN LATERAL stats_nodes(r.scope_path, r.org_id) n
+            FROM r CROSS JOIN contrib c CROSS JOIN nodes n
             WHERE r.sign <> 0
             """, [reportID, from, to])
     }
