@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "ApprovalService", dependencies: kit, path: "Services/Approval/Sources",
                 resources: [.copy("Migrations")]),
         .executableTarget(name: "approval", dependencies: ["ApprovalService", "ServiceKit"], path: "Services/Approval/Main"),
-        .target(name: "ReportingService", dependencies: kit, path: "Services/Reporting/Sources",
+        .target(name: "ReportingService", dependencies: kit + ["KitOffice"], path: "Services/Reporting/Sources",
                 resources: [.copy("Migrations")]),
         .executableTarget(name: "reporting", dependencies: ["ReportingService", "ServiceKit"], path: "Services/Reporting/Main"),
         .target(name: "GatewayService", dependencies: kit + ["KitMedia"], path: "Services/Gateway/Sources"),

@@ -157,6 +157,10 @@ def test_rollup_fresh_at_submit_pooled_rates_scope_and_comparison(gw, suite, wor
                                                          "format": "csv"})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv"), r.text
     assert r.content.startswith(b"\xef\xbb\xbf") and "P07" in r.content.decode("utf-8-sig")
+    r = call(gw, "GET", "/stats/rollup", centre, params={"program": PROGRAM, "from": PERIOD, "node": province_node,
+                                                         "format": "xlsx"})
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["Content-Type"] and r.content[:2] == b"PK", r.text[:200]
+    assert ".xlsx" in r.headers["Content-Disposition"]
 
 
 def test_completeness_drill_down_and_reminder(gw, suite, world):

@@ -1,6 +1,7 @@
 import Foundation
 import KitCore
 import KitHTTP
+import KitOffice
 import KitPostgres
 import Models
 import ServiceKit
@@ -373,53 +374,82 @@ enum Stats {
     }
 }
 
-// MARK: CSV
+// MARK: downloads
 
-/// Every statistics table as CSV (Export's rules: BOM, CRLF, quoted, formula-safe).
-enum StatsCSV {
+/// Every statistics table as rows (header first), downloaded as .csv (the shared CSVWriter: BOM,
+/// CRLF, quoted, formula-safe) or .xlsx (the shared XLSXWriter, numbers as numbers).
+enum StatsTable {
+    enum Format: String { case json, csv, xlsx }
+
     static func number(_ d: Decimal?) -> String { d.map { "\($0)" } ?? "" }
     static func number(_ d: Double?) -> String { d.map { String(format: "%.4g", $0) } ?? "" }
 
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
-        var out = "\u{FEFF}" + Export.line(header.map { Export.field($0) })
-        for r in rows { out += Export.line(r.map { Export.field($0) }) }
-        return out
-    }
-
-    static func rollup(_ v: RollupView) -> String {
+    static func rollup(_ v: RollupView) -> [[String]] {
         let indicators = Dictionary(v.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        return table(["地区节点", "层级", "期间", "指标代码", "指标名称", "单位", "口径", "数值", "合计", "分子", "分母", "机构数"],
-              v.rows.map { r in
-                  let i = indicators[r.indicator]
-                  return [r.node, r.level == "self" ? "本级" : "下级", r.period ?? "\(v.from)~\(v.to)", r.indicator, i?.name ?? "",
-                   i?.unit ?? "", i?.kind == "rate" ? "率（分子合计/分母合计）" : (i?.kind == "sum" ? "合计" : "均值"),
-                   number(r.value), number(r.sum), number(r.numerator), number(r.denominator), String(r.institutions)]
-              })
+        return [["地区节点", "层级", "期间", "指标代码", "指标名称", "单位", "口径", "数值", "合计", "分子", "分母", "机构数"]]
+            + v.rows.map { r in
+                let i = indicators[r.indicator]
+                return [r.node, r.level == "self" ? "本级" : "下级", r.period ?? "\(v.from)~\(v.to)", r.indicator, i?.name ?? "",
+                        i?.unit ?? "", i?.kind == "rate" ? "率（分子合计/分母合计）" : (i?.kind == "sum" ? "合计" : "均值"),
+                        number(r.value), number(r.sum), number(r.numerator), number(r.denominator), String(r.institutions)]
+            }
     }
 
-    static func compare(_ v: ComparisonView) -> String {
-        table(["期间", "指标代码", "指标名称", "比较范围", "地区节点", "机构数", "本机构数值", "合计口径数值", "P25", "中位数", "P75"],
-              v.levels.map { l in
-                  [v.period, v.indicator.code, v.indicator.name, l.level == "province" ? "全省" : "全国", l.node,
-                   String(l.institutions), number(v.own), number(l.value), number(l.q1), number(l.median), number(l.q3)]
-              })
+    static func compare(_ v: ComparisonView) -> [[String]] {
+        [["期间", "指标代码", "指标名称", "比较范围", "地区节点", "机构数", "本机构数值", "合计口径数值", "P25", "中位数", "P75"]]
+            + v.levels.map { l in
+                [v.period, v.indicator.code, v.indicator.name, l.level == "province" ? "全省" : "全国", l.node,
+                 String(l.institutions), number(v.own), number(l.value), number(l.q1), number(l.median), number(l.q3)]
+            }
     }
 
-    static func completeness(_ v: CompletenessView) -> String {
-        table(["地区节点", "应报机构数", "按时上报", "逾期上报", "未上报", "上报率%", "及时率%"],
-              ([v.total] + v.rows).map { r in
-                  [r.node, String(r.enrolled), String(r.onTime), String(r.late), String(r.missing), number(r.submittedRate),
-                   number(r.onTimeRate)]
-              })
+    static func completeness(_ v: CompletenessView) -> [[String]] {
+        [["地区节点", "机构名称", "应报机构数", "按时上报", "逾期上报", "未上报", "上报率%", "及时率%"]]
+            + ([v.total] + v.rows).map { r in
+                [r.node, r.name ?? "", String(r.enrolled), String(r.onTime), String(r.late), String(r.missing),
+                 number(r.submittedRate), number(r.onTimeRate)]
+            }
     }
 
-    static func missing(_ v: MissingView) -> String {
-        table(["机构编号", "机构名称", "地区路径", "状态"], v.items.map { [$0.orgId, $0.name ?? "", $0.scopePath, $0.status] })
+    static func missing(_ v: MissingView) -> [[String]] {
+        [["机构编号", "机构名称", "地区路径", "状态"]] + v.items.map { [$0.orgId, $0.name ?? "", $0.scopePath, $0.status] }
     }
 
-    static func filename(_ kind: String, _ parts: [String]) -> String {
+    static func format(_ request: Request) throws -> Format {
+        guard let raw = request.query["format"], !raw.isEmpty else { return .json }
+        guard let f = Format(rawValue: raw) else {
+            throw APIError.invalid("format", "格式只能是 json、csv 或 xlsx", code: "invalid_format")
+        }
+        return f
+    }
+
+    /// The rows as a download named `stats-<kind>-<parts>.<ext>`.
+    static func response(_ rows: [[String]], format: Format, kind: String, parts: [String]) throws -> Response {
         let safe = parts.joined(separator: "-").filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-        return "stats-\(kind)-\(safe.prefix(80)).csv"
+        let name = "stats-\(kind)-\(safe.prefix(80))"
+        let body: [UInt8], type: String, ext: String
+        switch format {
+        case .xlsx:
+            let cells: [[Cell]] = rows.enumerated().map { k, row in
+                row.map { v in
+                    if k > 0, !v.isEmpty, v.utf8.count <= 30, let d = Double(v), d.isFinite,
+                       v.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D }) {
+                        return .number(d)
+                    }
+                    return v.isEmpty ? .empty : .text(v)
+                }
+            }
+            body = try XLSXWriter.data(Workbook(sheets: [Sheet(name: "统计", rows: cells, boldHeader: true)]))
+            type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ext = "xlsx"
+        default:
+            body = Array(CSVWriter.data(rows: rows, bom: true))
+            type = "text/csv; charset=utf-8"
+            ext = "csv"
+        }
+        return Response(status: 200, contentType: type,
+                        headers: [("Content-Disposition", "attachment; filename=\"\(name).\(ext)\""), ("Cache-Control", "no-store")],
+                        body: body)
     }
 }
 
