@@ -282,6 +282,14 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     b.shot("stats-monitor")
     assert b.console_errors() == []
 
+    # the reminder on the missing hospital's 数据填报 page
+    rb = browsers("missing-hospital")
+    rb.login(h3.username, h3.password, h3.phone)
+    rb.go("#/reporting")
+    rb.page("reporting-due")
+    rb.text_in("[data-role='reminders'] li", "请尽快报送")
+    assert rb.console_errors() == []
+
     hb = browsers("hospital")
     hb.login(h1.username, h1.password, h1.phone)
     hb.go("#/stats/compare")
