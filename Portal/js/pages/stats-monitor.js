@@ -7,7 +7,7 @@ import { field } from "../components/field.js";
 import { barChart } from "../components/chart.js";
 import { toast } from "../components/toast.js";
 import { user } from "../session.js";
-import { STATS, CENTRE_ROLES, hasRole, defaultPeriod, nodeLabel, downloadServerCSV } from "../stats/common.js";
+import { STATS, CENTRE_ROLES, hasRole, defaultPeriod, nodeLabel, isRegion, downloadServerCSV } from "../stats/common.js";
 
 const API = "/api/reporting/v1";
 
@@ -64,7 +64,7 @@ export default async function statsMonitor({ root, alive }) {
         h("div", { class: "card" }, h("strong", null, "未上报"), h("p", { "data-role": "missing-count" }, String(t.missing)))),
       v.deadline ? h("p", { class: "muted" }, `截止日期：${v.deadline}`) : null,
       barChart({ title: "各地区上报率（%）", unit: "%", fileName: `completeness-${v.program}-${v.period}.csv`,
-        points: regions.map(r => ({ label: r.name || nodeLabel(r.node), node: r.node, value: r.submittedRate })), onSelect: p => drill(p.node) }),
+        points: regions.map(r => ({ label: r.name || nodeLabel(r.node), node: r.node, value: r.submittedRate })), onSelect: p => { if (isRegion(p.node)) drill(p.node); } }),
       h("div", { class: "toolbar" }, h("h2", null, "明细"), csv),
       h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "monitor-table" },
         h("thead", null, h("tr", null, ["地区/机构", "应报", "按时", "逾期", "未报", "上报率", ""].map(x => h("th", null, x)))),
@@ -75,7 +75,7 @@ export default async function statsMonitor({ root, alive }) {
           h("td", { "data-label": "逾期", class: "num" }, String(r.late)),
           h("td", { "data-label": "未报", class: "num" }, String(r.missing)),
           h("td", { "data-label": "上报率", class: "num" }, r.submittedRate != null ? `${r.submittedRate}%` : "—"),
-          h("td", null, r.node.split("/").length < 4 ? h("button", { type: "button", class: "btn btn-sm", onclick: () => drill(r.node) }, "下钻") : null)))))),
+          h("td", null, isRegion(r.node) ? h("button", { type: "button", class: "btn btn-sm", onclick: () => drill(r.node) }, "下钻") : null)))))),
       missingBox);
     await showMissing(missingBox);
   }

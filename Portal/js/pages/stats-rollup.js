@@ -5,7 +5,7 @@ import { h, mount } from "../dom.js";
 import { api } from "../api.js";
 import { field } from "../components/field.js";
 import { barChart, lineChart } from "../components/chart.js";
-import { STATS, defaultPeriod, nodeLabel, downloadServerCSV } from "../stats/common.js";
+import { STATS, defaultPeriod, nodeLabel, isRegion, downloadServerCSV } from "../stats/common.js";
 
 const API = "/api/reporting/v1";
 
@@ -53,7 +53,7 @@ export default async function statsRollup({ root, alive }) {
   }
 
   function drill(child) {
-    if (child.split("/").length > 4) return;
+    if (!isRegion(child)) return;
     trail = [...trail, child];
     node = child;
     load();
@@ -98,7 +98,7 @@ export default async function statsRollup({ root, alive }) {
           h("td", { "data-label": "地区" }, nodeLabel(r.node)),
           h("td", { "data-label": "数值", class: "num" }, r.value != null ? String(r.value) : "—"),
           h("td", { "data-label": "机构数", class: "num" }, String(r.institutions)),
-          h("td", null, r.node.split("/").length <= 4 ? h("button", { type: "button", class: "btn btn-sm", onclick: () => drill(r.node) }, "下钻") : null)))))));
+          h("td", null, isRegion(r.node) ? h("button", { type: "button", class: "btn btn-sm", onclick: () => drill(r.node) }, "下钻") : null)))))));
   }
 
   mount(root,

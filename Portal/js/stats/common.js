@@ -26,6 +26,9 @@ export function defaultPeriod(type, back = 1) {
   return `${yy}-${String(mm).padStart(2, "0")}`;
 }
 
+/** A region node (its last segment a region code), as opposed to an institution (an id). */
+export function isRegion(node) { return /^[0-9]+$/.test(String(node).split("/").pop()); }
+
 /** "86/33/3301" → 层级 label by segment count. */
 export function nodeLabel(node) {
   const parts = String(node).split("/");
