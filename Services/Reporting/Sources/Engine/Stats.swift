@@ -23,10 +23,12 @@ struct RollupFigure: Encodable, Sendable {
     var level: String
     var period: String?
     var indicator: String
-    var value: Decimal?
-    var sum: Decimal
-    var numerator: Decimal?
-    var denominator: Decimal?
+    /// Numbers leave as Double: computed exactly in Decimal (StatsMath), shown by the shortest
+    /// representation (a Decimal's own printing costs ten times more, over thousands of figures).
+    var value: Double?
+    var sum: Double
+    var numerator: Double?
+    var denominator: Double?
     var institutions: Int
 }
 
@@ -44,7 +46,7 @@ struct ComparisonLevel: Encodable, Sendable {
     var level: String
     var node: String
     var institutions: Int
-    var value: Decimal?
+    var value: Double?
     var q1: Double?
     var median: Double?
     var q3: Double?
@@ -54,7 +56,7 @@ struct ComparisonView: Encodable, Sendable {
     var program: String
     var period: String
     var indicator: StatIndicatorView
-    var own: Decimal?
+    var own: Double?
     var levels: [ComparisonLevel]
 }
 
@@ -66,8 +68,8 @@ struct CompletenessFigure: Encodable, Sendable {
     var onTime: Int
     var late: Int
     var missing: Int
-    var submittedRate: Decimal?
-    var onTimeRate: Decimal?
+    var submittedRate: Double?
+    var onTimeRate: Double?
 }
 
 struct CompletenessView: Encodable, Sendable {
@@ -187,12 +189,15 @@ enum Stats {
     static func figure(_ r: RollupRow, _ i: StatIndicator, level: String) -> RollupFigure {
         let rate = i.formula == "ratio"
         return RollupFigure(node: r.node, level: level, period: r.period, indicator: i.code,
-                            value: StatsMath.figure(formula: i.formula, type: i.type, valueSum: r.valueSum, numerator: r.numerator,
-                                                    denominator: r.denominator, institutions: r.institutions, factor: i.factor,
-                                                    decimals: i.decimals),
-                            sum: r.valueSum, numerator: rate ? r.numerator : nil, denominator: rate ? r.denominator : nil,
-                            institutions: r.institutions)
+                            value: double(StatsMath.figure(formula: i.formula, type: i.type, valueSum: r.valueSum,
+                                                           numerator: r.numerator, denominator: r.denominator,
+                                                           institutions: r.institutions, factor: i.factor, decimals: i.decimals)),
+                            sum: double(r.valueSum), numerator: rate ? double(r.numerator) : nil,
+                            denominator: rate ? double(r.denominator) : nil, institutions: r.institutions)
     }
+
+    static func double(_ d: Decimal) -> Double { Double(truncating: d as NSDecimalNumber) }
+    static func double(_ d: Decimal?) -> Double? { d.map(double) }
 
     /// The node and its children, every indicator (or one), summed over `from…to`.
     static func rollup(_ context: ServiceContext, caller: Caller, q: [String: String]) throws -> RollupView {
@@ -246,13 +251,14 @@ enum Stats {
                 guard let node = StatsMath.ancestor(inst.scopePath, segments: segments), node != inst.scopePath else { continue }
                 let d = try StatsStore.distribution(conn, programID: p.id, period: period, node: node, indicator: ind)
                 levels.append(ComparisonLevel(level: level, node: node, institutions: d.count,
-                                              value: StatsMath.figure(formula: i.formula, type: i.type, valueSum: d.valueSum,
+                                              value: double(StatsMath.figure(formula: i.formula, type: i.type, valueSum: d.valueSum,
                                                                       numerator: d.numerator, denominator: d.denominator,
-                                                                      institutions: d.count, factor: i.factor, decimals: i.decimals),
+                                                                      institutions: d.count, factor: i.factor, decimals: i.decimals)),
                                               q1: d.q1, median: d.median, q3: d.q3))
             }
             return ComparisonView(program: p.code, period: period, indicator: view(i),
-                                  own: try StatsStore.ownValue(conn, orgID: inst.orgID, programID: p.id, period: period, indicator: ind),
+                                  own: double(try StatsStore.ownValue(conn, orgID: inst.orgID, programID: p.id, period: period,
+                                                                      indicator: ind)),
                                   levels: levels)
         }
     }
@@ -267,8 +273,8 @@ enum Stats {
         return f
     }
 
-    static func rate(_ part: Int, _ whole: Int) -> Decimal? {
-        whole > 0 ? StatsMath.round(Decimal(part) * 100 / Decimal(whole), 1) : nil
+    static func rate(_ part: Int, _ whole: Int) -> Double? {
+        whole > 0 ? double(StatsMath.round(Decimal(part) * 100 / Decimal(whole), 1)) : nil
     }
 
     static func completenessFigure(_ node: String, enrolled: Int, onTime: Int, late: Int, missing: Int) -> CompletenessFigure {
@@ -381,8 +387,12 @@ enum Stats {
 enum StatsTable {
     enum Format: String { case json, csv, xlsx }
 
-    static func number(_ d: Decimal?) -> String { d.map { "\($0)" } ?? "" }
-    static func number(_ d: Double?) -> String { d.map { String(format: "%.4g", $0) } ?? "" }
+    /// A figure as a cell: whole numbers without ".0".
+    static func number(_ d: Double?) -> String {
+        guard let d, d.isFinite else { return "" }
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return "\(d)"
+    }
 
     static func rollup(_ v: RollupView) -> [[String]] {
         let indicators = Dictionary(v.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
