@@ -99,6 +99,21 @@ BEGIN
     RETURN n;
 END $$;
 
+-- The counted institutions' own values (one row per counted report and numeric indicator),
+-- written and removed with the deltas: a hospital's comparison takes percentile_cont over one
+-- index range (program, period, indicator, scope prefix) that covers the value, instead of
+-- probing the values table once per institution.
+CREATE TABLE stat_values (
+    report_id uuid NOT NULL,
+    program_id uuid NOT NULL,
+    period text NOT NULL,
+    indicator_code text NOT NULL,
+    scope_path text NOT NULL COLLATE "C",
+    num numeric NOT NULL,
+    PRIMARY KEY (report_id, indicator_code)
+);
+CREATE INDEX stat_values_range ON stat_values (program_id, period, indicator_code, scope_path) INCLUDE (num);
+
 -- Comparison and completeness read reports by program, period and scope prefix.
 CREATE INDEX reports_stats ON reports (program_id, period, (scope_path COLLATE "C"));
 CREATE INDEX enrolments_scope ON enrolments (program_id, (scope_path COLLATE "C"));
@@ -129,6 +144,12 @@ LANGUAGE plpgsql AS $$
 DECLARE n bigint;
 BEGIN
     DELETE FROM stat_deltas;
+    DELETE FROM stat_values;
+    INSERT INTO stat_values (report_id, program_id, period, indicator_code, scope_path, num)
+    SELECT r.id, r.program_id, r.period, i.code, r.scope_path, v.num
+    FROM reports r JOIN programs p ON p.id = r.program_id
+    JOIN report_values v ON v.report_id = r.id AND v.num IS NOT NULL JOIN indicators i ON i.id = v.indicator_id
+    WHERE stats_counts(p.stats_basis, p.review_chain IS NOT NULL, r.status);
     DELETE FROM stat_rollups;
     INSERT INTO stat_rollups (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
                               denominator, institutions)

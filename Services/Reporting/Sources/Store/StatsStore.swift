@@ -93,7 +93,12 @@ enum StatsStore {
                 FROM vals a
                 LEFT JOIN vals n ON a.formula_kind = 'ratio' AND n.code = a.operands[1]
                 LEFT JOIN vals d ON a.formula_kind = 'ratio' AND d.code = a.operands[2]),
-            nodes AS (SELECT n.node_path, n.depth FROM r CROSS JOIN LATERAL stats_nodes(r.scope_path, r.org_id) n WHERE r.sign <> 0)
+            nodes AS (SELECT n.node_path, n.depth FROM r CROSS JOIN LATERAL stats_nodes(r.scope_path, r.org_id) n WHERE r.sign <> 0),
+            added AS (
+                INSERT INTO stat_values (report_id, program_id, period, indicator_code, scope_path, num)
+                SELECT r.id, r.program_id, r.period, c.code, r.scope_path, c.num FROM r CROSS JOIN contrib c WHERE r.sign > 0
+                ON CONFLICT (report_id, indicator_code) DO UPDATE SET num = excluded.num),
+            removed AS (DELETE FROM stat_values WHERE report_id = $1::uuid AND EXISTS (SELECT 1 FROM r WHERE r.sign < 0))
             INSERT INTO stat_deltas (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
                                      denominator, institutions)
             SELECT r.program_id, c.code, r.period, n.node_path, n.depth, r.specialty, r.sign * c.num, r.sign * c.numerator,
@@ -200,19 +205,16 @@ enum StatsStore {
     }
 
     /// Quartiles (percentile_cont) of the counted institutions' values of an indicator and
-    /// period under `node`, with the pooled parts from the rollup. Only aggregates leave here,
+    /// period under `node` (`stat_values`, one index range), with the pooled parts from the rollup. Only aggregates leave here,
     /// so a hospital may ask for its province and the nation.
     static func distribution(_ conn: PGConnection, programID: String, period: String, node: String,
                              indicator: String) throws -> Distribution {
         let (lo, hi) = below(node)
         let row = try conn.query("""
             WITH x AS (
-                SELECT v.num FROM reports r JOIN programs p ON p.id = r.program_id
-                JOIN indicators i ON i.version_id = r.version_id AND i.code = $5
-                JOIN report_values v ON v.report_id = r.id AND v.indicator_id = i.id
-                WHERE r.program_id = $1::uuid AND r.period = $2 AND (r.scope_path COLLATE "C") >= $3
-                  AND (r.scope_path COLLATE "C") < $4 AND v.num IS NOT NULL
-                  AND stats_counts(p.stats_basis, p.review_chain IS NOT NULL, r.status))
+                SELECT v.num FROM stat_values v
+                WHERE v.program_id = $1::uuid AND v.period = $2 AND v.indicator_code = $5
+                  AND v.scope_path >= $3 AND v.scope_path < $4)
             SELECT count(*) AS n,
                    percentile_cont(0.25) WITHIN GROUP (ORDER BY num)::float8 AS q1,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY num)::float8 AS median,
