@@ -59,22 +59,25 @@ CREATE TABLE stat_deltas (
     program_id uuid NOT NULL,
     indicator_code text NOT NULL,
     period text NOT NULL,
-    node_path text NOT NULL COLLATE "C",
-    depth int NOT NULL,
+    -- the institution's path: a delta is written once per report and indicator, and spread
+    -- over the region nodes above the institution when read or folded (stats_nodes)
+    scope_path text NOT NULL COLLATE "C",
+    org_id text NOT NULL,
     specialty text NOT NULL DEFAULT '',
     value_sum numeric NOT NULL,
     numerator numeric NOT NULL,
     denominator numeric NOT NULL,
     institutions int NOT NULL
 );
-CREATE INDEX stat_deltas_node ON stat_deltas (program_id, period, node_path);
+CREATE INDEX stat_deltas_period ON stat_deltas (program_id, period);
 
 CREATE VIEW stat_current AS
     SELECT program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator, denominator, institutions
     FROM stat_rollups
     UNION ALL
-    SELECT program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator, denominator, institutions
-    FROM stat_deltas;
+    SELECT d.program_id, d.indicator_code, d.period, n.node_path, n.depth, d.specialty, d.value_sum, d.numerator,
+           d.denominator, d.institutions
+    FROM stat_deltas d CROSS JOIN LATERAL stats_nodes(d.scope_path, d.org_id) n;
 
 -- Folds the deltas into the rollups (one folder at a time: advisory lock); the rows folded.
 CREATE FUNCTION stats_fold() RETURNS bigint
@@ -85,9 +88,10 @@ BEGIN
         RETURN 0;
     END IF;
     WITH d AS (DELETE FROM stat_deltas RETURNING *),
-    g AS (SELECT program_id, indicator_code, period, node_path, depth, specialty, sum(value_sum) AS v, sum(numerator) AS nu,
-                 sum(denominator) AS de, sum(institutions) AS i
-          FROM d GROUP BY program_id, indicator_code, period, node_path, depth, specialty)
+    g AS (SELECT d.program_id, d.indicator_code, d.period, n.node_path, n.depth, d.specialty, sum(d.value_sum) AS v,
+                 sum(d.numerator) AS nu, sum(d.denominator) AS de, sum(d.institutions) AS i
+          FROM d CROSS JOIN LATERAL stats_nodes(d.scope_path, d.org_id) n
+          GROUP BY d.program_id, d.indicator_code, d.period, n.node_path, n.depth, d.specialty)
     INSERT INTO stat_rollups AS s (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
                                    denominator, institutions)
     SELECT program_id, indicator_code, period, node_path, depth, specialty, v, nu, de, i FROM g

@@ -74,10 +74,12 @@ enum StatsStore {
     // MARK: maintenance (same transaction as the state change)
 
     /// A report went from `from` to `to`: where that changes whether it counts in its program's
-    /// statistics (`programs.stats_basis`), its values are added (or subtracted) at every region
-    /// node above its institution, in one statement, as delta rows: plain inserts, so concurrent
-    /// submissions never wait for each other on the shared nation and province rows. Reads see
-    /// rollups + deltas (`stat_current`); `fold` moves the deltas into the rollups.
+    /// statistics (`programs.stats_basis`), its values are added (or subtracted) as delta rows,
+    /// one per indicator with the institution's path, in one statement: plain inserts, so
+    /// concurrent submissions never wait for each other on the shared nation and province rows.
+    /// Reads see rollups + deltas spread over the nodes above each institution (`stat_current`);
+    /// `fold` moves the deltas into the rollups. The report's own values go to (or leave)
+    /// `stat_values` in the same statement.
     static func reportChanged(_ conn: PGConnection, reportID: String, from: String, to: String) throws {
         try conn.query("""
             WITH r AS (
@@ -93,17 +95,16 @@ enum StatsStore {
                 FROM vals a
                 LEFT JOIN vals n ON a.formula_kind = 'ratio' AND n.code = a.operands[1]
                 LEFT JOIN vals d ON a.formula_kind = 'ratio' AND d.code = a.operands[2]),
-            nodes AS (SELECT n.node_path, n.depth FROM r CROSS JOIN LATERAL stats_nodes(r.scope_path, r.org_id) n WHERE r.sign <> 0),
             added AS (
                 INSERT INTO stat_values (report_id, program_id, period, indicator_code, scope_path, num)
                 SELECT r.id, r.program_id, r.period, c.code, r.scope_path, c.num FROM r CROSS JOIN contrib c WHERE r.sign > 0
                 ON CONFLICT (report_id, indicator_code) DO UPDATE SET num = excluded.num),
             removed AS (DELETE FROM stat_values WHERE report_id = $1::uuid AND EXISTS (SELECT 1 FROM r WHERE r.sign < 0))
-            INSERT INTO stat_deltas (program_id, indicator_code, period, node_path, depth, specialty, value_sum, numerator,
+            INSERT INTO stat_deltas (program_id, indicator_code, period, scope_path, org_id, specialty, value_sum, numerator,
                                      denominator, institutions)
-            SELECT r.program_id, c.code, r.period, n.node_path, n.depth, r.specialty, r.sign * c.num, r.sign * c.numerator,
+            SELECT r.program_id, c.code, r.period, r.scope_path, r.org_id, r.specialty, r.sign * c.num, r.sign * c.numerator,
                    r.sign * c.denominator, r.sign
-            FROM r CROSS JOIN contrib c CROSS JOIN nodes n
+            FROM r CROSS JOIN contrib c
             WHERE r.sign <> 0
             """, [reportID, from, to])
     }
