@@ -260,6 +260,7 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     for label in ("起始期间", "结束期间"):
         b.fill(label, PERIOD)
         b.send_keys(Keys.TAB)
+    b.css(f"[data-role='stats-body'][data-range$='{PERIOD}~{PERIOD}'] [data-role='stats-table']")
     b.fill("图表指标", "P07")
     row = b.text_in("[data-role='stats-table'] tr[data-indicator='P07']", "%")
     assert "P07" in row.text

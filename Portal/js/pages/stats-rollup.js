@@ -42,6 +42,7 @@ export default async function statsRollup({ root, alive }) {
     }
     if (!alive() || mine !== seq) return;
     view = got;
+    body.dataset.range = `${view.node} ${view.from}~${view.to}`;
     if (!node) trail = [view.node];
     node = view.node;
     const keep = indicator.value;
