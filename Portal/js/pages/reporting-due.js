@@ -2,7 +2,7 @@
 // period with its deadline, days left, status and a link to the form.
 import { h, mount } from "../dom.js";
 import { api } from "../api.js";
-import { API, statusBadge, formRoute, subNav } from "../reporting/common.js";
+import { API, statusBadge, formRoute, subNav, fmtDate } from "../reporting/common.js";
 
 function deadlineText(w) {
   if (!w) return "时间未公布";
@@ -20,6 +20,8 @@ export default async function reportingDue({ root, alive }) {
     mount(root, h("div", { class: "card" }, h("h1", null, "数据填报"), h("p", { class: "error" }, e.message)));
     return;
   }
+  // reminders a centre sent about missing periods (docs/statistics.md)
+  const reminders = ((await api.get(`${API}/stats/reminders`).catch(() => ({ items: [] }))).items || []).slice(0, 5);
   if (!alive()) return;
   const items = due.items || [];
   const rows = items.map(d => h("tr", { "data-due": `${d.program}/${d.form}/${d.period}` },
@@ -34,6 +36,8 @@ export default async function reportingDue({ root, alive }) {
     h("div", { class: "page-head", "data-page": "reporting-due" },
       h("div", null, h("h1", null, "数据填报"), h("p", { class: "sub" }, "本机构参加的填报项目中，当前开放、逾期或未完成的报表。"))),
     subNav("due"),
+    reminders.length ? h("div", { class: "card", "data-role": "reminders" }, h("strong", null, "上报提醒"),
+      h("ul", null, reminders.map(m => h("li", { "data-reminder": m.id }, m.message, " ", h("small", { class: "muted" }, `${m.sentBy || "质控中心"} ${fmtDate(m.sentAt)}`))))) : null,
     items.length
       ? h("div", { class: "table-wrap" }, h("table", { class: "table table-stack" },
         h("thead", null, h("tr", null, ["项目", "表单", "期间", "截止日期", "状态", "操作"].map(t => h("th", null, t)))),

@@ -13,8 +13,9 @@ public enum ReportingService {
             InternalRoutes.install(router, context)
             NoticeRoutes.install(router, context)
             RegistryRoutes.install(router, context)
+            StatsRoutes.install(router, context)
         }
-        d.background = [OutboxDeliverer.task]
+        d.background = [OutboxDeliverer.task, StatsFolder.task]
         if Env.bool("DEV_MODE", false) && Env.bool("SEED_DEMO", false) {
             d.background.append(DemoSeed.task)
         }

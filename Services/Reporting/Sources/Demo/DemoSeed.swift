@@ -111,6 +111,7 @@ enum DemoSeed {
                         guard let v = values[ind.code] else { continue }
                         try DemoStore.value(conn, reportID: id, indicatorID: ind.id, value: v, at: created)
                     }
+                    try StatsStore.reportChanged(conn, reportID: id, from: "draft", to: status) // into the rollups
                     if program.reviewChain != nil, status != "draft" {
                         var opinion: String?
                         if case .returned(let o) = fate { opinion = o }

@@ -218,10 +218,15 @@ enum Entry {
     /// Where the program reviews submissions (Zhejiang), the report goes under review and a
     /// request on the program's chain goes to approval through the outbox, in this transaction.
     static func submit(_ context: ServiceContext, caller: Caller, id: String, request: Request, now: Date) throws -> FormView {
+        // The institution's name goes only with a review request: identity is asked only for a
+        // program with review, once per institution (OrgNameCache), never for a plain submit.
         let inst = caller.institution
-        let orgName = inst.flatMap { Review.organisationName(context, orgID: $0.orgID, scopePath: $0.scopePath) }
+        let orgName = try inst.flatMap { g -> String? in
+            guard ID.isValid(id), try context.database.withConnection({ try ReportStore.needsReview($0, id: id) }) else { return nil }
+            return OrgNameCache.name(context, orgID: g.orgID, scopePath: g.scopePath)
+        }
         return try context.database.transaction { conn in
-            let (r, p, _, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
+            let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
             try applyFormulas(conn, r, def, &values, caller: caller)
             let problems = ValueRules.submissionProblems(def, values)
@@ -241,7 +246,17 @@ enum Entry {
                                                                     "review": opened?.subjectID ?? ""]),
                                               request: request))
             let fresh = try ReportStore.find(conn, formID: r.formID, orgID: r.orgID, period: r.period) ?? r
-            return try view(conn, fresh, program: p, canEnter: true, now: now)
+            // The answer from what is in hand: the values after the formulas, the review just
+            // opened (none for a program without review).
+            let answer = Presenter.form(.init(program: p, form: try formRecord(conn, fresh), definition: def, period: per,
+                                              window: w, report: fresh, values: values, canEnter: true,
+                                              review: p.reviewChain == nil ? nil : (try opened ?? ReviewStore.latest(conn, reportID: r.id, kind: "review")),
+                                              modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
+                                        now: now)
+            // The statistics in the same transaction: the report's contribution to every region
+            // node above it, as delta rows (docs/statistics.md).
+            try StatsStore.reportChanged(conn, reportID: r.id, from: r.status.rawValue, to: status.rawValue)
+            return answer
         }
     }
 
@@ -365,8 +380,7 @@ enum Entry {
         let per = try period(r.period, p)
         let w = try window(conn, p, per)
         if let lock = EntryState.lock(status: r.status, window: w, lateEntry: p.lateEntry, now: now) { throw lock.error }
-        guard let version = try DefinitionStore.version(conn, id: r.versionID) else { throw APIError.internalError }
-        return (r, p, per, w, try DefinitionStore.definition(conn, version: version))
+        return (r, p, per, w, try DefinitionCache.definition(conn, versionID: r.versionID))
     }
 
     /// Recomputes the formulas over `values`, storing (and logging) what changed.
@@ -387,7 +401,7 @@ enum Entry {
     }
 
     static func formRecord(_ conn: PGConnection, _ r: ReportRecord) throws -> FormRecord {
-        guard let f = try DefinitionStore.forms(conn, programID: r.programID).first(where: { $0.id == r.formID }) else {
+        guard let f = try DefinitionCache.forms(conn, programID: r.programID).first(where: { $0.id == r.formID }) else {
             throw APIError.internalError
         }
         return f
@@ -396,13 +410,35 @@ enum Entry {
     static func view(_ conn: PGConnection, _ r: ReportRecord, program p: ProgramRecord, canEnter: Bool,
                      now: Date) throws -> FormView {
         let per = try period(r.period, p)
-        guard let version = try DefinitionStore.version(conn, id: r.versionID) else { throw APIError.internalError }
         return Presenter.form(.init(program: p, form: try formRecord(conn, r),
-                                    definition: try DefinitionStore.definition(conn, version: version), period: per,
+                                    definition: try DefinitionCache.definition(conn, versionID: r.versionID), period: per,
                                     window: try window(conn, p, per), report: r,
                                     values: try ValueStore.values(conn, reportID: r.id), canEnter: canEnter,
                                     review: try ReviewStore.latest(conn, reportID: r.id, kind: "review"),
                                     modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
                               now: now)
+    }
+}
+
+/// Institution names from identity's directory, asked once per institution per process (for
+/// review requests, which show the name); nil when identity does not answer (not cached then).
+enum OrgNameCache {
+    private final class Store: @unchecked Sendable {
+        let lock = NSLock()
+        var names: [String: String] = [:]
+    }
+    private static let store = Store()
+
+    static func name(_ context: ServiceContext, orgID: String, scopePath: String) -> String? {
+        store.lock.lock()
+        let hit = store.names[orgID]
+        store.lock.unlock()
+        if let hit { return hit }
+        guard let name = Review.organisationName(context, orgID: orgID, scopePath: scopePath) else { return nil }
+        store.lock.lock()
+        if store.names.count > 50_000 { store.names.removeAll() }
+        store.names[orgID] = name
+        store.lock.unlock()
+        return name
     }
 }

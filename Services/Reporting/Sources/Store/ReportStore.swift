@@ -116,16 +116,28 @@ enum ReportStore {
             """, [id, by, status.rawValue])
     }
 
+    /// Whether the report's program reviews submissions (a submit then opens a request).
+    static func needsReview(_ conn: PGConnection, id: String) throws -> Bool {
+        try conn.query("""
+            SELECT p.review_chain IS NOT NULL AS review FROM reports r JOIN programs p ON p.id = r.program_id WHERE r.id = $1::uuid
+            """, [id]).first?.bool("review") ?? false
+    }
+
     /// Locks a report by id (internal callers: approval's outcomes).
     static func lock(_ conn: PGConnection, id: String) throws -> ReportRecord? {
         try conn.query(select + " WHERE r.id = $1::uuid FOR UPDATE OF r", [id]).first.map(record)
     }
 
+    /// A state change decided by approval; the statistics follow it in this transaction
+    /// (a returned or reopened report leaves the rollups, an accepted one may enter them).
     static func setStatus(_ conn: PGConnection, id: String, status: ReportStatus, reopened: Bool = false) throws {
-        try conn.query("""
-            UPDATE reports SET status = $2, updated_at = now(), reopened_at = CASE WHEN $3::boolean THEN now() ELSE reopened_at END
-            WHERE id = $1::uuid
-            """, [id, status.rawValue, reopened])
+        let old = try conn.query("""
+            UPDATE reports r SET status = $2, updated_at = now(),
+                reopened_at = CASE WHEN $3::boolean THEN now() ELSE r.reopened_at END
+            FROM (SELECT status FROM reports WHERE id = $1::uuid) o
+            WHERE r.id = $1::uuid RETURNING o.status AS old
+            """, [id, status.rawValue, reopened]).first?.optionalString("old")
+        if let old { try StatsStore.reportChanged(conn, reportID: id, from: old, to: status.rawValue) }
     }
 
     private static func record(_ r: PGRow) throws -> ReportRecord {

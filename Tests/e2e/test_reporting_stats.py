@@ -1,0 +1,305 @@
+"""Statistics and monitoring (issue 20) with real actors (registered, approved, signed in with the
+SMS code; tests/e2e/actors.py): in a province drawn at random, three institutions take part in the
+NCCQI PCI quarterly program. A centre reads the province's rollup; a hospital submits; the
+rollup has changed when the submit returns (same transaction). A second hospital with another
+denominator shows the rate is pooled from the summed parts, not averaged. The city commission
+sees its city and nothing above it. The hospital compares itself with its province (its value,
+median, quartiles). The completeness drill-down lists the institution that has not submitted,
+the centre reminds it, and the reminder reaches it. An approved 申请修改 takes the report out of
+the rollup again.
+
+The period is drawn at random from past quarters, so the figures are read as differences from
+what the nodes held before (a kept dev database may hold earlier runs' data)."""
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+import requests
+
+from actors import actors_for, until
+from portal_helpers import browsers  # noqa: F401  (fixture)
+
+V1 = "/api/reporting/v1"
+APPROVAL = "/api/approval/v1"
+PROGRAM = "nccqi_pci_quarterly"
+PERIOD = f"{random.SystemRandom().randrange(2020, 2025)}-Q{random.SystemRandom().randrange(1, 5)}"
+
+
+def call(gw, method, path, who, **kw):
+    return requests.request(method, gw + V1 + path, headers=who.headers, timeout=20, **kw)
+
+
+@pytest.fixture(scope="module")
+def world(gw, suite):
+    a = actors_for(suite)
+    province = a.random_city_province()
+    return {
+        "actors": a,
+        "province": province,
+        "centre": a.provincial_centre(province, "coronary_intervention"),
+        "city": a.city_commission(province),
+        "national": a.national(),
+        "h1": a.institution(province, tag="stats-1"),
+        "h2": a.institution(province, tag="stats-2"),
+        "h3": a.institution(province, tag="stats-3"),
+    }
+
+
+def enrol(gw, who):
+    r = call(gw, "POST", f"/programs/{PROGRAM}/enrolment", who)
+    assert r.status_code in (200, 201), r.text
+
+
+def submit(gw, who, deaths, total):
+    """A PCI quarter with P06 deaths out of P01 procedures (P07 = P06 / P01 × 100)."""
+    enrol(gw, who)
+    r = call(gw, "POST", "/reports", who, json={"program": PROGRAM, "form": "pci", "period": PERIOD})
+    assert r.status_code in (200, 201), r.text
+    rid = r.json()["report"]["id"]
+    r = call(gw, "PUT", f"/reports/{rid}/values", who,
+             json={"values": {"P01": total, "P02": 20, "P03": 15, "P05": "60.5", "P06": deaths}})
+    assert r.status_code == 200 and r.json()["problems"] == [], r.text
+    r = call(gw, "POST", f"/reports/{rid}/submit", who)
+    assert r.status_code == 200, r.text
+    return rid
+
+
+def rollup(gw, who, node=None, indicator="P07", expect=200, **extra):
+    params = {"program": PROGRAM, "from": PERIOD, "to": PERIOD, "indicator": indicator, **extra}
+    if node:
+        params["node"] = node
+    r = call(gw, "GET", "/stats/rollup", who, params=params)
+    assert r.status_code == expect, r.text
+    return r.json()
+
+
+def figure(view, node, indicator="P07"):
+    for row in view["rows"]:
+        if row["node"] == node and row["indicator"] == indicator:
+            return row
+    return {"numerator": 0, "denominator": 0, "institutions": 0, "sum": 0, "value": None}
+
+
+def pooled(num, den):
+    return (Decimal(str(num)) * 100 / Decimal(str(den))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_rollup_fresh_at_submit_pooled_rates_scope_and_comparison(gw, suite, world):
+    centre, h1, h2 = world["centre"], world["h1"], world["h2"]
+    province_node = "86/" + world["province"]
+    city_node = "/".join(h1.scope_path.split("/")[:-1])
+    assert city_node.startswith(province_node + "/")
+
+    before = rollup(gw, centre, province_node)
+    assert before["node"] == province_node
+    b_self, b_city = figure(before, province_node), figure(before, city_node)
+
+    # A submission is in the statistics when the submit returns: self and the city child.
+    submit(gw, h1, deaths=1, total=10)
+    after1 = rollup(gw, centre, province_node)
+    s1, c1 = figure(after1, province_node), figure(after1, city_node)
+    assert Decimal(str(s1["numerator"])) - Decimal(str(b_self["numerator"])) == 1
+    assert Decimal(str(s1["denominator"])) - Decimal(str(b_self["denominator"])) == 10
+    assert s1["institutions"] == b_self["institutions"] + 1 and s1["level"] == "self"
+    assert c1["institutions"] == b_city["institutions"] + 1 and c1["level"] == "child"
+
+    # Unequal denominators: 1/10 (10 %) and 9/30 (30 %) pool to 10/40 = 25 %, the average of
+    # the two rates would be 20 %.
+    submit(gw, h2, deaths=9, total=30)
+    after2 = rollup(gw, centre, province_node)
+    s2 = figure(after2, province_node)
+    num, den = Decimal(str(s2["numerator"])), Decimal(str(s2["denominator"]))
+    assert num - Decimal(str(b_self["numerator"])) == 10 and den - Decimal(str(b_self["denominator"])) == 40
+    assert Decimal(str(s2["value"])) == pooled(num, den)
+    if b_self["institutions"] == 0:
+        assert Decimal(str(s2["value"])) == Decimal("25.00")
+    assert next(i for i in after2["indicators"] if i["code"] == "P07")["kind"] == "rate"
+    # the counts sum (P01)
+    p01 = figure(rollup(gw, centre, province_node, indicator="P01"), province_node, "P01")
+    assert Decimal(str(p01["value"])) - Decimal(str(figure(before, province_node, "P01")["sum"] or 0)) >= 40
+
+    # The nation sees the province as one of its children; the trend has the period.
+    nation = rollup(gw, world["national"], "86")
+    assert figure(nation, province_node)["institutions"] >= 2
+    r = call(gw, "GET", "/stats/trend", centre, params={"program": PROGRAM, "indicator": "P07", "node": province_node,
+                                                        "from": PERIOD, "to": PERIOD})
+    assert r.status_code == 200, r.text
+    assert [p["period"] for p in r.json()["rows"]] == [PERIOD]
+    assert Decimal(str(r.json()["rows"][0]["value"])) == pooled(num, den)
+
+    # The city commission sees its city (its default node) and nothing above or beside it.
+    city = world["city"]
+    mine = rollup(gw, city)
+    assert mine["node"] == city.scope_path == city_node
+    assert figure(mine, city_node)["institutions"] >= 2
+    for outside in (province_node, "86", "86/" + ("31" if world["province"] != "31" else "32")):
+        r = call(gw, "GET", "/stats/rollup", city, params={"program": PROGRAM, "from": PERIOD, "node": outside})
+        assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope", r.text
+    # a hospital reads no regional rollup at all
+    r = call(gw, "GET", "/stats/rollup", h1, params={"program": PROGRAM, "from": PERIOD, "node": city_node})
+    assert r.status_code == 403, r.text
+
+    # The hospital compares itself with its province and the nation.
+    r = call(gw, "GET", "/stats/compare", h1, params={"program": PROGRAM, "indicator": "P07", "period": PERIOD})
+    assert r.status_code == 200, r.text
+    cmp = r.json()
+    assert Decimal(str(cmp["own"])) == Decimal("10")
+    levels = {l["level"]: l for l in cmp["levels"]}
+    assert levels["province"]["node"] == province_node and levels["nation"]["node"] == "86"
+    assert levels["province"]["institutions"] >= 2
+    assert Decimal(str(levels["province"]["value"])) == pooled(num, den)
+    if b_self["institutions"] == 0:
+        # percentile_cont over 10 and 30
+        assert levels["province"]["median"] == 20 and levels["province"]["q1"] == 15 and levels["province"]["q3"] == 25
+
+    # Every table downloads as CSV (BOM, the figures).
+    r = call(gw, "GET", "/stats/rollup", centre, params={"program": PROGRAM, "from": PERIOD, "node": province_node,
+                                                         "format": "csv"})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv"), r.text
+    assert r.content.startswith(b"\xef\xbb\xbf") and "P07" in r.content.decode("utf-8-sig")
+    r = call(gw, "GET", "/stats/rollup", centre, params={"program": PROGRAM, "from": PERIOD, "node": province_node,
+                                                         "format": "xlsx"})
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["Content-Type"] and r.content[:2] == b"PK", r.text[:200]
+    assert ".xlsx" in r.headers["Content-Disposition"]
+
+
+def test_completeness_drill_down_and_reminder(gw, suite, world):
+    centre, h1, h3 = world["centre"], world["h1"], world["h3"]
+    enrol(gw, h3)   # enrolled, never submits
+    province_node = "86/" + world["province"]
+    city_node = "/".join(h3.scope_path.split("/")[:-1])
+    if not call(gw, "GET", "/reports", h1, params={"program": PROGRAM, "period": PERIOD}).json()["items"]:
+        submit(gw, h1, deaths=1, total=10)   # when run alone
+    params = {"program": PROGRAM, "form": "pci", "period": PERIOD}
+
+    r = call(gw, "GET", "/stats/completeness", centre, params={**params, "node": province_node})
+    assert r.status_code == 200, r.text
+    prov = r.json()
+    row = next(x for x in prov["rows"] if x["node"] == city_node)
+    assert row["enrolled"] >= 3 and row["missing"] >= 1 and row["late"] + row["onTime"] >= 1
+    assert prov["total"]["enrolled"] == sum(x["enrolled"] for x in prov["rows"])
+    assert row["enrolled"] == row["onTime"] + row["late"] + row["missing"]
+
+    # Drill down to the city: institutions; then the missing ones by name.
+    r = call(gw, "GET", "/stats/completeness", centre, params={**params, "node": city_node})
+    assert r.status_code == 200, r.text
+    assert any(x["node"] == h3.scope_path and x["missing"] == 1 for x in r.json()["rows"])
+    r = call(gw, "GET", "/stats/missing", centre, params={**params, "node": city_node})
+    assert r.status_code == 200, r.text
+    missing = {m["orgId"]: m for m in r.json()["items"]}
+    assert h3.org_id in missing and h1.org_id not in missing and world["h2"].org_id not in missing
+    assert missing[h3.org_id]["status"] == "not_started" and missing[h3.org_id]["name"]
+
+    # The city commission reads its city's completeness but cannot remind; outside its city: 403.
+    city = world["city"]
+    assert call(gw, "GET", "/stats/completeness", city, params=params).status_code == 200
+    r = call(gw, "GET", "/stats/missing", city, params={**params, "node": province_node})
+    assert r.status_code == 403, r.text
+    r = call(gw, "POST", "/stats/reminders", city, json={**params, "node": city_node})
+    assert r.status_code == 403, r.text
+    def reminded(who):
+        r = call(gw, "GET", "/stats/reminders", who)
+        assert r.status_code == 200, r.text
+        return [m for m in r.json()["items"] if m["program"] == PROGRAM and m["period"] == PERIOD]
+    assert reminded(h3) == []
+
+    # The centre reminds the missing institutions of the city; the reminder reaches h3 only.
+    r = call(gw, "POST", "/stats/reminders", centre, json={**params, "node": city_node})
+    assert r.status_code == 201, r.text
+    assert h3.org_id in r.json()["orgIds"] and h1.org_id not in r.json()["orgIds"]
+    got = reminded(h3)
+    assert len(got) == 1 and "请尽快报送" in got[0]["message"] and got[0]["form"] == "pci"
+    assert reminded(h1) == []
+
+    r = call(gw, "GET", "/stats/completeness", centre, params={**params, "node": province_node, "format": "csv"})
+    assert r.status_code == 200 and "应报机构数" in r.content.decode("utf-8-sig")
+
+
+def test_reopened_report_leaves_the_rollup(gw, suite, world):
+    """申请修改 approved by the provincial centre: the report is a draft again and its values
+    leave the rollup in the outcome's transaction."""
+    centre, h2 = world["centre"], world["h2"]
+    province_node = "86/" + world["province"]
+    r = call(gw, "GET", "/reports", h2, params={"program": PROGRAM, "period": PERIOD})
+    rid = r.json()["items"][0]["id"] if r.json()["items"] else submit(gw, h2, deaths=9, total=30)
+    before = figure(rollup(gw, centre, province_node), province_node)
+    r = call(gw, "POST", f"/reports/{rid}/modification", h2, json={"reason": "统计口径有误，需更正"})
+    assert r.status_code == 200, r.text
+
+    def request_id():
+        x = requests.get(suite.url("approval") + APPROVAL + "/internal/requests/by-subject",
+                         params={"service": "reporting", "id": f"{rid}:m1"},
+                         headers={"X-Internal-Token": suite.internal_token}, timeout=10)
+        return x.json()["id"] if x.status_code == 200 else None
+    mid = until(request_id, what="modification request")
+    r = world["actors"].decide(centre, mid, "approve", "同意修改")
+    assert r.status_code == 200, r.text
+
+    def reopened():
+        f = figure(rollup(gw, centre, province_node), province_node)
+        return f if f["institutions"] == before["institutions"] - 1 else None
+    after = until(reopened, what="the reopened report out of the rollup")
+    assert Decimal(str(before["numerator"])) - Decimal(str(after["numerator"])) == 9
+    assert Decimal(str(before["denominator"])) - Decimal(str(after["denominator"])) == 30
+
+
+def test_stats_pages_in_the_browser(gw, suite, world, browsers):
+    """The centre's 统计分析 (figures, a bar chart and a trend drawn as SVG with their tables
+    and downloads, drill-down to the city) and 数据监测 (drill-down to the missing institution,
+    reminder); the hospital's 对比分析. No console errors."""
+    from selenium.webdriver.common.keys import Keys
+
+    centre, h1, h3 = world["centre"], world["h1"], world["h3"]
+    city_node = "/".join(h3.scope_path.split("/")[:-1])
+    b = browsers("centre")
+    b.login(centre.username, centre.password, centre.phone)
+
+    b.go("#/stats")
+    b.page("stats-rollup")
+    b.fill("填报项目", PROGRAM)
+    for label in ("起始期间", "结束期间"):
+        b.fill(label, PERIOD)
+        b.send_keys(Keys.TAB)
+    b.css(f"[data-role='stats-body'][data-range$='{PERIOD}~{PERIOD}'] [data-role='stats-table']")
+    b.fill("图表指标", "P07")
+    row = b.text_in("[data-role='stats-table'] tr[data-indicator='P07']", "%")
+    assert "P07" in row.text
+    assert b.all("[data-role='chart'] svg rect") and b.all("[data-role='chart'] svg path")
+    assert b.all("[data-role='chart'] a[data-role='chart-download'][download]")
+    b.css(f"[data-role='stats-children'] tr[data-node='{city_node}'] button").click()
+    b.text_in("[data-role='stats-crumbs']", city_node.split("/")[-1])
+    b.shot("stats-rollup")
+
+    b.go("#/stats/monitor")
+    b.page("stats-monitor")
+    b.fill("填报项目", PROGRAM)
+    b.fill("期间", PERIOD)
+    b.send_keys(Keys.TAB)
+    b.css(f"[data-role='monitor-table'] tr[data-node='{city_node}'] button").click()
+    b.css(f"[data-role='missing-list'] li[data-org='{h3.org_id}']")
+    assert not b.all(f"[data-role='missing-list'] li[data-org='{h1.org_id}']")
+    b.click("提醒未上报机构")
+    b.text_in("#toasts *", "已提醒")
+    b.shot("stats-monitor")
+    assert b.console_errors() == []
+
+    # the reminder on the missing hospital's 数据填报 page
+    rb = browsers("missing-hospital")
+    rb.login(h3.username, h3.password, h3.phone)
+    rb.go("#/reporting")
+    rb.page("reporting-due")
+    rb.text_in("[data-role='reminders'] li", "请尽快报送")
+    assert rb.console_errors() == []
+
+    hb = browsers("hospital")
+    hb.login(h1.username, h1.password, h1.phone)
+    hb.go("#/stats/compare")
+    hb.page("stats-compare")
+    hb.fill("填报项目", PROGRAM)
+    hb.fill("期间", PERIOD)
+    hb.fill("指标", "P07")
+    hb.send_keys(Keys.TAB)
+    hb.css("[data-role='compare-table'] tr[data-level='province']")
+    assert hb.all("[data-role='chart'] svg rect")
+    hb.shot("stats-compare")
+    assert hb.console_errors() == []
