@@ -103,3 +103,51 @@ def test_blank_comment_stores_nothing_and_unknown_fields_are_refused(gw, suite, 
     assert r.status_code == 200 and r.json()["comments"] == {}, r.text
     r = call(gw, "PUT", f"/reports/{rid}/values", hospital, json={"values": {}, "comments": {"ZZ9": "x"}})
     assert [p["code"] for p in r.json()["problems"]] == ["unknown_indicator"], r.text
+
+
+def test_period_list_csv(gw, suite, hospital, centre):
+    """The hospital's period list as CSV: BOM, header, each of its Zhejiang reports with its state,
+    submission time and latest review (a returned month with the centre's opinion), newest first;
+    another hospital's list does not contain them."""
+    import csv
+    import io
+    assert call(gw, "POST", "/programs/zj_monthly/enrolment", hospital).status_code in (200, 201)
+    ids = {}
+    for i, b01 in enumerate([300, 310]):
+        rid, _ = month(gw, hospital, f"2021-0{i + 1}", dict(FULL, B01=b01))
+        assert call(gw, "POST", f"/reports/{rid}/submit", hospital).status_code == 200
+        ids[f"2021-0{i + 1}"] = rid
+    rq = request_of(suite, f"{ids['2021-01']}:r1")
+    until(lambda: in_inbox(gw, centre, rq), what="the request in the centre's inbox")
+    opinion = "一月份出院人数请核实"
+    r = approval(gw, "POST", f"/requests/{rq}/decisions", centre, json={"decision": "return", "opinion": opinion})
+    assert r.status_code == 200, r.text
+    until(lambda: call(gw, "GET", f"/reports/{ids['2021-01']}", hospital).json()["report"]["status"] == "returned",
+          what="returned")
+
+    r = call(gw, "GET", "/periods/export.csv", hospital, params={"program": "zj_monthly"})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv"), r.text
+    assert r.content.startswith(b"\xef\xbb\xbf") and b"\r\n" in r.content
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["填报项目", "填报表单", "填报期间", "期间代码", "状态"]
+    core = [x for x in rows[1:] if x[1] == "医疗质量核心指标"]
+    by_period = {x[3]: x for x in core}
+    jan, feb = by_period["2021-01"], by_period["2021-02"]
+    assert jan[4] == "已退回" and jan[7] == "已退回" and jan[8] == opinion and jan[6], jan
+    assert feb[4] == "审核中" and feb[7] == "审核中" and feb[6], feb
+    assert by_period["2020-08"][4] in ("填报中", "逾期"), by_period["2020-08"]
+    periods = [x[3] for x in core]
+    assert periods == sorted(periods, reverse=True)
+    assert all(x[0] == "浙江省医疗质量核心指标月报" for x in rows[1:])
+
+    # Another hospital's list has none of these reports.
+    other = approved_account(gw, suite)
+    r = call(gw, "GET", "/periods/export.csv", other, params={"program": "zj_monthly"})
+    assert r.status_code == 200
+    assert not [x for x in csv.reader(io.StringIO(r.content.decode("utf-8-sig"))) if x[3:4] == ["2021-01"]]
+    assert requests_get_unauth(gw).status_code == 401
+
+
+def requests_get_unauth(gw):
+    import requests
+    return requests.get(gw + "/api/reporting/v1/periods/export.csv", timeout=10)

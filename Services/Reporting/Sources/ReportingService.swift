@@ -12,6 +12,7 @@ public enum ReportingService {
             PublicRoutes.install(router, context)
             InternalRoutes.install(router, context)
             StatsRoutes.install(router, context)
+            CheckRoutes.install(router, context)
         }
         d.background = [OutboxDeliverer.task, StatsFolder.task]
         if Env.bool("DEV_MODE", false) && Env.bool("SEED_DEMO", false) {

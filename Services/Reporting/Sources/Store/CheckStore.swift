@@ -76,4 +76,27 @@ enum CheckStore {
             VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, 'comment', $6, $7)
             """, [ID.new(), reportID, indicatorID, actorID, actorName, old, new])
     }
+
+    /// The latest review (not 申请修改) of each report.
+    struct LatestReview: Sendable {
+        let status: String
+        let opinion: String?
+        let decidedBy: String?
+        let decidedAt: Date?
+    }
+
+    static func latestReviews(_ conn: PGConnection, reportIDs: [String]) throws -> [String: LatestReview] {
+        guard !reportIDs.isEmpty else { return [:] }
+        var out: [String: LatestReview] = [:]
+        for row in try conn.query("""
+            SELECT DISTINCT ON (report_id) report_id::text AS rid, status, opinion, decided_by, decided_at
+            FROM review_requests WHERE report_id = ANY ($1::uuid[]) AND kind = 'review'
+            ORDER BY report_id, seq DESC
+            """, [reportIDs]).rows {
+            out[try row.string("rid")] = LatestReview(status: try row.string("status"), opinion: row.optionalString("opinion"),
+                                                      decidedBy: row.optionalString("decided_by"),
+                                                      decidedAt: try row.optionalDate("decided_at"))
+        }
+        return out
+    }
 }
