@@ -151,3 +151,65 @@ def test_period_list_csv(gw, suite, hospital, centre):
 def requests_get_unauth(gw):
     import requests
     return requests.get(gw + "/api/reporting/v1/periods/export.csv", timeout=10)
+
+
+GENERAL = {"G01": "三级乙等", "G02": 800, "G03": 760, "G04": 1500, "G05": 1200, "G06": "李四", "G07": "13800000000"}
+
+
+def remind(suite, now):
+    import requests
+    r = requests.post(suite.url("reporting") + "/api/reporting/v1/internal/reminders/run", json={"now": now},
+                      headers={"X-Internal-Token": suite.internal_token}, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()["sent"]
+
+
+def test_deadline_reminders_sent_exactly_once(gw, suite, hospital):
+    """Zhejiang's 2020-09 closes on 2020-10-20: three days before and on the day, an enrolled
+    hospital that has not submitted both forms gets one SMS and one e-mail each time (identity's
+    dev inbox); a run repeated at the same or a later instant sends nothing again; a hospital
+    that submitted both forms gets nothing."""
+    from helpers import messages
+    import requests
+    # The fixture hospital submits both forms of 2020-09.
+    for form, values in (("core", FULL), ("general", GENERAL)):
+        r = call(gw, "POST", "/reports", hospital, json={"program": "zj_monthly", "form": form, "period": "2020-09"})
+        assert r.status_code in (200, 201), r.text
+        rid = r.json()["report"]["id"]
+        assert call(gw, "PUT", f"/reports/{rid}/values", hospital, json={"values": values}).json()["problems"] == []
+        assert call(gw, "POST", f"/reports/{rid}/submit", hospital).status_code == 200
+    done_org = call(gw, "GET", "/reports", hospital, params={"program": "zj_monthly", "period": "2020-09"}).json()["items"][0]["orgId"]
+    # Another one only has a draft.
+    late = approved_account(gw, suite)
+    assert call(gw, "POST", "/programs/zj_monthly/enrolment", late).status_code in (200, 201)
+    month(gw, late, "2020-09", {"A01": 1})
+    late_org = call(gw, "GET", "/reports", late, params={"program": "zj_monthly"}).json()["items"][0]["orgId"]
+
+    def mine(sent, org):
+        return [(s["program"], s["period"], s["kind"]) for s in sent if s["orgId"] == org]
+
+    first = remind(suite, "2020-10-17T10:00:00+08:00")
+    assert mine(first, late_org) == [("zj_monthly", "2020-09", "before")], first
+    assert mine(first, done_org) == []
+    assert mine(remind(suite, "2020-10-17T10:00:00+08:00"), late_org) == []
+    assert mine(remind(suite, "2020-10-18T08:00:00+08:00"), late_org) == []
+    # Too early (four days before) and past the deadline: nothing either.
+    assert mine(remind(suite, "2020-10-16T10:00:00+08:00"), late_org) == []
+    on_the_day = remind(suite, "2020-10-20T09:00:00+08:00")
+    assert mine(on_the_day, late_org) == [("zj_monthly", "2020-09", "deadline")]
+    assert mine(remind(suite, "2020-10-20T23:00:00+08:00"), late_org) == []
+    assert mine(remind(suite, "2020-10-21T09:00:00+08:00"), late_org) == []
+
+    idbase = suite.url("identity")
+
+    def reminders_to(recipient):
+        return [m for m in messages(idbase, recipient) if "数据填报提醒" in (m.get("subject") or m["body"])]
+    sms = until(lambda: (lambda xs: xs if len(xs) >= 2 else None)(reminders_to(late["phone"])), what="two reminder SMS")
+    assert len(sms) == 2 and all("2020年9月" in m["body"] for m in sms), sms
+    assert any("还有3天" in m["body"] for m in sms) and any("今天" in m["body"] for m in sms)
+    mails = until(lambda: (lambda xs: xs if len(xs) >= 2 else None)(reminders_to(late["email"])), what="two reminder e-mails")
+    assert len(mails) == 2
+    assert reminders_to(hospital["phone"]) == []
+    # Without the internal token, or outside dev mode, there is no trigger.
+    assert requests.post(suite.url("reporting") + "/api/reporting/v1/internal/reminders/run",
+                         json={"now": "2020-10-17T10:00:00+08:00"}, timeout=10).status_code in (401, 403)

@@ -43,3 +43,18 @@ CREATE TABLE value_comments (
 
 ALTER TABLE value_edits DROP CONSTRAINT value_edits_source_check;
 ALTER TABLE value_edits ADD CONSTRAINT value_edits_source_check CHECK (source IN ('entry', 'computed', 'comment'));
+
+-- Deadline reminders: how many days before a period's deadline the first reminder goes out
+-- (the second on the deadline day), and one row per program, institution, period and kind, so
+-- each reminder is sent exactly once (through the outbox to identity's messaging).
+ALTER TABLE programs
+    ADD COLUMN reminder_days int NOT NULL DEFAULT 3 CHECK (reminder_days BETWEEN 1 AND 30);
+
+CREATE TABLE deadline_reminders (
+    program_id uuid NOT NULL REFERENCES programs (id),
+    org_id text NOT NULL,
+    period text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('before', 'deadline')),
+    sent_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (program_id, org_id, period, kind)
+);

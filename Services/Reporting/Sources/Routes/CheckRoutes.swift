@@ -7,5 +7,6 @@ enum CheckRoutes {
     static func install(_ router: Router, _ context: ServiceContext) {
         let checks = CheckHandlers(context: context)
         router.get("/api/reporting/v1/periods/export.csv", checks.periodsCSV)
+        router.post("/api/reporting/v1/internal/reminders/run", ReminderHandlers(context: context).run)
     }
 }
