@@ -21,8 +21,8 @@ def centre(gw, suite):
     return zhejiang_centre(gw, suite)
 
 
-def month(gw, hospital, period, values):
-    r = call(gw, "POST", "/reports", hospital, json={"program": "zj_monthly", "form": "core", "period": period})
+def month(gw, hospital, period, values, form="core"):
+    r = call(gw, "POST", "/reports", hospital, json={"program": "zj_monthly", "form": form, "period": period})
     assert r.status_code in (200, 201), r.text
     rid = r.json()["report"]["id"]
     r = call(gw, "PUT", f"/reports/{rid}/values", hospital, json={"values": values})
@@ -213,3 +213,45 @@ def test_deadline_reminders_sent_exactly_once(gw, suite, hospital):
     # Without the internal token, or outside dev mode, there is no trigger.
     assert requests.post(suite.url("reporting") + "/api/reporting/v1/internal/reminders/run",
                          json={"now": "2020-10-17T10:00:00+08:00"}, timeout=10).status_code in (401, 403)
+
+
+def test_general_information_carries_over_until_confirmed(gw, suite, hospital, centre):
+    """Zhejiang's 医院一般情况 of a new month starts with the values of the last accepted month,
+    marked 沿用上期 until confirmed; submission is refused while any is unconfirmed; the core
+    form does not carry over."""
+    assert call(gw, "POST", "/programs/zj_monthly/enrolment", hospital).status_code in (200, 201)
+    rid, _ = month(gw, hospital, "2021-03", GENERAL, form="general")
+    assert call(gw, "POST", f"/reports/{rid}/submit", hospital).status_code == 200
+    # before the centre accepts it, a later month starts empty
+    r = call(gw, "POST", "/reports", hospital, json={"program": "zj_monthly", "form": "general", "period": "2021-04"})
+    assert r.status_code == 201 and not r.json()["carried"] and all(i["value"] is None for i in r.json()["indicators"]), r.text
+    rq = request_of(suite, f"{rid}:r1")
+    until(lambda: in_inbox(gw, centre, rq), what="the request in the centre's inbox")
+    assert approval(gw, "POST", f"/requests/{rq}/decisions", centre, json={"decision": "approve"}).status_code == 200
+    until(lambda: call(gw, "GET", f"/reports/{rid}", hospital).json()["report"]["status"] == "accepted", what="accepted")
+
+    r = call(gw, "POST", "/reports", hospital, json={"program": "zj_monthly", "form": "general", "period": "2021-05"})
+    assert r.status_code == 201, r.text
+    new = r.json()
+    nid = new["report"]["id"]
+    assert {i["code"]: i["value"] for i in new["indicators"]} == GENERAL
+    assert new["carried"] == {code: "2021-03" for code in GENERAL}
+    core = call(gw, "POST", "/reports", hospital, json={"program": "zj_monthly", "form": "core", "period": "2021-05"}).json()
+    assert not core["carried"] and all(i["value"] is None for i in core["indicators"])
+
+    r = call(gw, "POST", f"/reports/{nid}/submit", hospital)
+    assert r.status_code == 422, r.text
+    assert sorted(d["field"] for d in r.json()["error"]["details"] if d["code"] == "carried_unconfirmed") == sorted(GENERAL)
+
+    # Confirming some: changed or unchanged, a saved field is confirmed; the rest stay marked.
+    r = call(gw, "PUT", f"/reports/{nid}/values", hospital, json={"values": {"G02": 820, "G01": "三级乙等"}})
+    assert r.status_code == 200 and r.json()["problems"] == [], r.text
+    assert sorted(r.json()["carried"]) == ["G03", "G04", "G05", "G06", "G07"]
+    edits = call(gw, "GET", f"/reports/{nid}/edits", hospital, params={"limit": 100}).json()["items"]
+    assert sorted(e["indicator"] for e in edits if e["source"] == "carried") == sorted(GENERAL)
+    assert call(gw, "POST", f"/reports/{nid}/submit", hospital).status_code == 422
+    rest = {k: v for k, v in GENERAL.items() if k not in ("G01", "G02")}
+    r = call(gw, "PUT", f"/reports/{nid}/values", hospital, json={"values": rest})
+    assert r.status_code == 200 and r.json()["carried"] == {}, r.text
+    r = call(gw, "POST", f"/reports/{nid}/submit", hospital)
+    assert r.status_code == 200 and r.json()["report"]["status"] == "under_review", r.text

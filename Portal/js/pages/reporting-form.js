@@ -77,7 +77,7 @@ export default async function reportingForm({ root, params, alive }) {
     for (const [code, f] of inputs) {
       if (f.ind.computed) continue;
       const now = f.input.value.trim();
-      if (now !== shown(f.ind.value)) out[code] = now === "" ? null : now;
+      if (now !== shown(f.ind.value) || (view.carried || {})[code]) out[code] = now === "" ? null : now;
     }
     return out;
   }
@@ -124,6 +124,8 @@ export default async function reportingForm({ root, params, alive }) {
     const warns = (view.warnings || []).filter(w => w.field === ind.code);
     const said = (view.comments || {})[ind.code] || "";
     let note = null;
+    const carriedFrom = (view.carried || {})[ind.code];
+    const carriedNote = carriedFrom ? h("div", { class: "hint", "data-carried": ind.code }, `沿用上期（${carriedFrom}）的数值，请核对；保存即确认`) : null;
     if (warns.length || said) {
       const cid = `${id}-comment`;
       f.comment = h("textarea", { id: cid, "data-comment": ind.code, maxlength: "200", rows: "2" });
@@ -144,7 +146,7 @@ export default async function reportingForm({ root, params, alive }) {
     return h("div", { class: "field", "data-field": ind.code },
       h("label", { for: id }, h("span", { class: "mono muted small" }, ind.code), " ", ind.name,
         ind.required && !ind.computed ? h("span", { class: "req", "aria-hidden": "true" }, "*") : null),
-      el, hintText ? h("div", { class: "hint", id: hintId }, hintText) : null, error, note);
+      el, hintText ? h("div", { class: "hint", id: hintId }, hintText) : null, carriedNote, error, note);
   }
 
   async function save(button, quiet) {
@@ -258,6 +260,10 @@ export default async function reportingForm({ root, params, alive }) {
       const m = view.modification;
       notices.push(h("div", { class: `notice ${m.status === "rejected" ? "error" : ""}`.trim(), "data-role": "modification" },
         h("strong", null, `${m.statusLabel}：`), `理由：${m.reason || ""}`, m.opinion ? `；审批意见：${m.opinion}` : ""));
+    }
+    if (view.carried && Object.keys(view.carried).length && !readOnly) {
+      notices.push(h("div", { class: "notice warn", "data-role": "carried" }, h("strong", null, "沿用上期："),
+        `${Object.keys(view.carried).length} 项数值沿用了上一个已通过期间的数据，请逐项核对，保存草稿即确认。`));
     }
     if (view.status === "overdue" && !readOnly) notices.push(h("div", { class: "notice warn" }, "该期已过截止日期，本项目允许逾期填报，提交后将记为逾期。"));
 

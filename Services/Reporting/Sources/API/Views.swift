@@ -137,6 +137,8 @@ struct FormView: Encodable, Sendable {
     /// value (Engine/Checks.swift).
     var warnings: [FieldWarning]?
     var comments: [String: String]?
+    /// Values carried over from an earlier period and not yet confirmed: code → that period.
+    var carried: [String: String]?
 }
 
 struct ReviewView: Encodable, Sendable {

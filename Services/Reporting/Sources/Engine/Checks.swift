@@ -7,7 +7,9 @@ enum Checks {
     /// Stores the comments of a save (≤ 200 characters; null or blank removes one), each change
     /// logged; refused ones come back as problems and are not stored.
     static func applyComments(_ conn: PGConnection, _ r: ReportRecord, _ def: FormDefinition, _ input: [String: String?]?,
-                              caller: Caller) throws -> [FieldProblem] {
+                              caller: Caller, confirming saved: [String] = []) throws -> [FieldProblem] {
+        // a carried-over value is confirmed by any save that names it
+        try CarryStore.confirm(conn, reportID: r.id, codes: saved.filter { def.indicator($0) != nil })
         guard let input, !input.isEmpty else { return [] }
         var problems: [FieldProblem] = []
         let current = try CheckStore.comments(conn, reportID: r.id)
@@ -47,6 +49,7 @@ enum Checks {
         var v = view
         let comments = try CheckStore.comments(conn, reportID: r.id)
         v.comments = comments
+        v.carried = try CarryStore.carried(conn, reportID: r.id)
         v.warnings = try warnings(conn, r, def, values: values, comments: comments)
         return v
     }
@@ -54,7 +57,8 @@ enum Checks {
     /// What a submission lacks: a 说明 on a warned value where the program requires one.
     static func submissionProblems(_ conn: PGConnection, _ r: ReportRecord, _ def: FormDefinition,
                                    values: [String: StoredValue]) throws -> [FieldProblem] {
-        Outliers.missingComments(try warnings(conn, r, def, values: values,
-                                              comments: try CheckStore.comments(conn, reportID: r.id)))
+        try CarryOver.submissionProblems(conn, r, def)
+            + Outliers.missingComments(try warnings(conn, r, def, values: values,
+                                                    comments: try CheckStore.comments(conn, reportID: r.id)))
     }
 }

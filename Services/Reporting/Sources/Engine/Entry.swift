@@ -121,6 +121,7 @@ enum Entry {
             guard let r = try ReportStore.find(conn, formID: form.id, orgID: inst.orgID, period: per.key) else {
                 throw APIError.internalError
             }
+            if r.id == id { try CarryOver.fill(conn, r, caller: caller) }
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "report.create",
                                               objectType: "report", objectID: r.id,
                                               newValue: Audit.json(["program": p.code, "form": form.code, "period": per.key,
@@ -197,7 +198,8 @@ enum Entry {
                                     source: "entry")
             try applyFormulas(conn, r, def, &values, caller: caller)
             problems += ValueRules.brokenRules(def, values)
-            problems += try Checks.applyComments(conn, r, def, body.comments, caller: caller)
+            problems += try Checks.applyComments(conn, r, def, body.comments, caller: caller,
+                                                confirming: body.values.keys.filter { code in !problems.contains { $0.field == code && $0.code != "rule_violation" } })
             if saved > 0 {
                 try ReportStore.touch(conn, id: r.id)
                 try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: r.orgID, action: "report.save",

@@ -42,7 +42,7 @@ CREATE TABLE value_comments (
 );
 
 ALTER TABLE value_edits DROP CONSTRAINT value_edits_source_check;
-ALTER TABLE value_edits ADD CONSTRAINT value_edits_source_check CHECK (source IN ('entry', 'computed', 'comment'));
+ALTER TABLE value_edits ADD CONSTRAINT value_edits_source_check CHECK (source IN ('entry', 'computed', 'comment', 'carried'));
 
 -- Deadline reminders: how many days before a period's deadline the first reminder goes out
 -- (the second on the deadline day), and one row per program, institution, period and kind, so
@@ -57,4 +57,19 @@ CREATE TABLE deadline_reminders (
     kind text NOT NULL CHECK (kind IN ('before', 'deadline')),
     sent_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (program_id, org_id, period, kind)
+);
+
+-- Carry-over: a form whose values are kept between periods (Zhejiang's 医院一般情况, "updated at
+-- least every half year") pre-fills a new report from the institution's last accepted one; each
+-- pre-filled value stays marked until the user confirms it (saves it), and the report cannot be
+-- submitted while any is unconfirmed.
+ALTER TABLE forms ADD COLUMN carry_over boolean NOT NULL DEFAULT false;
+UPDATE forms SET carry_over = true
+WHERE code = 'general' AND program_id = (SELECT id FROM programs WHERE code = 'zj_monthly');
+
+CREATE TABLE carried_values (
+    report_id uuid NOT NULL REFERENCES reports (id),
+    indicator_id uuid NOT NULL REFERENCES indicators (id),
+    from_report_id uuid NOT NULL REFERENCES reports (id),
+    PRIMARY KEY (report_id, indicator_id)
 );
