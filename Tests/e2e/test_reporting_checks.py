@@ -255,3 +255,49 @@ def test_general_information_carries_over_until_confirmed(gw, suite, hospital, c
     assert r.status_code == 200 and r.json()["carried"] == {}, r.text
     r = call(gw, "POST", f"/reports/{nid}/submit", hospital)
     assert r.status_code == 200 and r.json()["report"]["status"] == "under_review", r.text
+
+
+def centre_user(gw, suite, org_id, specialty):
+    """An operator-made account of the Zhejiang provincial centre organisation with a grant
+    limited to `specialty`, signed in through password + SMS code."""
+    import uuid
+    import requests
+    from conftest import unique_phone
+    from helpers import full_login
+    phone = unique_phone()
+    password = "Qc#" + phone[-6:] + "sP7"
+    username = "sp" + uuid.uuid4().hex[:10]
+    r = requests.post(suite.url("identity") + "/api/identity/v1/internal/users", timeout=10,
+                      headers={"X-Internal-Token": suite.internal_token},
+                      json={"orgId": org_id, "role": "provincial_centre", "displayName": "专科质控", "phone": phone,
+                            "password": password, "username": username, "specialty": specialty})
+    assert r.status_code == 201, r.text
+    return {"access": full_login(gw, username, password, phone)["accessToken"]}
+
+
+def test_specialty_program_is_read_by_its_specialty_only(gw, suite, hospital, centre):
+    """NCCQI PCI (coronary intervention): a provincial-centre grant of another specialty gets 404
+    on the report and does not list it; one of coronary intervention reads it (read-only); the
+    other specialty still reads the hospital-wide Zhejiang month."""
+    assert call(gw, "POST", "/programs/nccqi_pci_quarterly/enrolment", hospital).status_code in (200, 201)
+    r = call(gw, "POST", "/reports", hospital, json={"program": "nccqi_pci_quarterly", "form": "pci", "period": "2020-Q1"})
+    if r.status_code == 404:   # the form code of the seed
+        forms = call(gw, "GET", "/programs/nccqi_pci_quarterly", hospital).json()["forms"]
+        r = call(gw, "POST", "/reports", hospital, json={"program": "nccqi_pci_quarterly", "form": forms[0]["code"],
+                                                          "period": "2020-Q1"})
+    assert r.status_code in (200, 201), r.text
+    pci = r.json()["report"]["id"]
+    zj, _ = month(gw, hospital, "2021-06", {"A01": 5})
+
+    other = centre_user(gw, suite, centre["org"]["id"], "heart_failure")
+    same = centre_user(gw, suite, centre["org"]["id"], "coronary_intervention")
+
+    assert call(gw, "GET", f"/reports/{pci}", other).status_code == 404
+    assert call(gw, "GET", f"/reports/{pci}/export.csv", other).status_code == 404
+    listed = call(gw, "GET", "/reports", other, params={"program": "nccqi_pci_quarterly", "limit": 200}).json()["items"]
+    assert pci not in [x["id"] for x in listed]
+    assert call(gw, "GET", f"/reports/{zj}", other).status_code == 200
+
+    seen = call(gw, "GET", f"/reports/{pci}", same)
+    assert seen.status_code == 200 and seen.json()["readOnly"] is True, seen.text
+    assert call(gw, "PUT", f"/reports/{pci}/values", same, json={"values": {}}).status_code == 403

@@ -73,3 +73,8 @@ CREATE TABLE carried_values (
     from_report_id uuid NOT NULL REFERENCES reports (id),
     PRIMARY KEY (report_id, indicator_id)
 );
+
+-- Specialty scope: a specialty program's reports are read (and reviewed) by the centres of
+-- that specialty only (a provincial centre in its province, the national centre everywhere).
+ALTER TABLE programs ADD COLUMN specialty text;
+UPDATE programs SET specialty = 'coronary_intervention' WHERE code = 'nccqi_pci_quarterly';
