@@ -8,6 +8,7 @@ sees it on the form and in the review request."""
 import pytest
 
 from helpers import approved_account
+from portal_helpers import browsers  # noqa: F401  (the browser fixture)
 from test_reporting_review import FULL, approval, call, request_of, until, in_inbox, zhejiang_centre
 
 
@@ -301,3 +302,30 @@ def test_specialty_program_is_read_by_its_specialty_only(gw, suite, hospital, ce
     seen = call(gw, "GET", f"/reports/{pci}", same)
     assert seen.status_code == 200 and seen.json()["readOnly"] is True, seen.text
     assert call(gw, "PUT", f"/reports/{pci}/values", same, json={"values": {}}).status_code == 403
+
+
+def test_warning_and_comment_box_in_the_form(gw, suite, hospital, browsers):
+    """In the browser: a warned value shows its message next to the field with a 说明 box marked
+    必填; the 说明 typed there is saved with 保存草稿; no console errors."""
+    from portal_helpers import until as poll
+    assert call(gw, "POST", "/programs/zj_monthly/enrolment", hospital).status_code in (200, 201)
+    for i, b01 in enumerate([300, 310, 290, 305, 295]):
+        hid, _ = month(gw, hospital, f"2022-0{i + 1}", dict(FULL, B01=b01))
+        assert call(gw, "POST", f"/reports/{hid}/submit", hospital).status_code == 200
+    rid, saved = month(gw, hospital, "2022-06", dict(FULL, B01=5000))
+    assert any(w["field"] == "B01" and w["code"] == "outlier" for w in saved["warnings"]), saved["warnings"]
+
+    b = browsers("hospital")
+    b.login(hospital["username"], hospital["password"], hospital["phone"])
+    b.go(f"#/reporting/report/{rid}")
+    b.page("reporting-form")
+    note = b.css("[data-warnings='B01']")
+    assert "中位数" in note.text and "必填" in note.text, note.text
+    box = b.css("[data-comment='B01']")
+    b.js("arguments[0].scrollIntoView({block: 'center'})", box)
+    b.shot("reporting-checks-warning")
+    box.send_keys("本月新院区开业")
+    b.css("[data-role='save']").click()
+    poll(lambda: call(gw, "GET", f"/reports/{rid}", hospital).json()["comments"].get("B01") == "本月新院区开业",
+         what="the 说明 saved")
+    assert b.console_errors() == []
