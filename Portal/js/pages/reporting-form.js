@@ -77,7 +77,17 @@ export default async function reportingForm({ root, params, alive }) {
     for (const [code, f] of inputs) {
       if (f.ind.computed) continue;
       const now = f.input.value.trim();
-      if (now !== shown(f.ind.value)) out[code] = now === "" ? null : now;
+      if (now !== shown(f.ind.value) || (view.carried || {})[code]) out[code] = now === "" ? null : now;
+    }
+    return out;
+  }
+
+  function changedComments() {
+    const out = {};
+    for (const [code, f] of inputs) {
+      if (!f.comment || f.comment.disabled) continue;
+      const now = f.comment.value.trim();
+      if (now !== ((view.comments || {})[code] || "")) out[code] = now === "" ? null : now;
     }
     return out;
   }
@@ -110,6 +120,23 @@ export default async function reportingForm({ root, params, alive }) {
       ind.help && ind.help !== ind.formula && !(ind.computed && ind.help.includes(ind.formula || "\u0000")) ? ind.help : null].filter(Boolean).join("；");
     const f = { ind, input: el, error };
     inputs.set(ind.code, f);
+    // Outlier / plausibility warnings (never block) and the 说明 next to the field.
+    const warns = (view.warnings || []).filter(w => w.field === ind.code);
+    const said = (view.comments || {})[ind.code] || "";
+    let note = null;
+    const carriedFrom = (view.carried || {})[ind.code];
+    const carriedNote = carriedFrom ? h("div", { class: "hint", "data-carried": ind.code }, `沿用上期（${carriedFrom}）的数值，请核对；保存即确认`) : null;
+    if (warns.length || said) {
+      const cid = `${id}-comment`;
+      f.comment = h("textarea", { id: cid, "data-comment": ind.code, maxlength: "200", rows: "2" });
+      f.comment.value = said;
+      if (readOnly) f.comment.disabled = true;
+      note = h("div", { class: "value-note", "data-warnings": ind.code },
+        warns.map(w => h("div", { class: "notice warn small", "data-warning": w.code }, w.message,
+          w.history ? `（近${w.history.length}期：${w.history.map(p => p.value).join("、")}）` : "")),
+        h("label", { for: cid, class: "small" }, warns.some(w => w.commentRequired) ? "说明（必填，最多200字）" : "说明（最多200字）"),
+        f.comment);
+    }
     const check = () => {
       setError(ind.code, checkValue(ind, el.value));
       checkRules();
@@ -119,14 +146,15 @@ export default async function reportingForm({ root, params, alive }) {
     return h("div", { class: "field", "data-field": ind.code },
       h("label", { for: id }, h("span", { class: "mono muted small" }, ind.code), " ", ind.name,
         ind.required && !ind.computed ? h("span", { class: "req", "aria-hidden": "true" }, "*") : null),
-      el, hintText ? h("div", { class: "hint", id: hintId }, hintText) : null, error);
+      el, hintText ? h("div", { class: "hint", id: hintId }, hintText) : null, carriedNote, error, note);
   }
 
   async function save(button, quiet) {
     const values = changedValues();
-    if (!Object.keys(values).length) { if (!quiet) toast("没有需要保存的修改"); return true; }
+    const comments = changedComments();
+    if (!Object.keys(values).length && !Object.keys(comments).length) { if (!quiet) toast("没有需要保存的修改"); return true; }
     try {
-      const answer = await api.put(`${API}/reports/${encodeURIComponent(reportId())}/values`, { values });
+      const answer = await api.put(`${API}/reports/${encodeURIComponent(reportId())}/values`, { values, comments });
       const typed = new Map([...inputs].map(([c, f]) => [c, f.input.value]));
       view = answer;
       render();
@@ -232,6 +260,10 @@ export default async function reportingForm({ root, params, alive }) {
       const m = view.modification;
       notices.push(h("div", { class: `notice ${m.status === "rejected" ? "error" : ""}`.trim(), "data-role": "modification" },
         h("strong", null, `${m.statusLabel}：`), `理由：${m.reason || ""}`, m.opinion ? `；审核意见：${m.opinion}` : ""));
+    }
+    if (view.carried && Object.keys(view.carried).length && !readOnly) {
+      notices.push(h("div", { class: "notice warn", "data-role": "carried" }, h("strong", null, "沿用上期："),
+        `${Object.keys(view.carried).length} 项数值沿用了上一个已通过期间的数据，请逐项核对，保存草稿即确认。`));
     }
     if (view.status === "overdue" && !readOnly) notices.push(h("div", { class: "notice warn" }, "该期已过截止日期，本项目允许逾期填报，提交后将记为逾期。"));
 

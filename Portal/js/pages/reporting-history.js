@@ -1,7 +1,7 @@
 // 历史报表: the reports in the caller's scope (his institution's, or his region's for a centre),
 // newest first, filtered by program and status, each with its CSV.
 import { h, mount } from "../dom.js";
-import { api } from "../api.js";
+import { api, fetchBlob } from "../api.js";
 import { field } from "../components/field.js";
 import { cursorPager } from "../components/pagination.js";
 import { API, statusBadge, fmtDate, downloadCSV, subNav, isHospital } from "../reporting/common.js";
@@ -22,6 +22,21 @@ export default async function reportingHistory({ root, alive }) {
   const pager = cursorPager(load);
   program.input.addEventListener("change", () => { pager.reset(); load(null); });
   status.input.addEventListener("change", () => { pager.reset(); load(null); });
+
+  // 期间列表 CSV (GET /periods/export.csv): every period with its state, submission and review.
+  function periodsLink() {
+    const b = h("button", { type: "button", class: "btn btn-sm", "data-role": "periods-csv" }, "下载期间列表（CSV）");
+    b.addEventListener("click", async () => {
+      try {
+        const file = await fetchBlob(`${API}/periods/export.csv`, { query: program.value ? { program: program.value } : {}, fallbackName: "periods.csv" });
+        const url = URL.createObjectURL(file.blob);
+        const a = h("a", { href: url, download: file.fileName, hidden: true });
+        document.body.append(a); a.click(); a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+      } catch (e) { mount(body, h("p", { class: "error" }, e.message)); }
+    });
+    return b;
+  }
 
   async function load(cursor) {
     let page;
@@ -54,6 +69,7 @@ export default async function reportingHistory({ root, alive }) {
       h("div", null, h("h1", null, "报表查询"), h("p", { class: "sub" }, isHospital(user()) ? "本机构的全部报表，可导出为 CSV（Excel 可直接打开）。" : "辖区内医疗机构的报表（只读）。"))),
     isHospital(user()) ? subNav("history") : null,
     h("div", { class: "filters grid-2" }, program.el, status.el),
+    h("p", null, periodsLink()),
     body);
   await load(null);
 }

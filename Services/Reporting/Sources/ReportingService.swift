@@ -14,8 +14,12 @@ public enum ReportingService {
             NoticeRoutes.install(router, context)
             RegistryRoutes.install(router, context)
             StatsRoutes.install(router, context)
+            CheckRoutes.install(router, context)
         }
         d.background = [OutboxDeliverer.task, StatsFolder.task]
+        // deadline reminders: on in production; in dev mode (tests, demo) only with REMINDERS=1,
+        // otherwise through the internal trigger with a fixed instant
+        if Env.bool("REMINDERS", !Env.bool("DEV_MODE", false)) { d.background.append(Reminders.task) }
         if Env.bool("DEV_MODE", false) && Env.bool("SEED_DEMO", false) {
             d.background.append(DemoSeed.task)
         }

@@ -54,6 +54,7 @@ enum IdentityRoutes {
         r.post("\(v1)/internal/approval-outcomes", service.approvalOutcome)
         r.get("\(v1)/internal/approval-outcomes/:requestId", service.outcomeStatus)
         r.get("\(v1)/internal/applications/:id/form-data", service.formData)
+        NotifyHandlers.install(r, app)
 
         if app.context.settings.devMode {
             let dev = DevHandlers(app: app)

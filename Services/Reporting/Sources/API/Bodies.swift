@@ -11,6 +11,8 @@ struct CreateReportBody: Decodable, Sendable {
 /// a partial draft; null or "" clears a field.
 struct SaveValuesBody: Decodable, Sendable {
     var values: [String: InputValue]
+    /// 说明 per value, at most 200 characters; null or "" removes one.
+    var comments: [String: String?]?
 }
 
 /// `PUT /api/reporting/v1/internal/programs/:code/windows/:period` `{"opensAt":…,"closesAt":…}`

@@ -133,6 +133,12 @@ struct FormView: Encodable, Sendable {
     var canRequestModification: Bool
     /// When an approved modification request reopened the report (the edit log after it).
     var reopenedAt: Date?
+    /// Outlier and plausibility warnings of the stored values (never block), and the 说明 per
+    /// value (Engine/Checks.swift).
+    var warnings: [FieldWarning]?
+    var comments: [String: String]?
+    /// Values carried over from an earlier period and not yet confirmed: code → that period.
+    var carried: [String: String]?
 }
 
 struct ReviewView: Encodable, Sendable {

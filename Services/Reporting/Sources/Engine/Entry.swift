@@ -121,6 +121,7 @@ enum Entry {
             guard let r = try ReportStore.find(conn, formID: form.id, orgID: inst.orgID, period: per.key) else {
                 throw APIError.internalError
             }
+            if r.id == id { try CarryOver.fill(conn, r, caller: caller) }
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "report.create",
                                               objectType: "report", objectID: r.id,
                                               newValue: Audit.json(["program": p.code, "form": form.code, "period": per.key,
@@ -197,6 +198,8 @@ enum Entry {
                                     source: "entry")
             try applyFormulas(conn, r, def, &values, caller: caller)
             problems += ValueRules.brokenRules(def, values)
+            problems += try Checks.applyComments(conn, r, def, body.comments, caller: caller,
+                                                confirming: body.values.keys.filter { code in !problems.contains { $0.field == code && $0.code != "rule_violation" } })
             if saved > 0 {
                 try ReportStore.touch(conn, id: r.id)
                 try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: r.orgID, action: "report.save",
@@ -205,11 +208,11 @@ enum Entry {
             }
             let form = try formRecord(conn, r)
             let fresh = try ReportStore.find(conn, formID: r.formID, orgID: r.orgID, period: r.period) ?? r
-            return Presenter.form(.init(program: p, form: form, definition: def, period: per, window: w, report: fresh,
+            return try Checks.annotate(conn, Presenter.form(.init(program: p, form: form, definition: def, period: per, window: w, report: fresh,
                                         values: values, canEnter: true,
                                         review: try ReviewStore.latest(conn, reportID: r.id, kind: "review"),
                                         modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
-                                  now: now, problems: problems, saved: saved)
+                                  now: now, problems: problems, saved: saved), fresh, def, values: values)
         }
     }
 
@@ -229,7 +232,7 @@ enum Entry {
             let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
             try applyFormulas(conn, r, def, &values, caller: caller)
-            let problems = ValueRules.submissionProblems(def, values)
+            let problems = ValueRules.submissionProblems(def, values) + (try Checks.submissionProblems(conn, r, def, values: values))
             guard problems.isEmpty else { throw SubmissionRefused(problems: problems) }
             let status: ReportStatus = p.reviewChain == nil ? .submitted : .underReview
             try ReportStore.submit(conn, id: r.id, by: caller.id, status: status)
@@ -256,7 +259,7 @@ enum Entry {
             // The statistics in the same transaction: the report's contribution to every region
             // node above it, as delta rows (docs/statistics.md).
             try StatsStore.reportChanged(conn, reportID: r.id, from: r.status.rawValue, to: status.rawValue)
-            return answer
+            return try Checks.annotate(conn, answer, fresh, def, values: values)
         }
     }
 
@@ -410,13 +413,15 @@ enum Entry {
     static func view(_ conn: PGConnection, _ r: ReportRecord, program p: ProgramRecord, canEnter: Bool,
                      now: Date) throws -> FormView {
         let per = try period(r.period, p)
-        return Presenter.form(.init(program: p, form: try formRecord(conn, r),
-                                    definition: try DefinitionCache.definition(conn, versionID: r.versionID), period: per,
+        let def = try DefinitionCache.definition(conn, versionID: r.versionID)
+        let values = try ValueStore.values(conn, reportID: r.id)
+        return try Checks.annotate(conn, Presenter.form(.init(program: p, form: try formRecord(conn, r),
+                                    definition: def, period: per,
                                     window: try window(conn, p, per), report: r,
-                                    values: try ValueStore.values(conn, reportID: r.id), canEnter: canEnter,
+                                    values: values, canEnter: canEnter,
                                     review: try ReviewStore.latest(conn, reportID: r.id, kind: "review"),
                                     modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
-                              now: now)
+                              now: now), r, def, values: values)
     }
 }
 

@@ -64,6 +64,7 @@ enum Review {
         ]
         if let orgName { details["医疗机构"] = orgName }
         if let reason { details["修改理由"] = reason }
+        let comments = try CheckStore.comments(conn, reportID: r.id)  // 说明 shown to the reviewer with the value
         for ind in def.indicators {
             let shown: String
             switch OutputValue(values[ind.code]) {
@@ -71,7 +72,7 @@ enum Review {
             case .number(let d): shown = "\(d)" + (ind.unit.isEmpty ? "" : " \(ind.unit)")
             case .string(let s): shown = s
             }
-            details["\(ind.code) \(ind.name)"] = shown
+            details["\(ind.code) \(ind.name)"] = shown + (comments[ind.code].map { "（说明：\($0)）" } ?? "")
         }
         let what = kind == "review" ? "数据审核" : "申请修改"
         let body = ApprovalRequestBody(

@@ -39,14 +39,21 @@ enum ReportStore {
                r.submitted_at, r.submitted_by, r.reopened_at
         """
 
+    /// `$3` carries each grant's scope path and specialty as `path|specialty` (`reportParameters`).
     private static let grants = """
-        WITH g AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS g(role, org_id, scope_path))
+        WITH g AS (SELECT g.role, g.org_id, split_part(g.sp, '|', 1) AS scope_path, nullif(split_part(g.sp, '|', 2), '') AS specialty
+                   FROM unnest($1::text[], $2::text[], $3::text[]) AS g(role, org_id, sp))
         """
 
     /// The caller enters for the report's organisation.
     private static let enters = "(g.role = ANY (p.entry_roles) AND g.org_id = r.org_id)"
     /// …or reads its region.
-    private static let reads = "(g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, r.scope_path))"
+    /// A specialty program (`programs.specialty`, NCCQI) is read by a grant of that specialty
+    /// only; grants without a specialty (city commissions, hospital-wide offices) read all.
+    private static let reads = """
+        (g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, r.scope_path)
+         AND (p.specialty IS NULL OR g.specialty IS NULL OR g.specialty = p.specialty))
+        """
 
     static func insert(_ conn: PGConnection, id: String, programID: String, formID: String, versionID: String,
                        orgID: String, scopePath: String, period: String, by: String) throws -> Bool {
@@ -69,7 +76,7 @@ enum ReportStore {
             , a.enters FROM reports r JOIN programs p ON p.id = r.program_id,
             LATERAL (SELECT coalesce(bool_or(\(enters)), false) AS enters, coalesce(bool_or(\(reads)), false) AS reads FROM g) a
             WHERE r.id = $4::uuid AND (a.enters OR a.reads)
-            """, caller.sqlParameters + [id]).first else { return nil }
+            """, caller.reportParameters + [id]).first else { return nil }
         return (try record(row), try row.bool("enters"))
     }
 
@@ -78,7 +85,7 @@ enum ReportStore {
     static func lockForEntry(_ conn: PGConnection, id: String, caller: Caller) throws -> ReportRecord? {
         try conn.query(grants + " " + select + """
              WHERE r.id = $4::uuid AND EXISTS (SELECT 1 FROM g WHERE \(enters)) FOR UPDATE OF r
-            """, caller.sqlParameters + [id]).first.map(record)
+            """, caller.reportParameters + [id]).first.map(record)
     }
 
     /// Reports the caller may see (his organisation's, his region's), newest id first, with
@@ -91,7 +98,7 @@ enum ReportStore {
               AND ($4::text IS NULL OR p.code = $4) AND ($5::text IS NULL OR r.period = $5)
               AND ($6::text IS NULL OR r.status = $6) AND ($7::uuid IS NULL OR r.id < $7::uuid)
             ORDER BY r.id DESC LIMIT $8
-            """, caller.sqlParameters + [program, period, status, after, limit + 1]).rows.map {
+            """, caller.reportParameters + [program, period, status, after, limit + 1]).rows.map {
             (try record($0), ListNames(form: try $0.string("form_code"), formName: try $0.string("form_name"),
                                        programName: try $0.string("program_name")))
         }
@@ -153,6 +160,10 @@ enum ReportStore {
 extension Caller {
     /// `$1…$3` of the scoped queries.
     var sqlParameters: [PGBindable?] { [roles, orgIDs, scopePaths] }
+    /// Reports' `$1…$3`: the scope paths with each grant's specialty (`path|specialty`).
+    var reportParameters: [PGBindable?] {
+        [roles, orgIDs, claims.roles.map { $0.scopePath + "|" + ($0.specialty ?? "") }]
+    }
 }
 
 /// Enrolment of an institution in a program.

@@ -1,0 +1,60 @@
+import Foundation
+import KitCore
+import KitHTTP
+import KitPostgres
+import Models
+import ServiceKit
+
+/// Internal messaging for other services (X-Internal-Token): a short notice to an
+/// organisation's institution admins, by SMS to each phone and by e-mail where one is on file,
+/// through identity's message queue (the dev inbox shows them). Reporting sends deadline
+/// reminders this way (docs/reporting.md). With an Idempotency-Key the messages get ids derived
+/// from it, so a repeated delivery queues nothing new.
+struct NotifyHandlers: Sendable {
+    let app: IdentityApp
+
+    static func install(_ r: Router, _ app: IdentityApp) {
+        let h = NotifyHandlers(app: app)
+        r.post("/api/identity/v1/internal/organisations/:id/notify", h.notify)
+    }
+
+    struct Body: Codable, Sendable { let subject: String; let text: String }
+    struct Answer: Codable, Sendable { let sms: Int; let email: Int }
+
+    /// POST /api/identity/v1/internal/organisations/:id/notify `{"subject","text"}` →
+    /// `{"sms": n, "email": m}` (messages newly queued).
+    func notify(_ req: Request) throws -> Response {
+        try app.context.requireInternal(req)
+        let orgID = try req.parameter("id")
+        guard ID.isValid(orgID) else { throw APIError.notFound }
+        let body = try req.decode(Body.self)
+        try Validate.text(body.subject, field: "subject", label: "标题", max: 60)
+        try Validate.text(body.text, field: "text", label: "内容", max: 300)
+        let key = req.headers["idempotency-key"].flatMap { $0.isEmpty || $0.utf8.count > 200 ? nil : $0 }
+        let answer = try app.db.transaction { conn -> Answer in
+            let admins = try conn.query("""
+                SELECT DISTINCT u.phone, u.email FROM role_assignments r JOIN users u ON u.id = r.user_id
+                WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.status = 'active'
+                """, [orgID]).rows
+            var sms = 0, email = 0
+            for a in admins {
+                let phone = try a.string("phone")
+                sms += try queue(conn, key: key, channel: "sms", to: phone, subject: nil, body: "【\(body.subject)】\(body.text)")
+                if let mail = a.optionalString("email"), !mail.isEmpty {
+                    email += try queue(conn, key: key, channel: "email", to: mail, subject: body.subject, body: body.text)
+                }
+            }
+            return Answer(sms: sms, email: email)
+        }
+        return .json(answer)
+    }
+
+    /// 1 when queued, 0 when this key already queued it.
+    private func queue(_ conn: PGConnection, key: String?, channel: String, to: String, subject: String?, body: String) throws -> Int {
+        try conn.query("""
+            INSERT INTO messages (id, channel, recipient, subject, body)
+            VALUES (COALESCE(md5($1 || '|' || $2 || '|' || $3)::uuid, $6::uuid), $2, $3, $4, $5)
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """, [key, channel, to, subject, body, ID.new()]).rows.count
+    }
+}
