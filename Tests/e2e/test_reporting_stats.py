@@ -210,6 +210,14 @@ def test_completeness_drill_down_and_reminder(gw, suite, world):
     got = reminded(h3)
     assert len(got) == 1 and "请尽快报送" in got[0]["message"] and got[0]["form"] == "pci"
     assert reminded(h1) == []
+    # …and by SMS to the missing institution's admin (identity's notify, through the outbox), nobody else.
+    from helpers import messages
+    idbase = suite.url("identity")
+    def texts(phone):
+        return [m for m in messages(idbase, phone) if "数据报送提醒" in (m.get("subject") or m["body"]) or "请尽快报送" in m["body"]]
+    sms = until(lambda: texts(h3.phone) or None, what="the reminder SMS to the missing hospital")
+    assert len(sms) == 1 and "请尽快报送" in sms[0]["body"], sms
+    assert texts(h1.phone) == []
 
     r = call(gw, "GET", "/stats/completeness", centre, params={**params, "node": province_node, "format": "csv"})
     assert r.status_code == 200 and "应报机构数" in r.content.decode("utf-8-sig")

@@ -330,7 +330,8 @@ enum Stats {
     }
 
     /// Records a reminder to every institution under the node that has not submitted the
-    /// period (centres only); they see it with their due list (`GET /stats/reminders`).
+    /// period (centres only); they see it with their due list (`GET /stats/reminders`) and get it by
+    /// SMS / e-mail through identity.
     static func remind(_ context: ServiceContext, caller: Caller, body: ReminderBody, request: Request) throws -> ReminderSent {
         let message = (body.message ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard message.count <= reminderMax else {
@@ -346,6 +347,13 @@ enum Stats {
             let sender = caller.claims.roles.first { centreRoles.contains($0.role.rawValue) && $0.covers(s.node) }?.orgID ?? ""
             let orgs = try StatsStore.remind(conn, caller: caller, programID: s.program.id, formID: f.id, period: period,
                                              node: s.node, message: text, senderOrg: sender)
+            // …and by SMS / e-mail to each institution's admins, through the outbox (identity's notify).
+            let batch = UUID().uuidString.lowercased()
+            for org in orgs where ID.isValid(org) {
+                try Outbox.enqueue(conn, target: .identity, path: "/api/identity/v1/internal/organisations/\(org)/notify",
+                                   body: Reminders.NotifyBody(subject: "数据报送提醒", text: text),
+                                   key: "reporting:stats-remind:\(batch):\(org)")
+            }
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: sender, action: "stats.remind", objectType: "program",
                                               objectID: s.program.code,
                                               newValue: Audit.json(["form": f.code, "period": period, "node": s.node,
