@@ -12,10 +12,15 @@ struct ApprovalProgress: Codable, Sendable {
         let index: Int
         let name: String
         let rule: String
+        let approvers: String?
         let status: String
         let since: Date?
         let pendingOrgs: [PendingOrg]?
         let decisions: [Decision]?
+        /// The stage went to the next level up (no organisation could approve it): what it
+        /// was, and why — the applicant's status page says so.
+        let escalatedFrom: String?
+        let escalationNote: String?
     }
     let id: String
     let status: String

@@ -28,21 +28,43 @@ enum RegistrationRules {
     }
 
     /// Checks everything a submission needs; throws the first problem with its field.
-    static func validateForSubmit(_ a: Application, orgKind: String?) throws {
+    /// `region` is the application's region as stored, `org` the existing organisation it joins.
+    /// A provincial centre sits in a province, a city commission in a prefecture-level city, an
+    /// institution in a city or a county of it; a second member of a centre or commission joins
+    /// the existing organisation of the same region (its specialties within the centre's).
+    static func validateForSubmit(_ a: Application, org: Organisation?, region: Region?) throws {
         guard let role = a.role else { throw APIError.invalid("role", "请选择用户类型", code: "missing_field") }
-        guard let region = a.regionCode else { throw APIError.invalid("regionCode", "请选择所在地区", code: "missing_field") }
+        guard a.regionCode != nil, let region else { throw APIError.invalid("regionCode", "请选择所在地区", code: "missing_field") }
+        let orgKind = org?.kind
         switch role {
         case .provincialCentre:
-            guard region.count == 2 else { throw APIError.invalid("regionCode", "省级质控中心请选择所在省份") }
-            guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写质控中心信息", code: "missing_field") }
-            try Validate.text(o.name, field: "organisation.name", label: "质控中心名称", max: 60)
+            guard region.level == "province" else { throw APIError.invalid("regionCode", "省级质控中心请选择所在省份") }
             guard !a.specialties.isEmpty else { throw APIError.invalid("specialties", "请选择质控中心负责的亚专业", code: "missing_field") }
+            if let org {
+                guard org.kind == "provincial_centre", org.regionCode == region.code else {
+                    throw APIError.invalid("orgId", "所选质控中心不在该省份", code: "organisation_mismatch")
+                }
+                guard Set(a.specialties).isSubset(of: Set(org.specialties)) else {
+                    throw APIError.invalid("specialties", "所选亚专业超出该质控中心负责的范围", code: "specialty_not_covered")
+                }
+            } else {
+                guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写质控中心信息", code: "missing_field") }
+                try Validate.text(o.name, field: "organisation.name", label: "质控中心名称", max: 60)
+            }
         case .cityCommission:
-            guard region.count == 4 else { throw APIError.invalid("regionCode", "请选择所在城市") }
-            guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写单位信息", code: "missing_field") }
-            try Validate.text(o.name, field: "organisation.name", label: "单位名称", max: 60)
+            guard region.level == "city" else { throw APIError.invalid("regionCode", "请选择所在城市") }
+            if let org {
+                guard org.kind == "city_commission", org.regionCode == region.code else {
+                    throw APIError.invalid("orgId", "所选单位不在该城市", code: "organisation_mismatch")
+                }
+            } else {
+                guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写单位信息", code: "missing_field") }
+                try Validate.text(o.name, field: "organisation.name", label: "单位名称", max: 60)
+            }
         case .institutionAdmin:
-            guard region.count == 4 else { throw APIError.invalid("regionCode", "请选择医疗机构所在城市") }
+            guard region.level == "city" || region.level == "county" else {
+                throw APIError.invalid("regionCode", "请选择医疗机构所在城市或区县")
+            }
             if a.orgID == nil {
                 guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写医疗机构信息", code: "missing_field") }
                 try validateInstitution(o)
