@@ -31,6 +31,7 @@ export const routes = [
   { path: "/reporting/history", page: "reporting-history", title: "报表查询", access: "user", nav: "报表查询", when: u => (u.roles || []).some(r => ["institution_admin", "specialty_admin", "data_entry", "provincial_centre", "city_commission", "national_centre"].includes(r.role)) },
   { path: "/reporting/form/:program/:form/:period", page: "reporting-form", title: "数据填报", access: "user", navParent: "/reporting" },
   { path: "/reporting/report/:id", page: "reporting-form", title: "报表", access: "user", navParent: "/reporting" },
+  { path: "/stale-requests", page: "registration-stale", title: "超期未审批", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "超期未审批" },
   { path: "/users", page: "users", title: "用户管理", access: "user", when: can.manageUsers, nav: "用户管理" },
   { path: "/profile", page: "profile", title: "个人中心", access: "user", nav: "个人中心" },
   { path: "/dev", page: "dev", title: "开发收件箱", access: "public", dev: true },

@@ -54,7 +54,7 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
   if (mode === "institution" || mode === "existing-institution") {
     const chosen = a.orgId ? { orgId: a.orgId, orgName: a.orgName } : a.organisation ? { newOrg: true } : null;
     picker = form.add("orgId", institutionPicker({
-      getRegion: () => region.value, allowNew: mode === "institution", chosen,
+      getRegion: () => region.cityCode || region.value, allowNew: mode === "institution", chosen,
       onChange: s => { orgFields.hidden = !(s && s.newOrg); if (s && s.newOrg && s.name && !orgName.value) orgName.value = s.name; refreshUploads(); },
     }));
   }
@@ -112,7 +112,7 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
   const touched = new Set();
   function refreshUploads() {
     const newOrg = mode === "institution" && picker && picker.state && picker.state.newOrg;
-    const wanted = uploadsFor(role, newOrg);
+    const wanted = uploadsFor(role, newOrg, state.program || a.program || "");
     const keep = new Map(boxes.map(b => [b.name, b]));
     boxes = [];
     uploadArea.replaceChildren();

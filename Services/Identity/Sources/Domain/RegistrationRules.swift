@@ -7,6 +7,15 @@ enum RegistrationRules {
     /// Roles one can apply for in the registration wizard.
     static let applicable: [Role] = [.provincialCentre, .cityCommission, .institutionAdmin, .specialtyAdmin, .dataEntry]
 
+    /// The programs one registers for (the seeds): NCIS and HQMS institutions are reviewed by
+    /// the platform, the others by the centres. No program given: NCCQI.
+    static let programs: [(code: String, title: String)] = [
+        ("nccqi", "国家心血管病医疗质量控制（NCCQI）"), ("ncis", "全国医疗质量数据抽样调查（NCIS）"),
+        ("stroke", "脑卒中登记"), ("hqms", "HQMS 流感监测"), ("zhejiang", "浙江省医疗质量月度核心指标"),
+    ]
+
+    static func isProgram(_ code: String) -> Bool { programs.contains { $0.code == code } }
+
     static func chain(_ role: Role, program: String?) -> String {
         switch role {
         case .provincialCentre: return "provincial_centre_registration"

@@ -110,6 +110,9 @@ struct ApplicationHandlers: Sendable {
                 throw APIError.invalid("role", "不支持的用户类型")
             }
         }
+        if let p = body.program, !p.isEmpty, !RegistrationRules.isProgram(p) {
+            throw APIError.invalid("program", "不支持的填报项目", code: "invalid_program")
+        }
         if let specs = body.specialties {
             guard specs.allSatisfy(Specialty.isValid), Set(specs).count == specs.count, specs.count <= Specialty.all.count else {
                 throw APIError.invalid("specialties", "亚专业选择有误")
