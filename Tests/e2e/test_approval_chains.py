@@ -265,6 +265,8 @@ def test_hospital_wide_monthly_submission_is_reviewed_by_any_centre_of_the_provi
 def test_modification_request_reason_rules(api):
     """Needs identity's specialty grants."""
     province = city_province(api)
+    # the centre exists before the request opens (a stage without one goes to the national centre)
+    office = centre(api, province, "coronary_intervention")
     path = unique_institution(province)[1]
     kw = dict(type="modification_request", service="reporting", scope_path=path, specialty="coronary_intervention")
     r = api.open("specialty_modification_request", expect=422, **kw)
@@ -274,7 +276,6 @@ def test_modification_request_reason_rules(api):
     assert api.open("modification_request", type="registration", service="reporting", scope_path=path,
                     reason="x", expect=422).json()["error"]["code"] == "chain_type_mismatch"
     rid = api.open_id("specialty_modification_request", reason="理" * 200, **kw)
-    office = centre(api, province, "coronary_intervention")
     d = api.status(rid, office)
     assert d["reason"] == "理" * 200 and d["canDecide"] is True and d["allowedDecisions"] == ["approve", "reject"]
     assert api.approve(office, rid)["status"] == "approved"
@@ -284,12 +285,13 @@ def test_history_binding_by_provincial_centre(api):
     """Needs identity's specialty grants: the centre of the request's specialty decides; a
     centre of the same province and another specialty does not."""
     province = city_province(api)
+    own = centre(api, province, "coronary_intervention")  # exists before the request opens
     rid = api.open_id("history_binding", type="history_binding", service="reporting",
                       scope_path=unique_institution(province)[1], specialty="coronary_intervention")
     other = centre(api, province, "heart_failure")
     r = api.decide(other, rid, "reject", "历史数据与本院不符")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
-    r = api.decide(centre(api, province, "coronary_intervention"), rid, "reject", "历史数据与本院不符")
+    r = api.decide(own, rid, "reject", "历史数据与本院不符")
     assert r.status_code == 200 and r.json()["status"] == "rejected"
 
 
