@@ -17,6 +17,7 @@ from conftest import unique_phone  # noqa: F401
 from helpers import (V1, ALL_SPECIALTIES, auth, centre_actor, decide_for_real, first_login, internal_headers, latest_code,
                      operator_actor, register_and_submit, register_provincial_centre, send_code, wait_application,
                      wait_request)
+from portal_helpers import browsers  # noqa: F401
 
 # provinces tried, in order, when a test needs one without any provincial centre
 QUIET_PROVINCES = ["540000", "630000", "640000", "460000", "520000", "530000", "450000", "360000", "220000", "230000",
@@ -156,7 +157,7 @@ def test_the_public_organisation_lookup_is_bounded_to_centres_and_commissions(gw
         assert r.status_code == 422 and r.json()["error"]["field"] == field, r.text
 
 
-def test_an_application_in_a_province_without_a_centre_goes_up_and_says_so(gw, suite):
+def test_an_application_in_a_province_without_a_centre_goes_up_and_says_so(gw, suite, browsers):  # noqa: F811
     province = quiet_province(suite)
     city = requests.get(gw + V1 + "/regions", params={"parent": province}, timeout=10).json()["items"][0]["code"]
     phone = unique_phone()
@@ -177,6 +178,17 @@ def test_an_application_in_a_province_without_a_centre_goes_up_and_says_so(gw, s
     assert stage["escalatedFrom"] == "省级质控中心审批"
     assert "该省尚无省级质控中心" in stage["escalationNote"] and "国家质控中心" in stage["escalationNote"]
     assert stage["status"] == "pending" and stage["rule"] == "any"
+    # the applicant's status page says so
+    b = browsers("status")
+    b.open("#/status")
+    b.fill("手机号", phone)
+    b.fill_captcha()
+    b.sms_code(phone)
+    b.click("查询")
+    shown = b.text_in("[data-role='escalated']", "已自动转由国家质控中心审批", timeout=40)
+    assert "该省尚无省级质控中心" in shown.text and "省级质控中心审批" in shown.text
+    assert "国家质控中心审批（自动上转）" in b.css("[data-role='waiting']").text
+    b.shot("registration-status-escalated")
     national = centre_actor(gw, suite, "00000000-0000-7000-8000-000000000002", "national_centre")
     req = wait_request(suite, app_id)
     inbox = requests.get(gw + "/api/approval/v1/inbox", headers=national["headers"], params={"limit": 100}, timeout=10).json()

@@ -107,9 +107,10 @@ export function regionPicker({ level = "city", value = "", onChange } = {}) {
   };
 
   function changed() { picker.clearError(); if (onChange) onChange(picker.value); }
-  province.addEventListener("change", async () => { await loadCities(province.value); changed(); });
-  city.addEventListener("change", async () => { await loadCounties(city.value); changed(); });
-  county.addEventListener("change", changed);
+  // chosen by hand: the search's "已选择" no longer applies
+  province.addEventListener("change", async () => { hitsStatus.textContent = ""; await loadCities(province.value); changed(); });
+  city.addEventListener("change", async () => { hitsStatus.textContent = ""; await loadCounties(city.value); changed(); });
+  county.addEventListener("change", () => { hitsStatus.textContent = ""; changed(); });
 
   // --- search by name
   let seq = 0;
