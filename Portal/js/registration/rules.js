@@ -56,7 +56,7 @@ export function uploadsFor(role, newOrganisation, program) {
     { kind: "signed_application_form", required: true },
     { kind: "confidentiality_pledge", required: true },
   ];
-  if (role === "provincial_centre") list.push({ kind: "qualification_approval", required: true });
+  if (role === "provincial_centre" && newOrganisation) list.push({ kind: "qualification_approval", required: true });
   if (role === "institution_admin" && newOrganisation) {
     list.push({ kind: "licence_scan", required: true });
     list.push({ kind: "institution_info_form", required: false });

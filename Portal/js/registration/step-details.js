@@ -63,7 +63,7 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
   if (mode === "centre" || mode === "commission") {
     const chosen = a.orgId ? { orgId: a.orgId, orgName: a.orgName } : a.organisation ? { newOrg: true } : null;
     bodyPick = form.add("orgId", bodyPicker({ kind: mode === "centre" ? "provincial_centre" : "city_commission", getRegion: () => region.value, chosen,
-      onChange: s => { orgFields.hidden = !(s && s.newOrg); } }));
+      onChange: s => { orgFields.hidden = !(s && s.newOrg); if (boxes) refreshUploads(); } }));
   }
   let orgName = null;
   if (mode === "institution") {
@@ -111,7 +111,8 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
   let boxes = [];
   const touched = new Set();
   function refreshUploads() {
-    const newOrg = mode === "institution" && picker && picker.state && picker.state.newOrg;
+    const newOrg = Boolean((mode === "institution" && picker && picker.state && picker.state.newOrg) ||
+      (mode === "centre" && bodyPick && bodyPick.state && bodyPick.state.newOrg));
     const wanted = uploadsFor(role, newOrg, state.program || a.program || "");
     const keep = new Map(boxes.map(b => [b.name, b]));
     boxes = [];

@@ -51,3 +51,19 @@ struct ApprovalClient: Sendable {
         }
     }
 }
+
+/// The files on an application, as documents lists them to its applicant
+/// (`GET /api/documents/v1/documents?object=registration:<id>` with the applicant's token).
+struct RegistrationDocumentsClient: Sendable {
+    let context: ServiceContext
+
+    struct Listed: Decodable, Sendable {
+        struct Item: Decodable, Sendable { let id: String; let kind: String }
+        let items: [Item]
+    }
+
+    func onApplication(_ applicationID: String, authorization: String) throws -> [(id: String, kind: String)] {
+        let url = "\(context.settings.documentsURL)/api/documents/v1/documents?object=registration:\(applicationID)"
+        return try context.http.getJSON(url, headers: [("Authorization", authorization)], as: Listed.self).items.map { ($0.id, $0.kind) }
+    }
+}

@@ -93,6 +93,45 @@ enum RegistrationRules {
         guard !a.documentIDs.isEmpty else { throw APIError.invalid("documentIds", "请上传盖章后的申请材料扫描件", code: "missing_field") }
     }
 
+    /// The kinds of material (documents' kind codes) an application must carry, by role, program
+    /// and whether it brings a new organisation (the seeds: 账号申请表 and 保密承诺函 always; a new
+    /// provincial centre its 资质批复; a new institution its licence scan, for HQMS the stamped
+    /// 系统使用须知及同意书, for the stroke registry 单位注册信息登记表 and 事业单位法人证书; a
+    /// specialty administrator the 执业证书).
+    static func requiredKinds(_ role: Role, program: String?, newOrganisation: Bool) -> [(kind: String, title: String)] {
+        var kinds: [(String, String)] = [("signed_application_form", "账号申请表（签字盖章）"), ("confidentiality_pledge", "保密承诺函（签字盖章）")]
+        switch role {
+        case .provincialCentre where newOrganisation:
+            kinds.append(("qualification_approval", "质控中心资质批复文件"))
+        case .institutionAdmin:
+            if newOrganisation { kinds.append(("licence_scan", "医疗机构执业许可证扫描件")) }
+            if program == "hqms" { kinds.append(("terms_consent_form", "系统使用须知及同意书（盖章）")) }
+            if program == "stroke" && newOrganisation {
+                kinds.append(("unit_registration_form", "单位注册信息登记表（盖章）"))
+                kinds.append(("legal_person_certificate", "事业单位法人证书照片"))
+            }
+        case .specialtyAdmin:
+            kinds.append(("practitioner_certificate", "亚专业负责人执业证书扫描件"))
+        default:
+            break
+        }
+        return kinds
+    }
+
+    /// Every listed document id belongs to the application (documents lists the files of
+    /// `registration:<id>` only), and every required kind is among them. 422 otherwise.
+    static func checkDocuments(ids: [String], onApplication: [(id: String, kind: String)], required: [(kind: String, title: String)]) throws {
+        let own = Set(onApplication.map { $0.id.lowercased() })
+        guard ids.allSatisfy({ own.contains($0.lowercased()) }) else {
+            throw APIError.invalid("documentIds", "所列材料不属于本申请，请重新上传", code: "document_not_owned")
+        }
+        let chosen = Set(ids.map { $0.lowercased() })
+        let present = Set(onApplication.filter { chosen.contains($0.id.lowercased()) }.map(\.kind))
+        for r in required where !present.contains(r.kind) {
+            throw APIError.invalid("upload:\(r.kind)", "请上传\(r.title)", code: "missing_document")
+        }
+    }
+
     static func validateInstitution(_ o: OrganisationData) throws {
         try Validate.text(o.name, field: "organisation.name", label: "医疗机构名称", max: 60)
         guard let licence = o.licenceNo, ChineseFormats.isLicenceNumber(licence) else {

@@ -182,9 +182,27 @@ struct ApplicationHandlers: Sendable {
     func submit(_ req: Request) throws -> Response {
         let (_, id) = try own(req)
         let orgs = OrganisationStore(app: app)
+        // The materials, checked at documents before the transaction (no HTTP call under the
+        // row lock); the transaction then insists on the same list of documents.
+        var checkedDocuments: [String]?
+        if app.config.checkRegistrationDocuments, let draft = try store.get(id: id), draft.status == "draft", let role = draft.role {
+            let required = RegistrationRules.requiredKinds(role, program: draft.program, newOrganisation: draft.orgID == nil)
+            let listed: [(id: String, kind: String)]
+            do {
+                listed = try RegistrationDocumentsClient(context: app.context).onApplication(id, authorization: req.headers["authorization"] ?? "")
+            } catch {
+                app.context.logger.warning("documents unreachable at submit", ["application": id, "error": String(describing: error)])
+                throw APIError(503, "documents_unavailable", "材料服务暂时不可用，请稍后再提交")
+            }
+            if !draft.documentIDs.isEmpty { try RegistrationRules.checkDocuments(ids: draft.documentIDs, onApplication: listed, required: required) }
+            checkedDocuments = draft.documentIDs
+        }
         let submitted = try app.db.transaction { conn -> Application in
             guard var a = try store.get(conn, id: id, lock: true) else { throw APIError.notFound }
             guard a.status == "draft" else { throw APIError.conflict("申请已提交，请勿重复提交", code: "already_submitted") }
+            if let checked = checkedDocuments, checked != a.documentIDs {
+                throw APIError.conflict("申请材料刚刚有变动，请重新提交", code: "documents_changed")
+            }
             let org = try a.orgID.flatMap { try orgs.get(conn, id: $0) }
             let regionRow = try a.regionCode.flatMap { try orgs.region(conn, $0) }
             try RegistrationRules.validateForSubmit(a, org: org, region: regionRow)
