@@ -38,9 +38,11 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 }
 
 /// One grant: a role at an organisation, optionally limited to a specialty.
-/// `scopePath` is the subtree the grant sees, as a path of the organisation tree: a
-/// provincial centre of Zhejiang has "86/33", a city commission "86/33/3301", an institution
-/// its own node "86/33/3301/<org id>". Scope checks in SQL are prefix matches on it.
+/// `scopePath` is the subtree the grant sees, as a path of the organisation tree whose region
+/// segments are GB/T 2260 six-digit codes: a provincial centre of Zhejiang has "86/330000", a
+/// city commission of Hangzhou "86/330000/330100", an institution its own node
+/// "86/330000/330100/<org id>", or "86/330000/330100/330106/<org id>" when it gave its county.
+/// Scope checks in SQL are prefix matches on it.
 public struct RoleAssignment: Codable, Sendable, Hashable {
     public var role: Role
     public var orgID: String

@@ -32,10 +32,11 @@ import helpers
 from helpers import V1, auth, credentials, latest_code, login, messages, send_code
 
 NATIONAL_ORG = "00000000-0000-7000-8000-000000000002"
-# identity's seeded cities (005_seed_regions.sql), one per province that has any.
+# one city per province (GB/T 2260 six-digit codes, identity's 007_regions_gbt2260.sql).
 # Zhejiang (33) is left to the demo seed, the portal and identity's tests, whose institution
 # registrations every provincial centre of the province must approve.
-CITIES = {"11": "1101", "31": "3101", "32": "3201", "37": "3702", "42": "4201", "44": "4403", "51": "5101"}
+CITIES = {"110000": "110100", "310000": "310100", "320000": "320100", "370000": "370200", "420000": "420100", "440000": "440300",
+          "510000": "510100"}
 
 SEED = int(os.environ.get("ACTORS_SEED") or random.SystemRandom().randrange(1 << 30))
 RNG = random.Random(SEED)

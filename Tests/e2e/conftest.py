@@ -25,6 +25,10 @@ def suite(tmp_path_factory):
     db_env = suite_lib.read_env_file(_require("TEST_SERVICES_ENV"))
     run_dir = os.path.join(ROOT, "test-artifacts", f"suite-{os.getpid()}")
     s = suite_lib.Suite(bin_dir, db_env, run_dir, extra_env={"DEV_MODE": "1", "LOG_LEVEL": "info",
+                                                             # most tests submit placeholder document
+                                                             # ids; test_registration_documents turns
+                                                             # the check on for its own identity
+                                                             "REGISTRATION_CHECK_DOCUMENTS": "0",
                                                              "OUTBOX_INTERVAL": "0.2",
                                                              # The freeze is 180 s by default; the
                                                              # tests watch it expire sooner.

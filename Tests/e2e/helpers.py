@@ -311,11 +311,11 @@ def ensure_provincial_centre(gw, suite, province):
         "access": c["access"], "refresh": c["refresh"], "at": time.monotonic(), "roles": c["user"]["roles"]}
 
 
-def approved_account(gw, suite, role="institution_admin", region="3301", specialties=("coronary_intervention",)):
+def approved_account(gw, suite, role="institution_admin", region="330100", specialties=("coronary_intervention",)):
     """A hospital registered, approved through approval by the signed-in centres the request
     waits for, first login done and password changed: returns a dict with username, password,
     phone, access and refresh tokens."""
-    ensure_provincial_centre(gw, suite, region[:2])
+    ensure_provincial_centre(gw, suite, region[:2] + "0000")
     phone = _fresh_phone()
     body = {"role": role, "regionCode": region, "specialties": list(specialties),
             "organisation": {"name": f"协作医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211", "level": "三级乙等",

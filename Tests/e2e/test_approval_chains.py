@@ -97,7 +97,7 @@ def test_program_adds_its_own_chain(api):
     assert r.status_code == 200, r.text
     bad = dict(body, stages=[{"name": "x", "role": "nobody", "scope": "city", "rule": "any"}])
     assert requests.put(url, json=bad, headers=api.internal, timeout=10).status_code == 422
-    # walk it: city commission of 3301, then the provincial centre of 33
+    # walk it: city commission of the city, then the provincial centre of the province
     province = city_province(api)
     city = api.actors.city_commission(province)
     other_city = api.actors.city_commission(city_province(api, exclude=(province,)))
@@ -138,7 +138,7 @@ def test_institution_admin_needs_every_provincial_centre(api):
     centres = api.centres(province)
     assert len(centres) >= 2
     subject = str(uuid.uuid4())
-    rid = api.open_id("institution_admin_registration", scope_path=f"86/{province}/{province}01/pending",
+    rid = api.open_id("institution_admin_registration", scope_path=f"86/{province}/{province[:2]}0100/pending",
                       subject_id=subject)
     s = wait_for(lambda: (lambda b: b if b["stages"][0]["status"] == "pending" else None)(api.by_subject(subject).json()),
                  what="approver organisations listed")
@@ -205,7 +205,7 @@ def test_specialty_chains_require_a_specialty(api):
     inst, path = unique_institution()
     r = api.open("specialty_admin_registration", scope_path=path, expect=422)
     assert r.json()["error"]["code"] == "specialty_required"
-    r = api.open("data_entry_registration", scope_path="86/33", specialty="hypertension", expect=422)
+    r = api.open("data_entry_registration", scope_path="86/330000", specialty="hypertension", expect=422)
     assert r.json()["error"]["code"] == "scope_too_broad"
 
 
@@ -220,7 +220,7 @@ def test_data_entry_by_specialty_admin(api):
 
 
 def test_platform_registration_by_operator(api):
-    rid = api.open_id("platform_registration", scope_path="86/33/3301/pending",
+    rid = api.open_id("platform_registration", scope_path="86/330000/330100/pending",
                       details={"program": "ncis", "机构名称": "测试医院"})
     operator = api.actors.operator()
     national = api.actors.national()
@@ -265,6 +265,8 @@ def test_hospital_wide_monthly_submission_is_reviewed_by_any_centre_of_the_provi
 def test_modification_request_reason_rules(api):
     """Needs identity's specialty grants."""
     province = city_province(api)
+    # the centre exists before the request opens (a stage without one goes to the national centre)
+    office = centre(api, province, "coronary_intervention")
     path = unique_institution(province)[1]
     kw = dict(type="modification_request", service="reporting", scope_path=path, specialty="coronary_intervention")
     r = api.open("specialty_modification_request", expect=422, **kw)
@@ -274,7 +276,6 @@ def test_modification_request_reason_rules(api):
     assert api.open("modification_request", type="registration", service="reporting", scope_path=path,
                     reason="x", expect=422).json()["error"]["code"] == "chain_type_mismatch"
     rid = api.open_id("specialty_modification_request", reason="理" * 200, **kw)
-    office = centre(api, province, "coronary_intervention")
     d = api.status(rid, office)
     assert d["reason"] == "理" * 200 and d["canDecide"] is True and d["allowedDecisions"] == ["approve", "reject"]
     assert api.approve(office, rid)["status"] == "approved"
@@ -284,12 +285,13 @@ def test_history_binding_by_provincial_centre(api):
     """Needs identity's specialty grants: the centre of the request's specialty decides; a
     centre of the same province and another specialty does not."""
     province = city_province(api)
+    own = centre(api, province, "coronary_intervention")  # exists before the request opens
     rid = api.open_id("history_binding", type="history_binding", service="reporting",
                       scope_path=unique_institution(province)[1], specialty="coronary_intervention")
     other = centre(api, province, "heart_failure")
     r = api.decide(other, rid, "reject", "历史数据与本院不符")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
-    r = api.decide(centre(api, province, "coronary_intervention"), rid, "reject", "历史数据与本院不符")
+    r = api.decide(own, rid, "reject", "历史数据与本院不符")
     assert r.status_code == 200 and r.json()["status"] == "rejected"
 
 
@@ -297,7 +299,7 @@ def test_history_binding_by_provincial_centre(api):
 
 def test_reject_needs_an_opinion(api):
     subject = str(uuid.uuid4())
-    rid = api.open_id("provincial_centre_registration", scope_path="86/33", subject_id=subject)
+    rid = api.open_id("provincial_centre_registration", scope_path="86/330000", subject_id=subject)
     national = api.actors.national()
     r = api.decide(national, rid, "reject")
     assert r.status_code == 422
@@ -378,7 +380,7 @@ def test_concurrent_decisions_one_per_organisation(api):
     api.create_centre(province, ["hypertension"])
     centres = api.centres(province)
     subject = str(uuid.uuid4())
-    rid = api.open_id("institution_admin_registration", scope_path=f"86/{province}/{province}01/pending",
+    rid = api.open_id("institution_admin_registration", scope_path=f"86/{province}/{province[:2]}0100/pending",
                       subject_id=subject)
     wait_for(lambda: api.by_subject(subject).json()["stages"][0]["status"] == "pending", what="stage open")
     # four users per organisation (accounts the operator opened on each centre), all at once
@@ -401,7 +403,7 @@ def test_concurrent_decisions_one_per_organisation(api):
 
 
 def test_concurrent_decisions_on_an_any_stage(api):
-    rid = api.open_id("provincial_centre_registration", scope_path="86/44")
+    rid = api.open_id("provincial_centre_registration", scope_path="86/440000")
     users = [api.actors.national()] + [api.actors._operator_made(api.actors.national().org_id, "national_centre",
                                                                  f"国家审批人{i}") for i in range(7)]
     calls = [(lambda u=u: requests.post(f"{api.gw}/api/approval/v1/requests/{rid}/decisions",
@@ -420,7 +422,7 @@ def test_batch_decisions_report_each_item(api):
     kw = province_review_chain(api)
     mk = lambda: api.open_id(PROVINCE_REVIEW, scope_path=unique_institution(province)[1], **kw)  # noqa: E731
     ok1, ok2, needs_opinion = mk(), mk(), mk()
-    foreign = api.open_id(PROVINCE_REVIEW, scope_path=unique_institution("92")[1], **kw)
+    foreign = api.open_id(PROVINCE_REVIEW, scope_path=unique_institution("920000")[1], **kw)
     items = [{"requestId": ok1, "decision": "approve"},
              {"requestId": needs_opinion, "decision": "return"},
              {"requestId": foreign, "decision": "approve"},
@@ -507,19 +509,19 @@ def test_applicant_withdraws_with_own_token(api):
 
 def test_new_revision_supersedes_and_idempotency_key_repeats(api):
     subject = str(uuid.uuid4())
-    r1 = api.open("provincial_centre_registration", scope_path="86/33", subject_id=subject,
+    r1 = api.open("provincial_centre_registration", scope_path="86/330000", subject_id=subject,
                   key=f"registration:{subject}:1")
-    again = api.open("provincial_centre_registration", scope_path="86/33", subject_id=subject,
+    again = api.open("provincial_centre_registration", scope_path="86/330000", subject_id=subject,
                      key=f"registration:{subject}:1", expect=200)
     assert again.json()["id"] == r1.json()["id"]
-    r2 = api.open("provincial_centre_registration", scope_path="86/33", subject_id=subject,
+    r2 = api.open("provincial_centre_registration", scope_path="86/330000", subject_id=subject,
                   key=f"registration:{subject}:2")
     national = api.actors.national()
     assert api.status(r1.json()["id"], national)["status"] == "withdrawn"
     s = api.by_subject(subject).json()
     assert s["id"] == r2.json()["id"] and s["status"] == "pending"
     api.approve(national, r2.json()["id"])
-    r3 = api.open("provincial_centre_registration", scope_path="86/33", subject_id=subject,
+    r3 = api.open("provincial_centre_registration", scope_path="86/330000", subject_id=subject,
                   key=f"registration:{subject}:3", expect=201)
     assert r3.json()["id"] != r2.json()["id"]  # a closed request is history, not in the way
 

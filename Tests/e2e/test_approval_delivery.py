@@ -71,7 +71,7 @@ def test_outcome_survives_receiver_kill_and_applies_once(api, suite):
 
     suite.kill("identity")  # SIGKILL
     try:
-        all_of = api.open_id("institution_admin_registration", scope_path=f"86/{province}/{province}01/pending",
+        all_of = api.open_id("institution_admin_registration", scope_path=f"86/{province}/{province[:2]}0100/pending",
                              subject_id=all_of_subject)
         assert api.by_subject(all_of_subject).json()["stages"][0]["status"] == "resolving"
         r = api.decide(centre_approver, all_of)

@@ -11,7 +11,7 @@ from test_approval_support import api  # noqa: F401
 from test_documents_support import API as DOCS, pdf, stored_files
 
 BASE = {"type": "registration", "chain": "provincial_centre_registration",
-        "title": "输入错误测试", "applicant": {"name": "张三"}, "scopePath": "86/33"}
+        "title": "输入错误测试", "applicant": {"name": "张三"}, "scopePath": "86/330000"}
 
 REFUSED = {
     # case: (changes to a valid body, status, code)
@@ -33,8 +33,8 @@ REFUSED = {
     "applicant_name_missing": ({"applicant": {"name": ""}}, 422, "missing_field"),
     "scope_not_86": ({"scopePath": "87/33"}, 422, "invalid_scope"),
     "scope_bad_province": ({"scopePath": "86/3"}, 422, "invalid_scope"),
-    "scope_city_of_other_province": ({"scopePath": "86/33/3401"}, 422, "invalid_scope"),
-    "province_code_disagrees": ({"provinceCode": "44"}, 422, "invalid_scope"),
+    "scope_city_of_other_province": ({"scopePath": "86/330000/340100"}, 422, "invalid_scope"),
+    "province_code_disagrees": ({"provinceCode": "440000"}, 422, "invalid_scope"),
     "specialty_not_a_code": ({"specialty": "Bad Specialty"}, 422, "invalid_specialty"),
     "attachments_too_many": ({"attachments": [str(uuid.uuid4()) for _ in range(51)]}, 422, "invalid_attachments"),
     "attachment_empty": ({"attachments": [""]}, 422, "invalid_attachments"),
@@ -93,7 +93,7 @@ def test_expired_token_refused_at_approval_and_documents(suite, api, expiring_id
     national = actors.national()
     session = full_login(expiring_identity, national.username, national.password, national.phone)
     expired = {"Authorization": "Bearer " + session["accessToken"]}
-    rid = api.open_id("provincial_centre_registration", scope_path="86/31")
+    rid = api.open_id("provincial_centre_registration", scope_path="86/310000")
     # approval, directly and through the gateway
     for base in [api.approval, api.gw]:
         r = requests.get(base + "/api/approval/v1/inbox", headers=expired, timeout=10)

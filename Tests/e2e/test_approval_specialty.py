@@ -104,7 +104,7 @@ def test_specialty_bound_chain_refuses_a_request_without_specialty(actors):
     url = actors.suite.url("approval") + APPROVAL + "/internal/requests"
     subject = str(uuid.uuid4())
     body = {"type": "monthly_submission", "chain": "specialty_submission", "subject": {"service": "reporting", "id": subject},
-            "title": "无专业的月报", "applicant": {"name": "张三"}, "scopePath": "86/33/3301/x"}
+            "title": "无专业的月报", "applicant": {"name": "张三"}, "scopePath": "86/330000/330100/x"}
     r = requests.post(url, json=body, headers=actors.internal, timeout=10)
     assert r.status_code == 422 and r.json()["error"]["code"] == "specialty_required", r.text
     r = requests.get(url + "/by-subject", params={"service": "reporting", "id": subject}, headers=actors.internal,

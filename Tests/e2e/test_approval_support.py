@@ -17,9 +17,9 @@ from actors import actors_for
 # Provinces of identity's region table. The delivery test registers a provincial centre in
 # Xinjiang (65), so the all-of tests never use it; Zhejiang (33) is left to the demo seed, the
 # portal and identity's tests (every centre of a province approves its institutions).
-PROVINCES = ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "34", "35", "36", "37", "41",
-             "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64"]
-DELIVERY_PROVINCE = "65"
+PROVINCES = [p + "0000" for p in ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "34", "35", "36", "37", "41",
+                                   "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64"]]
+DELIVERY_PROVINCE = "650000"
 
 # Randomly chosen provinces come from a seeded generator; the seed is printed so that a failure
 # can be replayed (APPROVAL_SEED=<seed>).
@@ -42,7 +42,7 @@ class Api:
         return self.suite.url("identity")
 
     # --- internal API -------------------------------------------------------------------
-    def open(self, chain, type="registration", scope_path="86/33", specialty=None, subject_id=None,
+    def open(self, chain, type="registration", scope_path="86/330000", specialty=None, subject_id=None,
              key=None, expect=201, **extra):
         body = {
             "type": type, "chain": chain,
@@ -169,10 +169,10 @@ def random_province(exclude=()):
 
 
 def unique_institution(province=None):
-    """A scope path of an institution nobody else uses: 86/<prov>/<prov>01/<uuid>."""
+    """A scope path of an institution nobody else uses: 86/<province>/<its first city>/<uuid>."""
     p = province or random_province()
     inst = str(uuid.uuid4())
-    return inst, f"86/{p}/{p}01/{inst}"
+    return inst, f"86/{p}/{p[:2]}0100/{inst}"
 
 
 _APIS = {}

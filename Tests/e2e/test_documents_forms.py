@@ -43,7 +43,7 @@ def application(gw, suite):
     r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
     assert r.status_code == 201, r.text
     app_id, token = r.json()["created"]["id"], r.json()["created"]["applicantToken"]
-    body = {"role": "institution_admin", "regionCode": "3301", "specialties": ["coronary_intervention"],
+    body = {"role": "institution_admin", "regionCode": "330100", "specialties": ["coronary_intervention"],
             "organisation": {"name": f"杭州市表格测试医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211",
                              "level": "三级甲等", "category": "综合医院", "address": "杭州市上城区解放路1号",
                              "headName": "王院长", "contactName": "李联系", "contactPhone": phone},

@@ -194,9 +194,9 @@ def test_admin_change_by_reapplication_resets_old_admin(gw, suite):
     created = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10).json()["created"]
     tok = created["applicantToken"]
     # A later applicant picks the existing institution and fills only personal data.
-    hits = requests.get(gw + V1 + "/institutions", params={"region": "3301", "q": me["orgName"][:6]}, timeout=10).json()["items"]
+    hits = requests.get(gw + V1 + "/institutions", params={"region": "330100", "q": me["orgName"][:6]}, timeout=10).json()["items"]
     assert any(h["id"] == org_id and h["hasAdmin"] for h in hits)
-    body = {"role": "institution_admin", "regionCode": "3301", "orgId": org_id, "person": {"name": "钱新管"},
+    body = {"role": "institution_admin", "regionCode": "330100", "orgId": org_id, "person": {"name": "钱新管"},
             "documentIds": [str(uuid.uuid4())]}
     assert requests.put(gw + V1 + f"/applications/{created['id']}", json=body, headers=auth(tok), timeout=10).status_code == 200
     r = requests.post(gw + V1 + f"/applications/{created['id']}/submit", headers=auth(tok), timeout=10)

@@ -28,7 +28,7 @@ def program_login(base, login_name, password, program=PROGRAM):
                                                        "captchaAnswer": answer, "program": program}, timeout=20)
 
 
-def institution_body(phone, region="3301", **extra):
+def institution_body(phone, region="330100", **extra):
     return {"role": "institution_admin", "regionCode": region, "specialties": ["coronary_intervention"],
             "organisation": {"name": f"协作医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211", "level": "三级乙等",
                              "category": "综合医院", "address": "杭州市西湖区1号", "headName": "王院长"},
@@ -69,7 +69,7 @@ def test_program_login_keeps_the_sms_step_for_every_right_but_data_entry(gw, sui
     r = program_login(gw, admin["username"], admin["password"])
     assert r.status_code == 202 and r.json()["smsRequired"] is True, r.text
     assert "accessToken" not in r.json()
-    centre = register_provincial_centre(gw, suite, "32", ["hypertension"])
+    centre = register_provincial_centre(gw, suite, "320000", ["hypertension"])
     r = program_login(gw, centre["username"], centre["password"])
     assert r.status_code == 202 and r.json()["smsRequired"] is True, r.text
 
@@ -104,11 +104,11 @@ def test_program_login_of_data_entry_is_bound_to_the_program(gw, suite):
 # --- 2. grants carry the approved specialties --------------------------------------------------------
 
 def test_provincial_centre_grants_carry_the_approved_specialties(gw, suite):
-    one = register_provincial_centre(gw, suite, "32", ["heart_failure"])
+    one = register_provincial_centre(gw, suite, "320000", ["heart_failure"])
     roles = claims(one["access"])["roles"]
     assert roles and all(g["role"] == "provincial_centre" and g["specialty"] == "heart_failure" for g in roles), roles
-    assert all(g["scopePath"] == "86/32" for g in roles)
-    two = register_provincial_centre(gw, suite, "32", ["hypertension", "atrial_fibrillation"])
+    assert all(g["scopePath"] == "86/320000" for g in roles)
+    two = register_provincial_centre(gw, suite, "320000", ["hypertension", "atrial_fibrillation"])
     roles = claims(two["access"])["roles"]
     assert sorted(g["specialty"] for g in roles) == ["atrial_fibrillation", "hypertension"], roles
     assert {g["role"] for g in roles} == {"provincial_centre"}
@@ -117,7 +117,7 @@ def test_provincial_centre_grants_carry_the_approved_specialties(gw, suite):
 # --- 5. an outcome applies to the revision it decided ---------------------------------------------------
 
 def test_outcome_of_an_earlier_revision_is_ignored_and_forged_ones_refused(gw, suite):
-    ensure_provincial_centre(gw, suite, "33")
+    ensure_provincial_centre(gw, suite, "330000")
     phone = unique_phone()
     app_id, tok = register_and_submit(gw, phone, institution_body(phone))
     first = wait_request(suite, app_id)
@@ -203,7 +203,7 @@ def test_unknown_locked_and_shared_phone_logins_answer_alike(gw, suite):
 # --- 3. sub-accounts within their main account --------------------------------------------------------------
 
 def test_sub_accounts_never_exceed_their_main_account(gw, suite):
-    centre = register_provincial_centre(gw, suite, "32", ["hypertension"])
+    centre = register_provincial_centre(gw, suite, "320000", ["hypertension"])
     h = auth(centre["access"])
     refused = [
         ({"role": "specialty_admin", "specialty": "hypertension"}, "role_not_allowed"),   # hospital role at a centre
@@ -223,9 +223,9 @@ def test_sub_accounts_never_exceed_their_main_account(gw, suite):
     r = requests.post(gw + V1 + "/users", json={"displayName": "孙审核", "phone": unique_phone(), "role": "provincial_centre",
                                                 "specialty": "hypertension"}, headers=h, timeout=10)
     assert r.status_code == 201, r.text
-    assert r.json()["user"]["roles"] == [{"role": "provincial_centre", "orgID": centre["org"], "scopePath": "86/32",
+    assert r.json()["user"]["roles"] == [{"role": "provincial_centre", "orgID": centre["org"], "scopePath": "86/320000",
                                           "specialty": "hypertension"}] or \
-        [(g["role"], g["scopePath"], g["specialty"]) for g in r.json()["user"]["roles"]] == [("provincial_centre", "86/32", "hypertension")]
+        [(g["role"], g["scopePath"], g["specialty"]) for g in r.json()["user"]["roles"]] == [("provincial_centre", "86/320000", "hypertension")]
     # An institution's admin: hospital roles of its own institution only.
     admin = approved_account(gw, suite)
     ah = auth(admin["access"])
@@ -280,7 +280,7 @@ def test_approval_grants_only_to_an_account_whose_holder_proved_the_phone(gw, su
     sub = r.json()["user"]
     r = requests.patch(gw + V1 + f"/users/{sub['id']}", json={"phone": victim}, headers=ah, timeout=10)
     assert r.status_code == 200, r.text
-    app_id, tok = register_and_submit(gw, victim, {"role": "institution_admin", "regionCode": "3301", "orgId": me["orgID"],
+    app_id, tok = register_and_submit(gw, victim, {"role": "institution_admin", "regionCode": "330100", "orgId": me["orgID"],
                                                    "person": {"name": "钱真人"}})
     assert decide_for_real(gw, suite, app_id)["status"] == "approved"
     wait_application(gw, app_id, tok, "approved")

@@ -13,7 +13,7 @@ from helpers import (V1, approval_request, approved_account, auth, captcha, cent
                      send_code, wait_application, wait_request)
 
 
-def institution_body(phone, region="3301", name=None, licence=None):
+def institution_body(phone, region="330100", name=None, licence=None):
     return {"role": "institution_admin", "regionCode": region, "specialties": ["coronary_intervention"],
             "organisation": {"name": name or f"拒绝医院{phone[-6:]}", "licenceNo": licence or "PDY" + phone + "33010211",
                              "level": "三级乙等", "category": "综合医院", "address": "杭州市西湖区1号", "headName": "王院长"},
@@ -51,7 +51,7 @@ def test_other_tenants_cannot_disable_or_reset_a_sub_account(gw, suite):
 
 
 def test_another_applicants_token_cannot_submit_or_fetch_credentials(gw, suite):
-    ensure_provincial_centre(gw, suite, "33")
+    ensure_provincial_centre(gw, suite, "330000")
     phone = unique_phone()
     r = send_code(gw, phone, "register")
     assert r.status_code == 201
@@ -77,7 +77,7 @@ def test_another_applicants_token_cannot_submit_or_fetch_credentials(gw, suite):
 
 def test_review_started_application_closed_and_not_approved(gw, suite):
     # Two provincial centres in the province: both must approve an institution.
-    province = "44"
+    province = "440000"
     ensure_provincial_centre(gw, suite, province)
     r = requests.get(suite.url("identity") + V1 + "/internal/organisations", headers=internal_headers(suite),
                      params={"kind": "provincial_centre", "under": f"86/{province}"}, timeout=10)
@@ -85,7 +85,7 @@ def test_review_started_application_closed_and_not_approved(gw, suite):
         from helpers import register_provincial_centre
         register_provincial_centre(gw, suite, province, ["coronary_intervention"])
     phone = unique_phone()
-    app_id, tok = register_and_submit(gw, phone, institution_body(phone, region="4401"))
+    app_id, tok = register_and_submit(gw, phone, institution_body(phone, region="440100"))
     req = wait_request(suite, app_id)
     # Not approved yet: no credentials.
     error(requests.post(gw + V1 + f"/applications/{app_id}/credentials", headers=auth(tok), timeout=20), 409, "not_approved")
@@ -188,11 +188,11 @@ def test_organisation_exists_for_a_second_directory_entry_of_one_name(suite):
     url = suite.url("identity") + V1 + "/internal/organisations"
     headers = {"X-Internal-Token": suite.internal_token}
     name = f"杭州市同名测试医院{uuid.uuid4().hex[:6]}"
-    r = requests.post(url, headers=headers, json={"kind": "institution", "name": name, "regionCode": "3301"}, timeout=10)
+    r = requests.post(url, headers=headers, json={"kind": "institution", "name": name, "regionCode": "330100"}, timeout=10)
     assert r.status_code == 201, r.text
-    r = requests.post(url, headers=headers, json={"kind": "institution", "name": name, "regionCode": "3301"}, timeout=10)
+    r = requests.post(url, headers=headers, json={"kind": "institution", "name": name, "regionCode": "330100"}, timeout=10)
     error(r, 409, "organisation_exists")
-    listed = requests.get(url, headers=headers, params={"kind": "institution", "under": "86/33/3301"}, timeout=10).json()["items"]
+    listed = requests.get(url, headers=headers, params={"kind": "institution", "under": "86/330000/330100"}, timeout=10).json()["items"]
     assert [o["name"] for o in listed].count(name) == 1
 
 
@@ -200,7 +200,7 @@ def test_two_applications_for_one_new_institution_approved_at_once(gw, suite):
     """Two administrators of one new hospital approved at the same moment: both approved, one
     institution (before the name lock the second outcome hit organisation_exists and was lost)."""
     from concurrent.futures import ThreadPoolExecutor
-    ensure_provincial_centre(gw, suite, "33")
+    ensure_provincial_centre(gw, suite, "330000")
     name = f"杭州市并发测试医院{uuid.uuid4().hex[:6]}"
     apps = []
     for _ in range(2):
@@ -213,12 +213,12 @@ def test_two_applications_for_one_new_institution_approved_at_once(gw, suite):
     for app_id, token in apps:
         wait_application(gw, app_id, token, "approved")
     listed = requests.get(suite.url("identity") + V1 + "/internal/organisations", headers={"X-Internal-Token": suite.internal_token},
-                          params={"kind": "institution", "under": "86/33/3301"}, timeout=10).json()["items"]
+                          params={"kind": "institution", "under": "86/330000/330100"}, timeout=10).json()["items"]
     assert [o["name"] for o in listed].count(name) == 1
 
 
 def test_licence_taken(gw, suite):
-    ensure_provincial_centre(gw, suite, "33")
+    ensure_provincial_centre(gw, suite, "330000")
     p1, p2 = unique_phone(), unique_phone()
     licence = "PDY" + p1 + "33010211"
     a1, t1 = register_and_submit(gw, p1, institution_body(p1, licence=licence))
@@ -235,7 +235,7 @@ def test_operator_accounts_only_for_centres(gw, suite):
     institution = requests.get(gw + V1 + "/me", headers=auth(admin["access"]), timeout=10).json()["orgID"]
     # A centre of one specialty, added by the operator (in a province no registration here uses).
     r = requests.post(suite.url("identity") + V1 + "/internal/organisations", headers=internal_headers(suite), timeout=10,
-                      json={"kind": "provincial_centre", "name": f"运营质控中心{uuid.uuid4().hex[:6]}", "regionCode": "15",
+                      json={"kind": "provincial_centre", "name": f"运营质控中心{uuid.uuid4().hex[:6]}", "regionCode": "150000",
                             "specialties": ["hypertension"]})
     assert r.status_code == 201, r.text
     centre = r.json()
@@ -253,7 +253,7 @@ def test_operator_accounts_only_for_centres(gw, suite):
     r = requests.post(url, json={**base, "orgId": centre["id"], "role": "provincial_centre"}, headers=internal_headers(suite),
                       timeout=10)
     assert r.status_code == 201, r.text
-    assert [(g["role"], g["scopePath"], g["specialty"]) for g in r.json()["roles"]] == [("provincial_centre", "86/15", "hypertension")]
+    assert [(g["role"], g["scopePath"], g["specialty"]) for g in r.json()["roles"]] == [("provincial_centre", "86/150000", "hypertension")]
 
 
 @pytest.mark.parametrize("method,path", [

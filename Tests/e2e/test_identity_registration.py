@@ -13,9 +13,9 @@ def internal(suite):
     return {"X-Internal-Token": suite.internal_token}
 
 
-def register_until_pending(gw, phone, suite, role="institution_admin", name=None, region="3301"):
+def register_until_pending(gw, phone, suite, role="institution_admin", name=None, region="330100"):
     """Steps 1–3 of the wizard and the submission; returns (application id, applicant token)."""
-    ensure_provincial_centre(gw, suite, region[:2])
+    ensure_provincial_centre(gw, suite, region[:2] + "0000")
     r = send_code(gw, phone, "register")
     assert r.status_code == 201, r.text
     assert r.json()["phoneMasked"] == phone[:3] + "****" + phone[-4:]
@@ -102,7 +102,7 @@ def test_register_approve_first_login_forces_change_then_sms_login(gw, suite):
     me = requests.get(gw + V1 + "/me", headers=auth(session["accessToken"]), timeout=10).json()
     assert me["username"] == username
     assert [r["role"] for r in me["roles"]] == ["institution_admin"]
-    assert me["roles"][0]["scopePath"].startswith("86/33/3301/")
+    assert me["roles"][0]["scopePath"].startswith("86/330000/330100/")
 
 
 def test_rejection_opinion_reaches_applicant(gw, suite):

@@ -15,7 +15,7 @@ from portal_helpers import (By, api_application, browsers, centres, create_centr
 
 V1 = "/api/identity/v1"
 # Provinces whose cities are in identity's region table (an institution registers in a city).
-CITY_PROVINCES = ["11", "31", "32", "33", "37", "42", "44", "51"]
+CITY_PROVINCES = ["110000", "310000", "320000", "330000", "370000", "420000", "440000", "510000"]
 CENTRE_PASSWORD = "Centre#2026qc"
 
 

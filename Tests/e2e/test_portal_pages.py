@@ -198,9 +198,9 @@ def test_portal_edit_before_review(suite, gw, browsers, tmp_path):
     """The applicant edits a submitted application from the status page before anyone acted
     and submits it again: it waits at the centres again (NCCQI: 审核前均可随时修改)."""
     tag = uuid.uuid4().hex[:5].upper()
-    centre = create_centre(suite, "44", f"广东省心血管病质控中心{tag}")
+    centre = create_centre(suite, "440000", f"广东省心血管病质控中心{tag}")
     phone = unique_phone()
-    api_application(gw, phone, "4401", f"广州市修改测试医院{tag}")
+    api_application(gw, phone, "440100", f"广州市修改测试医院{tag}")
     b = browsers("edit")
     b.open("#/status")
     b.fill("手机号", phone)

@@ -8,7 +8,7 @@ import requests
 from test_reporting_review import zhejiang_centre
 
 V1 = "/api/reporting/v1"
-HOSPITALS = [("浙江省人民医院（演示）", "3301"), ("宁波市第一医院（演示）", "3302"), ("温州市中心医院（演示）", "3303")]
+HOSPITALS = [("浙江省人民医院（演示）", "330100"), ("宁波市第一医院（演示）", "330200"), ("温州市中心医院（演示）", "330300")]
 
 
 def internal(suite):

@@ -296,8 +296,8 @@ def city_commission(gw, suite, region):
 def test_city_commission_reads_its_region_only(gw, suite, hospital_a):
     """A city health commission reads the reports of its region's institutions (prefix match on
     the scope path its grant carries) and changes nothing; another city's commission sees nothing."""
-    hangzhou = city_commission(gw, suite, "3301")
-    ningbo = city_commission(gw, suite, "3302")
+    hangzhou = city_commission(gw, suite, "330100")
+    ningbo = city_commission(gw, suite, "330200")
     enrol(gw, hospital_a, "zj_monthly")
     rid = open_report(gw, hospital_a, "zj_monthly", "core", "2019-06")["report"]["id"]
     assert call(gw, "PUT", f"/reports/{rid}/values", hospital_a, json={"values": {"B01": 50}}).status_code == 200

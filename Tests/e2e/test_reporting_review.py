@@ -56,7 +56,7 @@ def zhejiang_centre(gw, suite):
             c.update(access=r.json()["accessToken"], refresh=r.json()["refreshToken"], at=time.monotonic())
         return c
     base = suite.url("identity") + "/api/identity/v1/internal"
-    r = requests.get(base + "/organisations", params={"kind": "provincial_centre", "under": "86/33"},
+    r = requests.get(base + "/organisations", params={"kind": "provincial_centre", "under": "86/330000"},
                      headers=internal(suite), timeout=10)
     assert r.status_code == 200, r.text
     centres = [c for c in r.json()["items"] if c.get("specialties")]
@@ -65,7 +65,7 @@ def zhejiang_centre(gw, suite):
     else:
         r = requests.post(base + "/organisations", headers=internal(suite), timeout=10,
                           json={"kind": "provincial_centre", "name": f"浙江省医疗质量控制与评价办公室{uuid.uuid4().hex[:6]}",
-                                "regionCode": "33", "specialties": ["coronary_intervention"]})
+                                "regionCode": "330000", "specialties": ["coronary_intervention"]})
         assert r.status_code == 201, r.text
         org = r.json()
     phone = unique_phone()

@@ -22,7 +22,7 @@ async function regionName(code) {
   let name = code;
   try {
     const provinces = (await api.get("/api/identity/v1/regions")).items || [];
-    const p = provinces.find(r => r.code === code.slice(0, 2));
+    const p = provinces.find(r => r.code === code.slice(0, 2) + "0000");
     name = p ? p.name : code;
     if (code.length > 2 && p) {
       const cities = (await api.get("/api/identity/v1/regions", { query: { parent: p.code } })).items || [];

@@ -36,6 +36,7 @@ export default async function register(ctx) {
       state.app = await applicantApi(state.applicationId).get();
       state.role = state.app.role || "";
       state.specialties = state.app.specialties || [];
+      state.program = state.app.program || "";
       state.agreed = true;
       const wanted = Number(query.step || 3) - 1;
       state.step = state.app.status === "draft" || state.app.editable ? Math.min(Math.max(wanted, 0), 2) : 3;

@@ -16,7 +16,10 @@ function whereItWaits(progress) {
   return h("div", { class: "notice", "data-role": "waiting" },
     h("p", null, "当前环节：", h("strong", null, stage.name),
       stage.since ? `（自 ${fmtTime(stage.since)} 起，已等待${elapsed(stage.since)}）` : ""),
-    orgs.length ? h("p", null, "尚未审批的单位：", h("strong", { "data-role": "pending-orgs" }, orgs.join("、"))) : h("p", null, "正在确定审批单位，请稍后刷新。"),
+    stage.escalationNote ? h("p", { "data-role": "escalated" }, h("strong", null, "已上转："), stage.escalationNote,
+      stage.escalatedFrom ? `（原环节：${stage.escalatedFrom}）` : "") : null,
+    orgs.length ? h("p", null, "尚未审批的单位：", h("strong", { "data-role": "pending-orgs" }, orgs.join("、")))
+      : stage.rule === "all" || stage.status === "resolving" ? h("p", null, "正在确定审批单位，请稍后刷新。") : h("p", null, "审批单位：", stage.approvers || ""),
     h("p", { class: "small" }, "如长时间未审核，可联系上述单位。"));
 }
 
@@ -43,7 +46,7 @@ export function applicationCard(id, { onEdit, onRefresh } = {}) {
 
     if (a.status === "draft") {
       actions.append(h("button", { type: "button", class: "btn btn-primary", "data-role": "continue", onclick: () => onEdit && onEdit(a) }, "继续填写并提交"));
-    } else if (a.editable) {
+    } else if (a.editable && a.status !== "rejected") {
       actions.append(h("button", { type: "button", class: "btn", "data-role": "edit", onclick: () => onEdit && onEdit(a) }, "修改申请"));
     }
     if (a.status === "approved") {
@@ -58,7 +61,10 @@ export function applicationCard(id, { onEdit, onRefresh } = {}) {
       }));
       actions.append(resend, h("a", { class: "btn", href: "#/login" }, "去登录"));
     }
-    if (a.status === "rejected") actions.append(h("a", { class: "btn btn-primary", href: "#/register" }, "重新申请"));
+    if (a.status === "rejected") {
+      actions.append(h("button", { type: "button", class: "btn btn-primary", "data-role": "correct", onclick: () => onEdit && onEdit(a) }, "修改后重新提交"),
+        h("a", { class: "btn", href: "#/register" }, "另行申请"));
+    }
     actions.append(h("button", { type: "button", class: "btn", "data-role": "refresh", onclick: () => { retries = 0; load(); } }, "刷新"));
 
     mount(el,
@@ -76,6 +82,7 @@ export function applicationCard(id, { onEdit, onRefresh } = {}) {
       a.status === "rejected" ? h("div", { class: "opinion", "data-role": "rejection" },
         h("strong", null, "审核未通过"), a.opinion ? `　审核意见：${a.opinion}` : "") : null,
       a.status === "draft" ? h("div", { class: "notice warn" }, "申请尚未提交审核，请完善信息并提交。") : null,
+      a.status === "draft" && a.opinion ? h("div", { class: "opinion", "data-role": "last-opinion" }, h("strong", null, "上次审核意见"), `　${a.opinion}`) : null,
       a.status === "pending" && !a.editable ? h("p", { class: "muted small" }, "审核已开始，申请不能再修改；如需更正请联系审批单位。") : null,
       a.status === "pending" && a.editable ? h("p", { class: "muted small" }, "审核开始前可随时修改申请信息，修改后需重新提交。") : null,
       whereItWaits(a.progress),

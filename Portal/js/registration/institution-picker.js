@@ -50,7 +50,7 @@ export function institutionPicker({ getRegion, allowNew, chosen = null, onChange
   async function search() {
     picker.clearError();
     const region = getRegion();
-    if (!region || region.length < 4) { picker.setError("请先选择所在省份和城市"); return; }
+    if (!/^\d{6}$/.test(region || "") || region.endsWith("0000")) { picker.setError("请先选择所在省份和城市"); return; }
     const q = input.value.trim();
     if (q.length < 2) { picker.setError("请输入至少2个字的机构名称"); input.focus(); return; }
     await busy(searchBtn, "查询中…", async () => {

@@ -41,18 +41,32 @@ export const FORMS = [
 
 export function formsFor(role) { return FORMS.filter(f => !f.roles || f.roles.includes(role)); }
 
-/** Upload kinds (documents' /kinds codes) per user type; `required` must be present to submit. */
-export function uploadsFor(role, newOrganisation) {
+/** The programs one registers for; NCIS and HQMS institutions are reviewed by the platform. */
+export const PROGRAMS = [
+  { code: "nccqi", name: "国家心血管病医疗质量控制（NCCQI）" },
+  { code: "ncis", name: "全国医疗质量数据抽样调查（NCIS）" },
+  { code: "stroke", name: "脑卒中登记" },
+  { code: "hqms", name: "HQMS 流感监测" },
+  { code: "zhejiang", name: "浙江省医疗质量月度核心指标" },
+];
+
+/** Upload kinds (documents' /kinds codes) per user type and program; `required` must be present to submit. */
+export function uploadsFor(role, newOrganisation, program) {
   const list = [
     { kind: "signed_application_form", required: true },
     { kind: "confidentiality_pledge", required: true },
   ];
-  if (role === "provincial_centre") list.push({ kind: "qualification_approval", required: true });
+  if (role === "provincial_centre" && newOrganisation) list.push({ kind: "qualification_approval", required: true });
   if (role === "institution_admin" && newOrganisation) {
     list.push({ kind: "licence_scan", required: true });
     list.push({ kind: "institution_info_form", required: false });
   }
   if (role === "specialty_admin") list.push({ kind: "practitioner_certificate", required: true });
+  if (role === "institution_admin" && program === "hqms") list.push({ kind: "terms_consent_form", required: true });
+  if (role === "institution_admin" && program === "stroke" && newOrganisation) {
+    list.push({ kind: "unit_registration_form", required: true });
+    list.push({ kind: "legal_person_certificate", required: true });
+  }
   return list;
 }
 

@@ -7,6 +7,7 @@ import { field, Form } from "../components/field.js";
 import { PHONE_RE, EMAIL_RE } from "../format.js";
 import { regionPicker } from "./region-picker.js";
 import { institutionPicker } from "./institution-picker.js";
+import { bodyPicker } from "./body-picker.js";
 import { uploadBox } from "./upload-box.js";
 import { formDownloads } from "./form-downloads.js";
 import { orgMode, uploadsFor, LEVELS, CATEGORIES } from "./rules.js";
@@ -39,7 +40,11 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
   }
 
   // --- region
-  const region = form.add("regionCode", regionPicker({ level: mode === "centre" ? "province" : "city", value: a.regionCode || "" }));
+  // a provincial centre sits in a province, a commission in a city, an institution in a city or
+  // one of its counties; specialty admins and data entry look their hospital up by city
+  const regionLevel = mode === "centre" ? "province" : mode === "institution" ? "county" : "city";
+  const region = form.add("regionCode", regionPicker({ level: regionLevel, value: a.regionCode || "",
+    onChange: () => { if (bodyPick) bodyPick.refresh(); } }));
 
   // --- organisation
   const orgSection = h("div");
@@ -49,9 +54,16 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
   if (mode === "institution" || mode === "existing-institution") {
     const chosen = a.orgId ? { orgId: a.orgId, orgName: a.orgName } : a.organisation ? { newOrg: true } : null;
     picker = form.add("orgId", institutionPicker({
-      getRegion: () => region.value, allowNew: mode === "institution", chosen,
+      getRegion: () => region.cityCode || region.value, allowNew: mode === "institution", chosen,
       onChange: s => { orgFields.hidden = !(s && s.newOrg); if (s && s.newOrg && s.name && !orgName.value) orgName.value = s.name; refreshUploads(); },
     }));
+  }
+  // a second member of a centre or commission joins the one already registered in the region
+  let bodyPick = null;
+  if (mode === "centre" || mode === "commission") {
+    const chosen = a.orgId ? { orgId: a.orgId, orgName: a.orgName } : a.organisation ? { newOrg: true } : null;
+    bodyPick = form.add("orgId", bodyPicker({ kind: mode === "centre" ? "provincial_centre" : "city_commission", getRegion: () => region.value, chosen,
+      onChange: s => { orgFields.hidden = !(s && s.newOrg); if (boxes) refreshUploads(); } }));
   }
   let orgName = null;
   if (mode === "institution") {
@@ -79,6 +91,7 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
       f("organisation.contactPhone", { label: "联系人手机号", type: "tel", maxlength: 11, inputmode: "numeric", value: org.contactPhone }).el);
   }
   if (picker) orgSection.append(picker.el);
+  if (bodyPick) { orgSection.append(bodyPick.el); orgFields.hidden = !(bodyPick.state && bodyPick.state.newOrg); }
   orgSection.append(orgFields);
 
   // --- applicant
@@ -98,8 +111,9 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
   let boxes = [];
   const touched = new Set();
   function refreshUploads() {
-    const newOrg = mode === "institution" && picker && picker.state && picker.state.newOrg;
-    const wanted = uploadsFor(role, newOrg);
+    const newOrg = Boolean((mode === "institution" && picker && picker.state && picker.state.newOrg) ||
+      (mode === "centre" && bodyPick && bodyPick.state && bodyPick.state.newOrg));
+    const wanted = uploadsFor(role, newOrg, state.program || a.program || "");
     const keep = new Map(boxes.map(b => [b.name, b]));
     boxes = [];
     uploadArea.replaceChildren();
@@ -137,7 +151,8 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
     const shown = new Set(boxes.map(x => x.name));
     for (const [kind, docs] of docsByKind) if (!shown.has(kind)) b.documentIds.push(...docs.map(d => d.id));
     const v = name => { const x = form.fields.get(name); return x ? x.value : ""; };
-    if (picker && picker.state && picker.state.orgId) b.orgId = picker.state.orgId;
+    const chosenOrg = (picker && picker.state) || (bodyPick && bodyPick.state);
+    if (chosenOrg && chosenOrg.orgId) b.orgId = chosenOrg.orgId;
     else if (mode === "institution" || mode === "centre" || mode === "commission") {
       const o = {};
       for (const [name, x] of form.fields) if (name.startsWith("organisation.") && x.value) o[name.slice(13)] = x.value;
@@ -167,9 +182,22 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
     return state.app;
   }
 
-  save.addEventListener("click", () => busy(save, "正在保存…", async () => {
+  // 保存 keeps a draft: only the format of what was typed is checked, never required fields
+  // or uploads (the forms to sign are generated from the saved data, before any scan exists).
+  function formatsOk() {
     form.clear();
-    if (!form.check(formatChecks().filter(([x]) => x && x.value))) return;
+    let first = null;
+    for (const [x, ok, message] of formatChecks()) {
+      if (!x || !x.value || ok || !x.el.isConnected) continue;
+      x.setError(message);
+      first = first || x;
+    }
+    if (first) first.focus();
+    return !first;
+  }
+
+  save.addEventListener("click", () => busy(save, "正在保存…", async () => {
+    if (!formatsOk()) return;
     try {
       await persist();
       toast("已保存", "success");
@@ -197,5 +225,6 @@ export async function detailsStep({ state, applicant, onBack, onSubmitted }) {
   });
 
   await region.ready;
+  if (bodyPick) await bodyPick.refresh();
   return { el, focus: () => region.focus(), dispose: downloads.dispose };
 }

@@ -8,7 +8,7 @@ import { smsField } from "../components/sms.js";
 import { phoneCodeSender } from "../components/phone-code.js";
 import { PHONE_RE, specialtyName } from "../format.js";
 import { remember } from "../applicant.js";
-import { ROLE_NOTES, SPECIALTY_GROUPS, specialtyMode } from "./rules.js";
+import { ROLE_NOTES, SPECIALTY_GROUPS, PROGRAMS, specialtyMode } from "./rules.js";
 
 /** Grouped checkboxes (省级质控中心) or a single select (亚专业), as a form field. */
 function specialtyField(mode, selected, known) {
@@ -68,6 +68,9 @@ export function phoneStep({ state, roles, specialties, onNext }) {
   }
   const role = form.add("role", field({ label: "用户类型", name: "role", required: true, value: state.role || "",
     options: roles.map(r => ({ value: r.code, label: r.name })) }));
+  const program = form.add("program", field({ label: "填报项目", name: "program", value: state.program || "",
+    options: PROGRAMS.map(p => ({ value: p.code, label: p.name })), placeholderOption: "未指定（国家心血管病医疗质量控制）",
+    hint: "NCIS、HQMS 的医疗机构注册由平台运营审核，其他由质控中心审核" }));
   const roleNote = h("div", { class: "notice", "data-role": "role-note", hidden: true });
   const specSlot = h("div");
   let spec = null;
@@ -83,7 +86,7 @@ export function phoneStep({ state, roles, specialties, onNext }) {
 
   const next = h("button", { type: "submit", class: "btn btn-primary" }, "下一步");
   const el = h("form", { novalidate: true, "aria-label": "手机验证" },
-    form.errorBox, phone.el, captcha ? captcha.el : null, code ? code.el : null, role.el, roleNote, specSlot,
+    form.errorBox, phone.el, captcha ? captcha.el : null, code ? code.el : null, role.el, roleNote, specSlot, program.el,
     h("div", { class: "form-actions" }, h("a", { class: "btn", href: "#/login" }, "返回登录"), h("span", { class: "spacer" }), next));
 
   el.addEventListener("submit", async e => {
@@ -105,7 +108,8 @@ export function phoneStep({ state, roles, specialties, onNext }) {
         }
         state.role = role.value;
         state.specialties = mode === "none" ? [] : spec.values;
-        await onNext({ role: state.role, specialties: state.specialties });
+        state.program = program.value;
+        await onNext({ role: state.role, specialties: state.specialties, program: state.program });
       } catch (err) {
         form.show(err);
       }

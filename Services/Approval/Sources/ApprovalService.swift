@@ -10,8 +10,9 @@ public enum ApprovalService {
                                          migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil)) { context, router in
             PublicRoutes.install(router, context)
             InternalRoutes.install(router, context)
+            RegistrationRoutes.install(router, context)
         }
-        d.background = [OutboxDeliverer.task, ApproverResolver.task]
+        d.background = [OutboxDeliverer.task, ApproverResolver.task, Escalation.task]
         return d
     }
 }

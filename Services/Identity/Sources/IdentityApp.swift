@@ -23,6 +23,9 @@ struct IdentityConfig: Sendable {
     var passwordIterations = PasswordHasher.defaultIterations
     var portalURL = "http://127.0.0.1:8080"
     var credentialResendsPerHour = 3
+    /// Submitting checks at documents that every required kind of material is uploaded to the
+    /// application (REGISTRATION_CHECK_DOCUMENTS, default on; docs/registration.md).
+    var checkRegistrationDocuments = true
 
     static func fromEnvironment() -> IdentityConfig {
         var c = IdentityConfig()
@@ -37,6 +40,7 @@ struct IdentityConfig: Sendable {
         c.smsLoginOffPrograms = Set(Env.list("SMS_LOGIN_OFF_PROGRAMS", []))
         c.passwordIterations = Env.int("PASSWORD_ITERATIONS", c.passwordIterations)
         c.portalURL = Env.string("PORTAL_URL", Env.string("GATEWAY_URL", c.portalURL))
+        c.checkRegistrationDocuments = Env.bool("REGISTRATION_CHECK_DOCUMENTS", true)
         return c
     }
 }

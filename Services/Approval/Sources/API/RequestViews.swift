@@ -43,6 +43,9 @@ struct StageView: Encodable, Sendable {
     var orgs: [OrgView]
     var pendingOrgs: [OrgRef]
     var decisions: [DecisionView]
+    /// Set when the stage went to the next level up: what it was, and why (shown to the applicant).
+    var escalatedFrom: String? = nil
+    var escalationNote: String? = nil
 }
 
 struct OrgRef: Encodable, Sendable {
@@ -78,6 +81,8 @@ struct SubjectStatus: Encodable, Sendable {
     var acted: Bool
     var opinion: String?
     var decidedAt: Date?
+    /// Where the subject sits in the organisation tree (86/330000/330100[/330106]/…).
+    var scopePath: String? = nil
 }
 
 /// One pending request in an approver's inbox.
@@ -94,6 +99,27 @@ struct InboxItem: Codable, Sendable {
     var stageName: String
     var since: Date?
     var createdAt: Date
+    /// The stage has waited longer than APPROVAL_STALE_DAYS.
+    var stale: Bool = false
+}
+
+/// `GET /api/approval/v1/stale`: a request whose current stage has waited longer than
+/// APPROVAL_STALE_DAYS (platform operators).
+struct StaleItem: Codable, Sendable {
+    var id: String
+    var type: String
+    var chain: String
+    var chainName: String
+    var title: String
+    var scopePath: String
+    var specialty: String?
+    var stage: Int
+    var stageName: String
+    var approvers: String
+    var stageStatus: String
+    var since: Date
+    var waitingDays: Int
+    var escalationNote: String?
 }
 
 /// `GET /api/approval/v1/inbox/count`: the portal's badge.

@@ -9,7 +9,8 @@ import ServiceKit
 /// approve (`GET /api/identity/v1/internal/organisations?kind=&under=&specialty=`); they are
 /// stored with the stage. The lookup runs after the opening transaction (no HTTP call under a
 /// row lock); when identity is down or lists nobody yet, a background task tries again with
-/// backoff, and the stage stays `resolving` (nobody can decide it) until then.
+/// backoff, and the stage stays `resolving` (nobody can decide it) until then. When identity
+/// answers that there is nobody, the stage goes to the next level up (`Escalation`).
 enum ApproverResolver {
     static func task(_ context: ServiceContext) -> BackgroundTask {
         BackgroundTask(name: "approval-resolver", interval: Env.double("RESOLVE_INTERVAL", 1)) {
@@ -33,7 +34,12 @@ enum ApproverResolver {
             return
         }
         guard !orgs.isEmpty else {
-            failed(context, p, "identity listed no \(p.orgKind) under \(p.scopePath)")
+            // Nobody to approve (no centre of the province yet): the stage goes one level up
+            // (Escalation); a stage without a next level keeps asking.
+            let moved = (try? context.database.transaction { conn in
+                try Escalation.escalate(conn, requestID: p.requestID, index: p.stageIndex, from: .resolving)
+            }) ?? false
+            if !moved { failed(context, p, "identity listed no \(p.orgKind) under \(p.scopePath)") }
             return
         }
         do {

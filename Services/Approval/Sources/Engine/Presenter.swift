@@ -16,7 +16,8 @@ enum Presenter {
                 decisions: stageDecisions.map { d in
                     DecisionView(orgId: d.orgID, orgName: d.orgName ?? roleTitle(d.role), userId: d.userID,
                                  userName: d.userName, decision: d.decision, opinion: d.opinion, at: d.at)
-                })
+                },
+                escalatedFrom: s.escalatedFrom, escalationNote: s.escalationNote)
         }
     }
 
@@ -33,7 +34,7 @@ enum Presenter {
 
     static func subjectStatus(_ r: RequestRecord, stages: [StageView]) -> SubjectStatus {
         SubjectStatus(id: r.id, type: r.type, chain: r.chainCode, status: r.status, currentStage: r.currentStage,
-                      stages: stages, acted: r.acted, opinion: r.outcomeOpinion, decidedAt: r.decidedAt)
+                      stages: stages, acted: r.acted, opinion: r.outcomeOpinion, decidedAt: r.decidedAt, scopePath: r.scopePath)
     }
 
     static func history(_ events: [EventRecord], stages: [StageRecord]) -> [HistoryItem] {
@@ -66,6 +67,7 @@ enum Presenter {
             let d = e.decision.flatMap(Decision.init(rawValue:))?.title ?? (e.decision ?? "")
             return "\(e.orgName ?? "")\(d)"
         case "stage_completed": return "\(stage)环节通过"
+        case "stage_escalated": return "无审批单位，上转\(stage)"
         case "approved": return "审批通过"
         case "rejected": return "审批未通过"
         case "returned": return "已退回"

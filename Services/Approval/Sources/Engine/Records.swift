@@ -43,6 +43,9 @@ struct StageRecord: Sendable {
     var openedAt: Date?
     var completedAt: Date?
     var resolveError: String?
+    /// The stage this one was before it went to the next level up (no approver organisation).
+    var escalatedFrom: String? = nil
+    var escalationNote: String? = nil
 }
 
 /// Rule `all`: an organisation that must approve a stage.

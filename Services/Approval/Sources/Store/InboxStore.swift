@@ -31,15 +31,17 @@ enum InboxStore {
         guard !grants.isEmpty else { return [] }
         let sql = pendingForGrants("""
             SELECT r.id::text AS id, r.type, r.chain_code, c.name AS chain_name, r.title, r.applicant::text AS applicant,
-                   r.scope_path, r.specialty, s.idx, s.name AS stage_name, s.opened_at, r.created_at
+                   r.scope_path, r.specialty, s.idx, s.name AS stage_name, s.opened_at, r.created_at,
+                   coalesce(s.opened_at < now() - make_interval(days => $10), false) AS stale
             """) + " AND ($8::uuid IS NULL OR r.id < $8::uuid) ORDER BY r.id DESC LIMIT $9"
-        return try conn.query(sql, grants.sqlParameters + [filter.type, filter.chain, filter.query, after, limit]).rows.map { row in
+        let params: [PGBindable?] = grants.sqlParameters + [filter.type, filter.chain, filter.query, after, limit, StaleHandlers.configuredDays]
+        return try conn.query(sql, params).rows.map { row in
             InboxItem(id: try row.string("id"), type: try row.string("type"), chain: try row.string("chain_code"),
                       chainName: try row.string("chain_name"), title: try row.string("title"),
                       applicant: JSONValue.parse(try row.string("applicant")), scopePath: try row.string("scope_path"),
                       specialty: row.optionalString("specialty"), stage: try row.int("idx"),
                       stageName: try row.string("stage_name"), since: try row.optionalDate("opened_at"),
-                      createdAt: try row.date("created_at"))
+                      createdAt: try row.date("created_at"), stale: try row.bool("stale"))
         }
     }
 

@@ -4,7 +4,8 @@ import KitPostgres
 /// The stages of each request (copies of the chain's stages with the scope path resolved).
 enum StageStore {
     private static let columns = """
-        idx, name, role, scope, scope_path, specialty_match, rule, org_kind, status, opened_at, completed_at, resolve_error
+        idx, name, role, scope, scope_path, specialty_match, rule, org_kind, status, opened_at, completed_at, resolve_error,
+        escalated_from, escalation_note
         """
 
     static func insert(_ conn: PGConnection, requestID: String, stage: ChainStage, scopePath: String,
@@ -77,12 +78,74 @@ enum StageStore {
         }
     }
 
+    /// Rule-any stages of region bodies (provincial centres, city commissions) not yet known to
+    /// have an approver organisation, due to be checked at identity.
+    static func dueApproverChecks(_ conn: PGConnection, limit: Int) throws -> [PendingResolution] {
+        try conn.query("""
+            SELECT s.request_id::text AS request_id, s.idx, s.scope_path, s.role, s.specialty_match, r.specialty
+            FROM request_stages s JOIN requests r ON r.id = s.request_id AND r.current_stage = s.idx AND r.status = 'pending'
+            WHERE s.status = 'pending' AND s.approvers_checked_at IS NULL AND s.role IN ('provincial_centre', 'city_commission')
+              AND (s.approvers_check_after IS NULL OR s.approvers_check_after <= now())
+            ORDER BY s.approvers_check_after NULLS FIRST LIMIT $1
+            """, [limit]).rows.map { row in
+            PendingResolution(requestID: try row.string("request_id"), stageIndex: try row.int("idx"),
+                              scopePath: try row.string("scope_path"), orgKind: try row.string("role"),
+                              specialty: row.optionalString("specialty"), specialtyMatch: try row.bool("specialty_match"))
+        }
+    }
+
+    /// The stage's approvers exist (`found`), or the lookup failed and is tried again later.
+    static func approversChecked(_ conn: PGConnection, requestID: String, index: Int, found: Bool) throws {
+        try conn.query("""
+            UPDATE request_stages SET approvers_checked_at = CASE WHEN $3 THEN now() END,
+                   approvers_check_after = CASE WHEN $3 THEN NULL ELSE now() + interval '30 seconds' END
+            WHERE request_id = $1::uuid AND idx = $2
+            """, [requestID, index, found])
+    }
+
+    /// Moves an open stage to the next level up: another role at another scope, rule any, no
+    /// specialty binding; what it was and why it moved are kept. The waiting time runs on.
+    static func escalate(_ conn: PGConnection, requestID: String, index: Int, to role: String, scope: ScopeLevel,
+                         scopePath: String, name: String, note: String) throws {
+        try conn.query("""
+            UPDATE request_stages SET escalated_from = coalesce(escalated_from, name), escalation_note = $7,
+                   name = $6, role = $3, scope = $4, scope_path = $5, rule = 'any', org_kind = NULL, specialty_match = false,
+                   status = 'pending', resolve_after = NULL, resolve_error = NULL,
+                   approvers_checked_at = NULL, approvers_check_after = NULL
+            WHERE request_id = $1::uuid AND idx = $2
+            """, [requestID, index, role, scope.rawValue, scopePath, name, note])
+    }
+
+    /// Pending requests whose current stage opened before `days` days ago, oldest first.
+    static func stale(_ conn: PGConnection, days: Int, after: Date?, limit: Int) throws -> [StaleItem] {
+        try conn.query("""
+            SELECT r.id::text AS id, r.type, r.chain_code, c.name AS chain_name, r.title, r.scope_path, r.specialty,
+                   s.idx, s.name AS stage_name, s.role, s.status AS stage_status, s.opened_at, s.escalation_note,
+                   floor(extract(epoch FROM now() - s.opened_at) / 86400)::int AS waiting_days
+            FROM request_stages s
+            JOIN requests r ON r.id = s.request_id AND r.current_stage = s.idx AND r.status = 'pending'
+            JOIN chains c ON c.code = r.chain_code
+            WHERE s.status IN ('pending', 'resolving') AND s.opened_at < now() - make_interval(days => $1)
+              AND ($2::timestamptz IS NULL OR s.opened_at > $2)
+            ORDER BY s.opened_at, r.id LIMIT $3
+            """, [days, after, limit]).rows.map { row in
+            StaleItem(id: try row.string("id"), type: try row.string("type"), chain: try row.string("chain_code"),
+                      chainName: try row.string("chain_name"), title: try row.string("title"),
+                      scopePath: try row.string("scope_path"), specialty: row.optionalString("specialty"),
+                      stage: try row.int("idx"), stageName: try row.string("stage_name"),
+                      approvers: Presenter.roleTitle(try row.string("role")), stageStatus: try row.string("stage_status"),
+                      since: try row.date("opened_at"), waitingDays: try row.int("waiting_days"),
+                      escalationNote: row.optionalString("escalation_note"))
+        }
+    }
+
     private static func record(_ row: PGRow) throws -> StageRecord {
         StageRecord(index: try row.int("idx"), name: try row.string("name"), role: try row.string("role"),
                     scope: try row.decode(ScopeLevel.self, "scope"), scopePath: try row.string("scope_path"),
                     specialtyMatch: try row.bool("specialty_match"), rule: try row.decode(StageRule.self, "rule"),
                     orgKind: row.optionalString("org_kind"), status: try row.decode(StageStatus.self, "status"),
                     openedAt: try row.optionalDate("opened_at"), completedAt: try row.optionalDate("completed_at"),
-                    resolveError: row.optionalString("resolve_error"))
+                    resolveError: row.optionalString("resolve_error"), escalatedFrom: row.optionalString("escalated_from"),
+                    escalationNote: row.optionalString("escalation_note"))
     }
 }

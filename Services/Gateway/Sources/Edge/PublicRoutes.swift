@@ -8,7 +8,7 @@ enum PublicRoutes {
         "GET /api/identity/keys",
         "GET /api/identity/v1/captcha", "POST /api/identity/v1/sms-codes",
         "GET /api/identity/v1/regions", "GET /api/identity/v1/specialties", "GET /api/identity/v1/roles",
-        "GET /api/identity/v1/institutions",
+        "GET /api/identity/v1/institutions", "GET /api/identity/v1/organisations",
         "POST /api/identity/v1/applications/verify",
         "POST /api/identity/v1/password-resets", "POST /api/identity/v1/password-resets/confirm",
         "POST /api/identity/v1/accounts/lookup",

@@ -17,7 +17,7 @@ enum DemoSeed {
             try orgs.lockDemoSeed(conn)
             func centre(_ name: String, specialties: [String]) throws -> Organisation {
                 if let existing = try orgs.centre(conn, name: name) { return existing }
-                return try orgs.create(conn, kind: "provincial_centre", data: OrganisationData(name: name, specialties: specialties), regionCode: "33")
+                return try orgs.create(conn, kind: "provincial_centre", data: OrganisationData(name: name, specialties: specialties), regionCode: "330000")
             }
             func account(_ username: String, _ name: String, _ phone: String, _ org: Organisation, _ role: Role) throws -> Login {
                 if try !users.usernameTaken(conn, username) {
@@ -41,9 +41,9 @@ enum DemoSeed {
                                        data: OrganisationData(name: name, licenceNo: licence, level: "三级甲等", category: "综合医院"),
                                        regionCode: region)
             }
-            let hangzhou = try hospital("浙江省人民医院（演示）", region: "3301", licence: "DEMO33010000000000000A")
-            let ningbo = try hospital("宁波市第一医院（演示）", region: "3302", licence: "DEMO33020000000000000B")
-            let wenzhou = try hospital("温州市中心医院（演示）", region: "3303", licence: "DEMO33030000000000000C")
+            let hangzhou = try hospital("浙江省人民医院（演示）", region: "330100", licence: "DEMO33010000000000000A")
+            let ningbo = try hospital("宁波市第一医院（演示）", region: "330200", licence: "DEMO33020000000000000B")
+            let wenzhou = try hospital("温州市中心医院（演示）", region: "330300", licence: "DEMO33030000000000000C")
             guard let national = try orgs.get(conn, id: "00000000-0000-7000-8000-000000000002"),
                   let platform = try orgs.get(conn, id: "00000000-0000-7000-8000-000000000001") else { return [] }
             return [

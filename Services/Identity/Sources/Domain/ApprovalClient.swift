@@ -12,10 +12,15 @@ struct ApprovalProgress: Codable, Sendable {
         let index: Int
         let name: String
         let rule: String
+        let approvers: String?
         let status: String
         let since: Date?
         let pendingOrgs: [PendingOrg]?
         let decisions: [Decision]?
+        /// The stage went to the next level up (no organisation could approve it): what it
+        /// was, and why — the applicant's status page says so.
+        let escalatedFrom: String?
+        let escalationNote: String?
     }
     let id: String
     let status: String
@@ -44,5 +49,21 @@ struct ApprovalClient: Sendable {
         } catch {
             return true
         }
+    }
+}
+
+/// The files on an application, as documents lists them to its applicant
+/// (`GET /api/documents/v1/documents?object=registration:<id>` with the applicant's token).
+struct RegistrationDocumentsClient: Sendable {
+    let context: ServiceContext
+
+    struct Listed: Decodable, Sendable {
+        struct Item: Decodable, Sendable { let id: String; let kind: String }
+        let items: [Item]
+    }
+
+    func onApplication(_ applicationID: String, authorization: String) throws -> [(id: String, kind: String)] {
+        let url = "\(context.settings.documentsURL)/api/documents/v1/documents?object=registration:\(applicationID)"
+        return try context.http.getJSON(url, headers: [("Authorization", authorization)], as: Listed.self).items.map { ($0.id, $0.kind) }
     }
 }

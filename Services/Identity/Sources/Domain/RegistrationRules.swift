@@ -7,6 +7,15 @@ enum RegistrationRules {
     /// Roles one can apply for in the registration wizard.
     static let applicable: [Role] = [.provincialCentre, .cityCommission, .institutionAdmin, .specialtyAdmin, .dataEntry]
 
+    /// The programs one registers for (the seeds): NCIS and HQMS institutions are reviewed by
+    /// the platform, the others by the centres. No program given: NCCQI.
+    static let programs: [(code: String, title: String)] = [
+        ("nccqi", "国家心血管病医疗质量控制（NCCQI）"), ("ncis", "全国医疗质量数据抽样调查（NCIS）"),
+        ("stroke", "脑卒中登记"), ("hqms", "HQMS 流感监测"), ("zhejiang", "浙江省医疗质量月度核心指标"),
+    ]
+
+    static func isProgram(_ code: String) -> Bool { programs.contains { $0.code == code } }
+
     static func chain(_ role: Role, program: String?) -> String {
         switch role {
         case .provincialCentre: return "provincial_centre_registration"
@@ -28,21 +37,43 @@ enum RegistrationRules {
     }
 
     /// Checks everything a submission needs; throws the first problem with its field.
-    static func validateForSubmit(_ a: Application, orgKind: String?) throws {
+    /// `region` is the application's region as stored, `org` the existing organisation it joins.
+    /// A provincial centre sits in a province, a city commission in a prefecture-level city, an
+    /// institution in a city or a county of it; a second member of a centre or commission joins
+    /// the existing organisation of the same region (its specialties within the centre's).
+    static func validateForSubmit(_ a: Application, org: Organisation?, region: Region?) throws {
         guard let role = a.role else { throw APIError.invalid("role", "请选择用户类型", code: "missing_field") }
-        guard let region = a.regionCode else { throw APIError.invalid("regionCode", "请选择所在地区", code: "missing_field") }
+        guard a.regionCode != nil, let region else { throw APIError.invalid("regionCode", "请选择所在地区", code: "missing_field") }
+        let orgKind = org?.kind
         switch role {
         case .provincialCentre:
-            guard region.count == 2 else { throw APIError.invalid("regionCode", "省级质控中心请选择所在省份") }
-            guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写质控中心信息", code: "missing_field") }
-            try Validate.text(o.name, field: "organisation.name", label: "质控中心名称", max: 60)
+            guard region.level == "province" else { throw APIError.invalid("regionCode", "省级质控中心请选择所在省份") }
             guard !a.specialties.isEmpty else { throw APIError.invalid("specialties", "请选择质控中心负责的亚专业", code: "missing_field") }
+            if let org {
+                guard org.kind == "provincial_centre", org.regionCode == region.code else {
+                    throw APIError.invalid("orgId", "所选质控中心不在该省份", code: "organisation_mismatch")
+                }
+                guard Set(a.specialties).isSubset(of: Set(org.specialties)) else {
+                    throw APIError.invalid("specialties", "所选亚专业超出该质控中心负责的范围", code: "specialty_not_covered")
+                }
+            } else {
+                guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写质控中心信息", code: "missing_field") }
+                try Validate.text(o.name, field: "organisation.name", label: "质控中心名称", max: 60)
+            }
         case .cityCommission:
-            guard region.count == 4 else { throw APIError.invalid("regionCode", "请选择所在城市") }
-            guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写单位信息", code: "missing_field") }
-            try Validate.text(o.name, field: "organisation.name", label: "单位名称", max: 60)
+            guard region.level == "city" else { throw APIError.invalid("regionCode", "请选择所在城市") }
+            if let org {
+                guard org.kind == "city_commission", org.regionCode == region.code else {
+                    throw APIError.invalid("orgId", "所选单位不在该城市", code: "organisation_mismatch")
+                }
+            } else {
+                guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写单位信息", code: "missing_field") }
+                try Validate.text(o.name, field: "organisation.name", label: "单位名称", max: 60)
+            }
         case .institutionAdmin:
-            guard region.count == 4 else { throw APIError.invalid("regionCode", "请选择医疗机构所在城市") }
+            guard region.level == "city" || region.level == "county" else {
+                throw APIError.invalid("regionCode", "请选择医疗机构所在城市或区县")
+            }
             if a.orgID == nil {
                 guard let o = a.orgData else { throw APIError.invalid("organisation", "请填写医疗机构信息", code: "missing_field") }
                 try validateInstitution(o)
@@ -60,6 +91,45 @@ enum RegistrationRules {
         guard let p = a.person else { throw APIError.invalid("person", "请填写申请人信息", code: "missing_field") }
         try Validate.name(p.name, field: "person.name")
         guard !a.documentIDs.isEmpty else { throw APIError.invalid("documentIds", "请上传盖章后的申请材料扫描件", code: "missing_field") }
+    }
+
+    /// The kinds of material (documents' kind codes) an application must carry, by role, program
+    /// and whether it brings a new organisation (the seeds: 账号申请表 and 保密承诺函 always; a new
+    /// provincial centre its 资质批复; a new institution its licence scan, for HQMS the stamped
+    /// 系统使用须知及同意书, for the stroke registry 单位注册信息登记表 and 事业单位法人证书; a
+    /// specialty administrator the 执业证书).
+    static func requiredKinds(_ role: Role, program: String?, newOrganisation: Bool) -> [(kind: String, title: String)] {
+        var kinds: [(String, String)] = [("signed_application_form", "账号申请表（签字盖章）"), ("confidentiality_pledge", "保密承诺函（签字盖章）")]
+        switch role {
+        case .provincialCentre where newOrganisation:
+            kinds.append(("qualification_approval", "质控中心资质批复文件"))
+        case .institutionAdmin:
+            if newOrganisation { kinds.append(("licence_scan", "医疗机构执业许可证扫描件")) }
+            if program == "hqms" { kinds.append(("terms_consent_form", "系统使用须知及同意书（盖章）")) }
+            if program == "stroke" && newOrganisation {
+                kinds.append(("unit_registration_form", "单位注册信息登记表（盖章）"))
+                kinds.append(("legal_person_certificate", "事业单位法人证书照片"))
+            }
+        case .specialtyAdmin:
+            kinds.append(("practitioner_certificate", "亚专业负责人执业证书扫描件"))
+        default:
+            break
+        }
+        return kinds
+    }
+
+    /// Every listed document id belongs to the application (documents lists the files of
+    /// `registration:<id>` only), and every required kind is among them. 422 otherwise.
+    static func checkDocuments(ids: [String], onApplication: [(id: String, kind: String)], required: [(kind: String, title: String)]) throws {
+        let own = Set(onApplication.map { $0.id.lowercased() })
+        guard ids.allSatisfy({ own.contains($0.lowercased()) }) else {
+            throw APIError.invalid("documentIds", "所列材料不属于本申请，请重新上传", code: "document_not_owned")
+        }
+        let chosen = Set(ids.map { $0.lowercased() })
+        let present = Set(onApplication.filter { chosen.contains($0.id.lowercased()) }.map(\.kind))
+        for r in required where !present.contains(r.kind) {
+            throw APIError.invalid("upload:\(r.kind)", "请上传\(r.title)", code: "missing_document")
+        }
     }
 
     static func validateInstitution(_ o: OrganisationData) throws {

@@ -38,7 +38,7 @@ struct ApplicationHandlers: Sendable {
         let orgName = try a.orgID.flatMap { try OrganisationStore(app: app).get(id: $0)?.name } ?? a.orgData?.name
         var progress: ApprovalProgress?
         if withProgress && a.status != "draft" { progress = ApprovalClient(context: app.context).progress(applicationID: a.id) }
-        let editable = a.status == "draft" || (a.status == "pending" && progress.map { !$0.acted } == true)
+        let editable = a.status == "draft" || a.status == "rejected" || (a.status == "pending" && progress.map { !$0.acted } == true)
         return ApplicationView(id: a.id, phoneMasked: ChineseFormats.maskMobile(a.phone), role: a.role?.rawValue, roleTitle: a.role?.title,
                                program: a.program, specialties: a.specialties, regionCode: a.regionCode, orgId: a.orgID, orgName: orgName,
                                organisation: a.orgData, person: person, documentIds: a.documentIDs, status: a.status, revision: a.revision,
@@ -99,7 +99,8 @@ struct ApplicationHandlers: Sendable {
     }
 
     /// PUT /api/identity/v1/applications/:id: saves the draft. A pending application that no
-    /// approver has touched yet goes back to draft (its approval request is withdrawn).
+    /// approver has touched yet goes back to draft (its approval request is withdrawn); a
+    /// rejected one goes back to draft to be corrected and submitted again.
     func update(_ req: Request) throws -> Response {
         let (_, id) = try own(req)
         let body = try req.decode(Update.self)
@@ -109,12 +110,17 @@ struct ApplicationHandlers: Sendable {
                 throw APIError.invalid("role", "不支持的用户类型")
             }
         }
+        if let p = body.program, !p.isEmpty, !RegistrationRules.isProgram(p) {
+            throw APIError.invalid("program", "不支持的填报项目", code: "invalid_program")
+        }
         if let specs = body.specialties {
             guard specs.allSatisfy(Specialty.isValid), Set(specs).count == specs.count, specs.count <= Specialty.all.count else {
                 throw APIError.invalid("specialties", "亚专业选择有误")
             }
         }
-        if let rc = body.regionCode, try orgs.region(rc) == nil { throw APIError.invalid("regionCode", "所在地区不存在") }
+        if let rc = body.regionCode, !rc.isEmpty, try !PublicHandlers.isSixDigitCode(rc) || orgs.region(rc) == nil {
+            throw APIError.invalid("regionCode", "所在地区不存在", code: "invalid_region")
+        }
         if let o = body.orgId, try orgs.get(id: o) == nil { throw APIError.invalid("orgId", "所选机构不存在") }
         if let p = body.person {
             try Validate.name(p.name, field: "person.name")
@@ -142,6 +148,10 @@ struct ApplicationHandlers: Sendable {
                 try Outbox.enqueue(conn, target: .approval, path: "/api/approval/v1/internal/requests/by-subject/withdraw",
                                    body: ["service": "identity", "id": a.id, "creationKey": "registration:\(a.id):\(a.revision)"],
                                    key: "withdraw:\(a.id):\(a.revision)")
+            } else if a.status == "rejected" {
+                // A rejected application is corrected and submitted again (a new revision, a
+                // new approval request); its data and documents stay, the opinion until then.
+                a.status = "draft"
             } else if a.status != "draft" {
                 throw APIError.conflict("申请已审核完毕，不能修改", code: "application_closed")
             }
@@ -172,11 +182,30 @@ struct ApplicationHandlers: Sendable {
     func submit(_ req: Request) throws -> Response {
         let (_, id) = try own(req)
         let orgs = OrganisationStore(app: app)
+        // The materials, checked at documents before the transaction (no HTTP call under the
+        // row lock); the transaction then insists on the same list of documents.
+        var checkedDocuments: [String]?
+        if app.config.checkRegistrationDocuments, let draft = try store.get(id: id), draft.status == "draft", let role = draft.role {
+            let required = RegistrationRules.requiredKinds(role, program: draft.program, newOrganisation: draft.orgID == nil)
+            let listed: [(id: String, kind: String)]
+            do {
+                listed = try RegistrationDocumentsClient(context: app.context).onApplication(id, authorization: req.headers["authorization"] ?? "")
+            } catch {
+                app.context.logger.warning("documents unreachable at submit", ["application": id, "error": String(describing: error)])
+                throw APIError(503, "documents_unavailable", "材料服务暂时不可用，请稍后再提交")
+            }
+            if !draft.documentIDs.isEmpty { try RegistrationRules.checkDocuments(ids: draft.documentIDs, onApplication: listed, required: required) }
+            checkedDocuments = draft.documentIDs
+        }
         let submitted = try app.db.transaction { conn -> Application in
             guard var a = try store.get(conn, id: id, lock: true) else { throw APIError.notFound }
             guard a.status == "draft" else { throw APIError.conflict("申请已提交，请勿重复提交", code: "already_submitted") }
+            if let checked = checkedDocuments, checked != a.documentIDs {
+                throw APIError.conflict("申请材料刚刚有变动，请重新提交", code: "documents_changed")
+            }
             let org = try a.orgID.flatMap { try orgs.get(conn, id: $0) }
-            try RegistrationRules.validateForSubmit(a, orgKind: org?.kind)
+            let regionRow = try a.regionCode.flatMap { try orgs.region(conn, $0) }
+            try RegistrationRules.validateForSubmit(a, org: org, region: regionRow)
             guard let role = a.role, let region = a.regionCode else { throw APIError.badRequest() }
             // An institution that another applicant registered meanwhile: join it instead.
             if role == .institutionAdmin, a.orgID == nil, let name = a.orgData?.name,
@@ -189,7 +218,9 @@ struct ApplicationHandlers: Sendable {
             a.submittedAt = Date()
             a.opinion = nil
             try store.save(conn, a)
-            let province = String(region.prefix(2))
+            // Six-digit codes: the province (330000) and, below province level, the city (330100).
+            let province = String(region.prefix(2)) + "0000"
+            let city: String? = regionRow?.level == "province" ? nil : String(region.prefix(4)) + "00"
             let regionPath = try orgs.regionPath(region) ?? "86/\(province)"
             let scopePath = org2?.path ?? regionPath
             let orgName = org2?.name ?? a.orgData?.name ?? ""
@@ -198,11 +229,11 @@ struct ApplicationHandlers: Sendable {
                 subject: .init(service: "identity", id: a.id),
                 title: "\(orgName) \(role.title)注册申请",
                 applicant: .init(name: a.person?.name ?? "", phoneMasked: ChineseFormats.maskMobile(a.phone), orgName: orgName),
-                scopePath: scopePath, provinceCode: province, cityCode: region.count >= 4 ? String(region.prefix(4)) : nil,
+                scopePath: scopePath, provinceCode: province, cityCode: city,
                 specialty: a.specialties.count == 1 ? a.specialties[0] : nil, institutionOrgID: org2?.kind == "institution" ? org2?.id : nil,
                 attachments: a.documentIDs,
                 details: ["role": role.title, "specialties": a.specialties.compactMap(Specialty.name).joined(separator: "、"),
-                          "region": region, "organisation": orgName, "applicant": a.person?.name ?? "",
+                          "region": regionRow?.fullName ?? region, "organisation": orgName, "applicant": a.person?.name ?? "",
                           "licenceNo": a.orgData?.licenceNo ?? "", "level": a.orgData?.level ?? "", "category": a.orgData?.category ?? ""],
                 callbackPath: "/api/identity/v1/internal/approval-outcomes")
             try Outbox.enqueue(conn, target: .approval, path: "/api/approval/v1/internal/requests", body: request,

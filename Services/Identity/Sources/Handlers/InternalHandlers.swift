@@ -166,8 +166,7 @@ struct InternalHandlers: Sendable {
         add("用户类型", a.role?.title)
         add("亚专业", a.specialties.compactMap(Specialty.name).joined(separator: "、"))
         if let rc = a.regionCode, let region = try orgs.region(rc) {
-            let parent = try region.parentCode.flatMap { try orgs.region($0)?.name } ?? ""
-            add("所在地区", parent + region.name)
+            add("所在地区", (region.fullName ?? region.name).replacingOccurrences(of: " ", with: ""))
         }
         if let orgID = a.orgID, let org = try orgs.get(id: orgID) {
             add("机构名称", org.name)

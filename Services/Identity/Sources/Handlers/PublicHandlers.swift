@@ -15,9 +15,53 @@ struct PublicHandlers: Sendable {
         return r
     }
 
-    /// GET /api/identity/v1/regions?parent=33
+    /// GET /api/identity/v1/regions?parent=330000: the children of a region (the 34 provincial
+    /// units without `parent`). GET /api/identity/v1/regions?q=西湖[&under=330000][&level=county]
+    /// [&limit=20]: regions whose name contains q (at most 50), each with its full name.
     func regions(_ req: Request) throws -> Response {
-        .json(Page(items: try OrganisationStore(app: app).regions(parent: req.query["parent"])))
+        let store = OrganisationStore(app: app)
+        let q = req.query
+        if let parent = q["parent"], !Self.isSixDigitCode(parent) {
+            throw APIError.invalid("parent", "行政区划代码应为6位数字", code: "invalid_region")
+        }
+        if let text = q["q"] {
+            let name = text.trimmingCharacters(in: .whitespaces)
+            guard (1...20).contains(name.count) else { throw APIError.invalid("q", "请输入1至20个字的地区名称") }
+            if let under = q["under"], !Self.isSixDigitCode(under) {
+                throw APIError.invalid("under", "行政区划代码应为6位数字", code: "invalid_region")
+            }
+            if let level = q["level"], !["province", "city", "county"].contains(level) {
+                throw APIError.invalid("level", "级别只能是 province、city、county")
+            }
+            var limit = 20
+            if let l = q["limit"] {
+                guard let n = Int(l), (1...50).contains(n) else { throw APIError.invalid("limit", "limit 应为1至50") }
+                limit = n
+            }
+            return .json(Page(items: try store.searchRegions(q: name, under: q["under"], level: q["level"], limit: limit)))
+        }
+        return .json(Page(items: try store.regions(parent: q["parent"])))
+    }
+
+    static func isSixDigitCode(_ s: String) -> Bool { s.utf8.count == 6 && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+
+    struct BodyHit: Codable, Sendable { let id: String; let name: String; let kind: String; let regionCode: String?; let specialties: [String] }
+
+    /// GET /api/identity/v1/organisations?kind=provincial_centre&region=330000 (or
+    /// kind=city_commission&region=330100): the existing centres or commissions a second
+    /// member joins instead of registering the organisation again.
+    func bodies(_ req: Request) throws -> Response {
+        let q = req.query
+        guard let kind = q["kind"], ["provincial_centre", "city_commission"].contains(kind) else {
+            throw APIError.invalid("kind", "机构类型只能是 provincial_centre 或 city_commission")
+        }
+        guard let region = q["region"], Self.isSixDigitCode(region) else {
+            throw APIError.invalid("region", "请选择所在地区", code: "invalid_region")
+        }
+        let items = try OrganisationStore(app: app).bodies(kind: kind, region: region).map {
+            BodyHit(id: $0.id, name: $0.name, kind: $0.kind, regionCode: $0.regionCode, specialties: $0.specialties)
+        }
+        return .json(Page(items: items))
     }
 
     struct Item: Codable, Sendable { let code: String; let name: String }
@@ -34,11 +78,11 @@ struct PublicHandlers: Sendable {
 
     struct InstitutionHit: Codable, Sendable { let id: String; let name: String; let regionCode: String?; let hasAdmin: Bool }
 
-    /// GET /api/identity/v1/institutions?region=3301&q=人民医院: does the hospital exist already
+    /// GET /api/identity/v1/institutions?region=330100&q=人民医院: does the hospital exist already
     /// (then a later applicant fills only personal data).
     func institutions(_ req: Request) throws -> Response {
         let q = req.query
-        guard let region = q["region"], ChineseFormats.isRegionCode(region) else { throw APIError.invalid("region", "请选择所在地区") }
+        guard let region = q["region"], Self.isSixDigitCode(region) else { throw APIError.invalid("region", "请选择所在地区") }
         let name = (q["q"] ?? "").trimmingCharacters(in: .whitespaces)
         guard name.count >= 2 else { throw APIError.invalid("q", "请输入至少2个字的机构名称") }
         let hits = try OrganisationStore(app: app).findInstitutions(region: region, name: name).map { org, hasAdmin in

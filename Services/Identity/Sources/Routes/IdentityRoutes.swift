@@ -18,6 +18,7 @@ enum IdentityRoutes {
         r.get("\(v1)/specialties", options: .inline, pub.specialties)
         r.get("\(v1)/roles", options: .inline, pub.roles)
         r.get("\(v1)/institutions", pub.institutions)
+        r.get("\(v1)/organisations", pub.bodies)
 
         r.get("\(v1)/captcha", verification.captcha)
         r.post("\(v1)/sms-codes", verification.sendCode)

@@ -35,11 +35,18 @@ struct OrganisationData: Codable, Sendable, Equatable {
     var specialties: [String]?
 }
 
+/// A GB/T 2260 region: six-digit code, level province / city (prefecture) / county.
 struct Region: Codable, Sendable {
     var code: String
     var name: String
     var level: String
     var parentCode: String?
+    var longitude: Double?
+    var latitude: Double?
+    /// Province, city and county names joined ("浙江省 杭州市 西湖区"), in search results.
+    var fullName: String?
+    /// True when the region has child regions (the picker offers a next level).
+    var hasChildren: Bool?
 }
 
 struct OrganisationStore: Sendable {
@@ -54,28 +61,55 @@ struct OrganisationStore: Sendable {
                      level: r.optionalString("level"), category: r.optionalString("category"))
     }
 
+    static let regionColumns = """
+        r.code, r.name, r.level, r.parent_code, r.longitude, r.latitude,
+        concat_ws(' ', gp.name, p.name, r.name) AS full_name,
+        EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code) AS has_children
+        """
+    static let regionJoins = "FROM regions r LEFT JOIN regions p ON p.code = r.parent_code LEFT JOIN regions gp ON gp.code = p.parent_code"
+
+    static func decodeRegion(_ r: PGRow) throws -> Region {
+        Region(code: try r.string("code"), name: try r.string("name"), level: try r.string("level"),
+               parentCode: r.optionalString("parent_code"), longitude: try r.optionalDouble("longitude"),
+               latitude: try r.optionalDouble("latitude"), fullName: r.optionalString("full_name"),
+               hasChildren: try r.bool("has_children"))
+    }
+
+    /// The children of a region (the provinces when `parent` is nil), in code order.
     func regions(parent: String?) throws -> [Region] {
         try app.db.query("""
-            SELECT code, name, level, parent_code FROM regions
-            WHERE ($1::text IS NULL AND parent_code IS NULL) OR parent_code = $1 ORDER BY code
-            """, [parent]).rows.map {
-                Region(code: try $0.string("code"), name: try $0.string("name"), level: try $0.string("level"),
-                       parentCode: $0.optionalString("parent_code"))
-            }
+            SELECT \(Self.regionColumns) \(Self.regionJoins)
+            WHERE ($1::text IS NULL AND r.parent_code IS NULL) OR r.parent_code = $1 ORDER BY r.code
+            """, [parent]).rows.map(Self.decodeRegion)
+    }
+
+    /// Regions whose name contains `q`, optionally inside `under` (a region code) and at one
+    /// level; provinces before cities before counties, at most `limit`.
+    func searchRegions(q: String, under: String?, level: String?, limit: Int) throws -> [Region] {
+        try app.db.query("""
+            SELECT \(Self.regionColumns) \(Self.regionJoins)
+            WHERE strpos(r.name, $1) > 0
+              AND ($2::text IS NULL OR r.code = $2 OR r.parent_code = $2 OR p.parent_code = $2)
+              AND ($3::text IS NULL OR r.level = $3)
+            ORDER BY CASE r.level WHEN 'province' THEN 0 WHEN 'city' THEN 1 ELSE 2 END, (r.name = $1) DESC, r.code
+            LIMIT $4
+            """, [q, under, level, limit]).rows.map(Self.decodeRegion)
     }
 
     func region(_ code: String) throws -> Region? {
-        try app.db.query("SELECT code, name, level, parent_code FROM regions WHERE code = $1", [code]).first.map {
-            Region(code: try $0.string("code"), name: try $0.string("name"), level: try $0.string("level"),
-                   parentCode: $0.optionalString("parent_code"))
-        }
+        try app.db.withConnection { try region($0, code) }
     }
 
-    /// The tree path of a region: "86/33" or "86/33/3301".
+    func region(_ conn: PGConnection, _ code: String) throws -> Region? {
+        try conn.query("SELECT \(Self.regionColumns) \(Self.regionJoins) WHERE r.code = $1", [code]).first.map(Self.decodeRegion)
+    }
+
+    /// The tree path of a region: "86/330000", "86/330000/330100" or "86/330000/330100/330106"
+    /// (a county under its prefecture-level city, a city under its province).
     func regionPath(_ code: String) throws -> String? {
-        guard let r = try region(code) else { return nil }
-        if let p = r.parentCode { return "86/\(p)/\(r.code)" }
-        return "86/\(r.code)"
+        try app.db.query("""
+            SELECT concat_ws('/', '86', gp.code, p.code, r.code) AS path \(Self.regionJoins) WHERE r.code = $1
+            """, [code]).first.map { try $0.string("path") }
     }
 
     func get(_ conn: PGConnection, id: String) throws -> Organisation? {
@@ -87,15 +121,24 @@ struct OrganisationStore: Sendable {
         try app.db.withConnection { try get($0, id: id) }
     }
 
-    /// Institutions of a region whose name matches (for "does my hospital exist already"),
-    /// each with whether it has an administrator already.
+    /// Institutions of a region and its subregions (a city's includes its counties') whose name
+    /// matches (for "does my hospital exist already"), each with whether it has an administrator.
     func findInstitutions(region: String, name: String) throws -> [(Organisation, hasAdmin: Bool)] {
-        try app.db.query("""
+        guard let base = try regionPath(region) else { return [] }
+        return try app.db.query("""
             SELECT \(Self.columns), EXISTS (SELECT 1 FROM role_assignments r WHERE r.org_id = organisations.id
                                            AND r.role = 'institution_admin') AS has_admin
             FROM organisations
-            WHERE kind = 'institution' AND region_code = $1 AND strpos(name, $2) > 0 ORDER BY name LIMIT 20
-            """, [region, name]).rows.map { (try Self.decode($0), try $0.bool("has_admin")) }
+            WHERE kind = 'institution' AND starts_with(path, $1 || '/') AND strpos(name, $2) > 0 ORDER BY name LIMIT 20
+            """, [base, name]).rows.map { (try Self.decode($0), try $0.bool("has_admin")) }
+    }
+
+    /// The centres or commissions of one region (a second member joins one of them):
+    /// provincial centres of a province, city commissions of a city.
+    func bodies(kind: String, region: String) throws -> [Organisation] {
+        try app.db.query("""
+            SELECT \(Self.columns) FROM organisations WHERE kind = $1 AND region_code = $2 ORDER BY name LIMIT 50
+            """, [kind, region]).rows.map(Self.decode)
     }
 
     func institution(_ conn: PGConnection, region: String, name: String) throws -> Organisation? {
@@ -139,8 +182,10 @@ struct OrganisationStore: Sendable {
             """, [kind, under, specialty]).rows.map(Self.decode)
     }
 
-    /// Creates an organisation under a region (or nationally when `regionCode` is nil).
-    /// Centres and commissions see their whole region; institutions their own node.
+    /// Creates an organisation under a region (or nationally when `regionCode` is nil): its path
+    /// is the region's path and its id (86/330000/330100[/330106]/<id>). Centres and
+    /// commissions see their whole region (a provincial centre its province, a city commission
+    /// its city); institutions their own node.
     func create(_ conn: PGConnection, kind: String, data: OrganisationData, regionCode: String?) throws -> Organisation {
         let id = ID.new()
         var base = "86"

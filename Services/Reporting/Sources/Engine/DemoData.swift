@@ -5,9 +5,9 @@ import Foundation
 enum DemoData {
     /// The demo hospitals identity's demo seed creates (matched by name in identity's directory).
     static let hospitals: [(name: String, region: String)] = [
-        ("浙江省人民医院（演示）", "3301"),
-        ("宁波市第一医院（演示）", "3302"),
-        ("温州市中心医院（演示）", "3303"),
+        ("浙江省人民医院（演示）", "330100"),
+        ("宁波市第一医院（演示）", "330200"),
+        ("温州市中心医院（演示）", "330300"),
     ]
 
     /// A small deterministic generator (SplitMix64) seeded from a text.
