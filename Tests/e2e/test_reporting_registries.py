@@ -342,7 +342,7 @@ def test_another_hospital_sees_nothing(gw, hospital_a, hospital_b, imported):
 def test_provincial_centre_reads_its_region_only(gw, suite, hospital_a, imported):
     from helpers import centre_actor, internal_headers
     r = requests.get(suite.url("identity") + "/api/identity/v1/internal/organisations", headers=internal_headers(suite),
-                     params={"kind": "provincial_centre", "under": "86/33"}, timeout=10)
+                     params={"kind": "provincial_centre", "under": "86/330000"}, timeout=10)
     centre = centre_actor(gw, suite, r.json()["items"][0]["id"], "provincial_centre")
     org = org_of(hospital_a)
     page = call(gw, "GET", "/registries/stroke_ivt/cases", centre, params={"period": PERIOD, "org": org, "limit": 5})
