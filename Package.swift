@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "KitClient", dependencies: ["CCurl"], path: "Shared/KitClient"),
         .target(name: "KitMedia", dependencies: ["CZlib"], path: "Shared/KitMedia"),
         .target(name: "KitPDF", dependencies: ["CZlib"], path: "Shared/KitPDF"),
+        .target(name: "KitOffice", dependencies: ["CZlib"], path: "Shared/KitOffice"),
         .target(name: "ServiceKit",
                 dependencies: ["Models", "KitCore", "KitHTTP", "KitClient", "KitPostgres", "KitCrypto"],
                 path: "Shared/ServiceKit", resources: [.copy("KitMigrations")]),
@@ -52,6 +53,7 @@ let package = Package(
         .target(name: "GatewayService", dependencies: kit + ["KitMedia"], path: "Services/Gateway/Sources"),
         .executableTarget(name: "gateway", dependencies: ["GatewayService", "ServiceKit"], path: "Services/Gateway/Main"),
         .executableTarget(name: "json-bench", dependencies: ["KitCore"], path: "Tools/JSONBench"),
+        .executableTarget(name: "office-tool", dependencies: ["KitOffice"], path: "Tools/OfficeTool"),
         .executableTarget(name: "bench-server", dependencies: ["KitHTTP", "KitCore", "Models"], path: "Tools/BenchServer"),
 
         // Tests.
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "KitClientTests", dependencies: ["KitClient", "KitHTTP", "KitCore", "Models"], path: "Tests/KitClientTests", exclude: ["Fixtures"]),
         .testTarget(name: "KitMediaTests", dependencies: ["KitMedia"], path: "Tests/KitMediaTests", exclude: ["Fixtures"]),
         .testTarget(name: "KitPDFTests", dependencies: ["KitPDF"], path: "Tests/KitPDFTests"),
+        .testTarget(name: "KitOfficeTests", dependencies: ["KitOffice"], path: "Tests/KitOfficeTests", exclude: ["Fixtures"]),
         .testTarget(name: "FormsTests", dependencies: ["DocumentsService"], path: "Tests/FormsTests"),
         .testTarget(name: "ReportingTests", dependencies: ["ReportingService", "KitCore"], path: "Tests/ReportingTests"),
     ]

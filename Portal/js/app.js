@@ -33,6 +33,10 @@ export const routes = [
   { path: "/reporting/report/:id", page: "reporting-form", title: "报表", access: "user", navParent: "/reporting" },
   { path: "/stale-requests", page: "registration-stale", title: "超期未审批", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "超期未审批" },
   { path: "/users", page: "users", title: "用户管理", access: "user", when: can.manageUsers, nav: "用户管理" },
+  { path: "/notices/manage", page: "notice-admin", title: "信息发布", access: "user", when: u => (u.roles || []).some(r => ["platform_operator", "national_centre", "national_specialty_centre", "provincial_centre"].includes(r.role)), nav: "信息发布" },
+  { path: "/notices/:id", page: "notice-detail", title: "通知", access: "user", navParent: "/home" },
+  { path: "/feedback", page: "feedback-mine", title: "意见反馈", access: "user", nav: "意见反馈" },
+  { path: "/feedback/admin", page: "feedback-admin", title: "反馈处理", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "反馈处理" },
   { path: "/profile", page: "profile", title: "个人中心", access: "user", nav: "个人中心" },
   { path: "/dev", page: "dev", title: "开发收件箱", access: "public", dev: true },
 ];

@@ -14,6 +14,13 @@ public struct ClientRequest: Sendable {
     public var timeout: TimeInterval?
     /// Sent as `Idempotency-Key`; makes a POST/PATCH retryable by `HTTPClient.send(_:)`.
     public var idempotencyKey: String?
+    /// A body sent while it is produced (a proxy passing an upload on as it arrives): called for
+    /// the next bytes, nil at the end; `body` is then ignored. Sent with `bodyLength` as
+    /// Content-Length when given, else chunked. An error it throws aborts the transfer and is
+    /// rethrown by `sendOnce`. Such a request is never retried (its bytes cannot be read twice).
+    public var bodySource: (@Sendable () throws -> [UInt8]?)?
+    /// Content-Length of `bodySource`'s bytes, when known.
+    public var bodyLength: Int?
 
     public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8] = [],
                 timeout: TimeInterval? = nil, idempotencyKey: String? = nil) {
@@ -30,6 +37,6 @@ public struct ClientRequest: Sendable {
 
     /// Whether `send(_:)` may repeat this request after a connect error, a timeout or a 502/503/504.
     var isRetryable: Bool {
-        idempotencyKey != nil || Self.idempotentMethods.contains(method.isEmpty ? "GET" : method.uppercased())
+        bodySource == nil && (idempotencyKey != nil || Self.idempotentMethods.contains(method.isEmpty ? "GET" : method.uppercased()))
     }
 }

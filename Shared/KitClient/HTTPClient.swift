@@ -93,7 +93,7 @@ public final class HTTPClient: @unchecked Sendable {
             throw ClientError.badURL(request.url.debugDescription)
         }
         let isHead = method == "HEAD"
-        let sendsBody = !isHead && (!request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(method))
+        let sendsBody = !isHead && (!request.body.isEmpty || request.bodySource != nil || ["POST", "PUT", "PATCH"].contains(method))
         let headerList = try Self.headerList(for: request, sendsBody: sendsBody)
         let state = HTTPTransferState(limit: max(0, options.maxResponseBytes))
 
@@ -126,6 +126,17 @@ public final class HTTPClient: @unchecked Sendable {
                 if method != "GET" { handle.set(CURLOPT_CUSTOMREQUEST, method) }
                 return handle.perform()
             }
+            if let source = request.bodySource {
+                // Streamed: libcurl pulls the body through the read callback as it is sent.
+                state.source = source
+                handle.set(CURLOPT_POST, 1)
+                handle.set(CURLOPT_READFUNCTION, callback: kitClientReadCallback)
+                handle.set(CURLOPT_READDATA, pointer: Unmanaged.context(state))
+                handle.set(CURLOPT_UPLOAD_BUFFERSIZE, 512 * 1024)
+                handle.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(request.bodyLength ?? -1))
+                if method != "POST" { handle.set(CURLOPT_CUSTOMREQUEST, method) }
+                return handle.perform()
+            }
             // POSTFIELDS is not copied: the buffer must stay alive for the whole perform, which it
             // does inside this closure. An empty body still needs a non-NULL pointer (NULL would make
             // curl read the body from its read callback, i.e. stdin).
@@ -145,6 +156,7 @@ public final class HTTPClient: @unchecked Sendable {
         performsTotal += 1
         statsLock.unlock()
 
+        if let e = state.sourceError { throw e }
         guard code == CURLE_OK else {
             throw Self.error(for: code, message: handle.errorMessage(code), state: state, request: request,
                              limit: options.maxResponseBytes)
@@ -244,6 +256,8 @@ public final class HTTPClient: @unchecked Sendable {
         if !hasExpect { list.append("Expect:") }
         // Without this, POSTFIELDS makes curl claim application/x-www-form-urlencoded.
         if sendsBody && !hasContentType { list.append("Content-Type:") }
+        // A streamed body of unknown length goes chunked.
+        if request.bodySource != nil && request.bodyLength == nil { list.append("Transfer-Encoding: chunked") }
         return list
     }
 

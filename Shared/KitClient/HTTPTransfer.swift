@@ -9,9 +9,35 @@ final class HTTPTransferState {
     let limit: Int
     var exceededLimit = false
     var bodyStarted = false
+    /// Streamed request body: its producer, the piece being sent, and what ended it early.
+    var source: (@Sendable () throws -> [UInt8]?)?
+    var piece: [UInt8] = []
+    var pieceOffset = 0
+    var sourceError: Error?
 
     init(limit: Int) {
         self.limit = limit
+    }
+
+    /// Fills libcurl's upload buffer from `source`: bytes copied, 0 at the end, or
+    /// CURL_READFUNC_ABORT when the producer failed.
+    func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        while pieceOffset == piece.count {
+            do {
+                guard let source, let next = try source() else { return 0 }
+                piece = next
+                pieceOffset = 0
+            } catch {
+                sourceError = error
+                return 0x1000_0000 // CURL_READFUNC_ABORT
+            }
+        }
+        let n = min(buffer.count, piece.count - pieceOffset)
+        piece.withUnsafeBytes { src in
+            buffer.baseAddress!.copyMemory(from: src.baseAddress! + pieceOffset, byteCount: n)
+        }
+        pieceOffset += n
+        return n
     }
 
     /// One raw header line from libcurl (status line, header, or the blank line ending a block).
@@ -70,4 +96,13 @@ func kitClientWriteCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _
     guard let data, let context else { return 0 }
     let state = Unmanaged<HTTPTransferState>.fromOpaque(context).takeUnretainedValue()
     return state.bodyBytes(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+}
+
+/// CURLOPT_READFUNCTION: the next bytes of a streamed request body.
+func kitClientReadCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+                           _ context: UnsafeMutableRawPointer?) -> Int {
+    let total = size * count
+    guard total > 0, let data, let context else { return 0 }
+    let state = Unmanaged<HTTPTransferState>.fromOpaque(context).takeUnretainedValue()
+    return state.fill(UnsafeMutableRawBufferPointer(start: data, count: total))
 }

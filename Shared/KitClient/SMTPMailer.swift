@@ -9,14 +9,18 @@ public final class SMTPMailer: @unchecked Sendable {
     private let password: String?
     public let requireTLS: Bool
     public let timeout: TimeInterval
+    /// A PEM file of CA certificates trusted for the relay's TLS certificate (CURLOPT_CAINFO)
+    /// instead of the system store: mail relays of hospitals often use an internal CA.
+    public let caFile: String?
 
     /// url: smtp://host:port or smtps://host:port (an optional path sets the EHLO name).
     /// requireTLS → CURLUSESSL_ALL: STARTTLS is mandatory on smtp:// (never a silent clear-text fallback).
     /// With a username, the message is sent only after a successful AUTH; a server that offers no AUTH
     /// fails with `MailError.transport` instead of silently accepting mail without login.
     public init(url: String, username: String? = nil, password: String? = nil, requireTLS: Bool = false,
-                timeout: TimeInterval = 15) {
+                timeout: TimeInterval = 15, caFile: String? = nil) {
         self.url = url
+        self.caFile = caFile.flatMap { $0.isEmpty ? nil : $0 }
         self.username = username
         self.password = password
         self.requireTLS = requireTLS
@@ -67,6 +71,9 @@ public final class SMTPMailer: @unchecked Sendable {
         handle.set(CURLOPT_DEBUGDATA, pointer: Unmanaged.context(state))
         if requireTLS {
             handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        }
+        if let caFile {
+            handle.set(CURLOPT_CAINFO, caFile)
         }
         if let username {
             handle.set(CURLOPT_USERNAME, username)

@@ -1,6 +1,7 @@
 /// State of one client connection, owned by exactly one event loop.
 final class Connection {
-    enum Phase { case idle, head, body, busy, draining }
+    /// `streaming`: the handler runs while the body is still being read into `stream`.
+    enum Phase { case idle, head, body, streaming, busy, draining }
 
     let fd: Int32
     let generation: UInt64
@@ -28,6 +29,15 @@ final class Connection {
     var bodyRemaining = 0
     var chunked: ChunkedDecoder?
     var requestStarted: UInt64 = 0
+    /// Streaming route: the stream the body goes to, bytes pushed so far, whether the loop
+    /// stopped reading until the handler catches up, and whether to close after the answer.
+    var stream: SocketBodyStream?
+    var streamed = 0
+    var streamPaused = false
+    var closeAfterStream = false
+    /// The handler answered before its streamed body ended: the answer waits here while the rest
+    /// of the body is read and dropped (as a buffered route would have read it first).
+    var heldAnswer: Completion?
 
     // Output.
     var output: [UInt8] = []
@@ -58,6 +68,11 @@ final class Connection {
         body = []
         bodyRemaining = 0
         chunked = nil
+        stream = nil
+        streamed = 0
+        streamPaused = false
+        closeAfterStream = false
+        heldAnswer = nil
         scanned = 0
         phase = .idle
     }

@@ -45,6 +45,9 @@ final class EventLoop: @unchecked Sendable {
 
     private let mailboxLock = NSLock()
     private var mailbox: [Completion] = []
+    /// Streaming bodies whose handler caught up: (fd, generation) to read again.
+    private var resumes: [(Int32, UInt64)] = []
+    private var takenResumes: [(Int32, UInt64)] = []
     /// Completions taken from the mailbox, reused between wakes.
     private var taken: [Completion] = []
     /// True while the loop is (about to be) blocked in epoll_wait with an empty mailbox: the
@@ -93,6 +96,16 @@ final class EventLoop: @unchecked Sendable {
         if wake { _ = csys_eventfd_signal(wakeFD) }
     }
 
+    /// A streaming body's consumer drained its buffer: read that connection again.
+    func postResume(fd: Int32, generation: UInt64) {
+        mailboxLock.lock()
+        resumes.append((fd, generation))
+        let wake = sleeping
+        sleeping = false
+        mailboxLock.unlock()
+        if wake { _ = csys_eventfd_signal(wakeFD) }
+    }
+
     func requestStop() {
         mailboxLock.lock()
         stopRequested = true
@@ -107,7 +120,7 @@ final class EventLoop: @unchecked Sendable {
             workers.submit(batch: &pendingJobs)
             var timeout: Int32 = accessLog.buffer.isEmpty ? 1000 : 200
             mailboxLock.lock()
-            if mailbox.isEmpty && !(stopRequested && !stopping) { sleeping = true } else { timeout = 0 }
+            if mailbox.isEmpty && resumes.isEmpty && !(stopRequested && !stopping) { sleeping = true } else { timeout = 0 }
             mailboxLock.unlock()
             let n = Int(events.withUnsafeMutableBufferPointer { e in
                 datas.withUnsafeMutableBufferPointer { d in
@@ -150,10 +163,26 @@ final class EventLoop: @unchecked Sendable {
         mailboxLock.lock()
         sleeping = false
         swap(&mailbox, &taken)
+        if !resumes.isEmpty { swap(&resumes, &takenResumes) }
         let stop = stopRequested
         mailboxLock.unlock()
+        for (fd, generation) in takenResumes {
+            guard let conn = connections[fd], conn.generation == generation, conn.streamPaused else { continue }
+            conn.streamPaused = false
+            drive(conn)
+        }
+        takenResumes.removeAll(keepingCapacity: true)
         for c in taken {
             guard let conn = connections[c.fd], conn.generation == c.generation else { continue }
+            if conn.phase == .streaming {
+                // Answered before the body ended: read the rest and drop it, then answer (a client
+                // that is still sending may not read an answer that comes early).
+                conn.stream?.abandon()
+                conn.heldAnswer = c
+                conn.streamPaused = false
+                drive(conn)
+                continue
+            }
             finish(conn, c.response, method: c.method, path: c.path, requestID: c.requestID, started: c.started)
             drive(conn)
         }
@@ -170,7 +199,9 @@ final class EventLoop: @unchecked Sendable {
             listenFD = -1
         }
         for conn in Array(connections.values) {
-            if conn.phase == .idle && !conn.pendingOutput { close(conn) } else { conn.closeAfterWrite = conn.closeAfterWrite || conn.phase != .busy }
+            if conn.phase == .idle && !conn.pendingOutput { close(conn) }
+            else if conn.phase == .streaming { conn.closeAfterStream = true } // the body keeps coming in
+            else { conn.closeAfterWrite = conn.closeAfterWrite || conn.phase != .busy }
         }
     }
 
@@ -217,8 +248,14 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         if ev & (EPOLLIN | EPOLLHUP | EPOLLRDHUP) != 0 {
+            // Not reading while a streaming body waits for its handler: a hang-up then is the end.
+            if conn.streamPaused { if ev & EPOLLHUP != 0 { close(conn) }; return }
             if conn.phase == .draining {
                 drainInput(conn)
+                return
+            }
+            if conn.phase == .streaming && conn.chunked == nil && conn.start == conn.end && conn.bodyRemaining > 0 {
+                readStreamDirect(conn)
                 return
             }
             if !readInput(conn) { return }
@@ -271,9 +308,43 @@ final class EventLoop: @unchecked Sendable {
         return false
     }
 
+    /// A streamed Content-Length body with nothing buffered: reads straight into the pieces the
+    /// stream hands out (no copy through the connection buffer), up to the body's end.
+    private func readStreamDirect(_ conn: Connection) {
+        guard let stream = conn.stream else { return }
+        while conn.bodyRemaining > 0 && !conn.streamPaused {
+            let want = min(conn.bodyRemaining, SocketBodyStream.maxPiece)
+            var got = 0
+            var code: Int32 = 0
+            let fd = conn.fd
+            let piece = [UInt8](unsafeUninitializedCapacity: want) { buffer, count in
+                got = Glibc.read(fd, buffer.baseAddress!, want)
+                code = errno
+                count = max(0, got)
+            }
+            if got > 0 {
+                conn.lastActive = now
+                conn.bodyRemaining -= got
+                conn.streamed += got
+                if !stream.push(piece) { conn.streamPaused = true }
+                if got < want { break } // the socket is drained for now
+                continue
+            }
+            if got < 0 && code == EINTR { continue }
+            if got < 0 && code == EAGAIN { break }
+            close(conn) // EOF or error mid-body: the stream fails with clientGone
+            return
+        }
+        drive(conn)
+    }
+
     /// Parses and serves as many buffered requests as possible.
     private func drive(_ conn: Connection) {
         while true {
+            if conn.phase == .streaming {
+                if conn.streamPaused || !pumpStream(conn) { break }
+                continue
+            }
             if conn.phase == .busy || conn.phase == .draining || conn.closeAfterWrite { break }
             if conn.output.count - conn.outputPos > 1 << 20 || conn.fileRemaining > 0 { break }
             if conn.phase == .idle {
@@ -300,6 +371,10 @@ final class EventLoop: @unchecked Sendable {
                     return
                 case .complete(let head):
                     if !beginBody(conn, head) { updateAfterDrive(conn); return }
+                    if let route = conn.route, route.options.streamBody {
+                        dispatchStreaming(conn, route)
+                        continue
+                    }
                 }
             }
             if conn.phase == .body {
@@ -347,7 +422,7 @@ final class EventLoop: @unchecked Sendable {
             conn.chunked = ChunkedDecoder()
             conn.phase = .body
         } else if length > 0 {
-            conn.body.reserveCapacity(length)
+            if conn.route?.options.streamBody != true { conn.body.reserveCapacity(length) }
             conn.bodyRemaining = length
             conn.phase = .body
         } else {
@@ -425,6 +500,93 @@ final class EventLoop: @unchecked Sendable {
         return conn.bodyRemaining == 0 ? .complete : .needMore
     }
 
+    /// Moves buffered body bytes into the request's stream. True when the body is complete
+    /// (or failed): the connection then waits for the handler's answer.
+    private func pumpStream(_ conn: Connection) -> Bool {
+        guard let stream = conn.stream else { return true }
+        var outcome = BodyProgress.needMore
+        var failure: APIError?
+        var more = true
+        if var decoder = conn.chunked {
+            var batch: [UInt8] = []
+            var consumed = 0
+            let room = conn.maxBody - conn.streamed
+            let result = conn.input.withUnsafeBufferPointer { b in
+                decoder.decode(UnsafeBufferPointer(rebasing: b[conn.start..<conn.end]), consumed: &consumed, body: &batch, limit: room)
+            }
+            conn.start += consumed
+            conn.chunked = decoder
+            conn.streamed += batch.count
+            if !batch.isEmpty { more = stream.push(batch) }
+            switch result {
+            case .needMore: break
+            case .done: outcome = .complete
+            case .failure(let e): failure = e; outcome = .failed
+            }
+        } else {
+            let n = min(conn.bodyRemaining, conn.end - conn.start)
+            if n > 0 {
+                let piece = conn.input.withUnsafeBufferPointer { Array($0[conn.start..<(conn.start + n)]) }
+                conn.start += n
+                conn.bodyRemaining -= n
+                conn.streamed += n
+                more = stream.push(piece)
+            }
+            if conn.bodyRemaining == 0 { outcome = .complete }
+        }
+        switch outcome {
+        case .needMore:
+            if !more { conn.streamPaused = true }
+            return false
+        case .complete:
+            stream.finish()
+        case .failed:
+            // The handler's next read throws this error, and its answer closes the connection.
+            stream.fail(failure ?? .badRequest())
+            conn.closeAfterStream = true
+            conn.start = conn.end
+        }
+        let close = conn.closeAfterStream
+        let held = conn.heldAnswer
+        conn.resetRequest()
+        conn.phase = .busy
+        if close { conn.closeAfterWrite = true }
+        if let c = held {
+            finish(conn, c.response, method: c.method, path: c.path, requestID: c.requestID, started: c.started)
+        }
+        return true
+    }
+
+    /// Starts a streaming route's handler on a worker as soon as its head is read; the body
+    /// follows through `conn.stream`.
+    private func dispatchStreaming(_ conn: Connection, _ route: Router.Route) {
+        guard let head = conn.head else { return }
+        let started = Clock.monotonicMicros()
+        let headers = HTTPHeaders(storage: conn.headBytes, fields: head.fields)
+        let (path, query) = splitTarget(conn.headBytes, head)
+        let requestID = makeRequestID(headers)
+        conn.closeAfterStream = !head.keepAlive || stopping
+        conn.announceKeepAlive = head.minorVersion == 0 && head.keepAlive
+        let fd = conn.fd, generation = conn.generation
+        let stream = SocketBodyStream(declaredLength: head.chunked ? nil : (head.contentLength ?? 0)) { [self] in
+            self.postResume(fd: fd, generation: generation)
+        }
+        conn.stream = stream
+        conn.streamed = 0
+        conn.streamPaused = false
+        conn.phase = .streaming
+        conn.phaseStart = now
+        let request = Request(method: head.method, path: path, rawQuery: query, headers: headers, body: [],
+                              parameters: conn.params, requestID: requestID, remoteAddress: conn.remote, bodyStream: stream)
+        let handler = route.handler
+        let method = head.method
+        pendingJobs.append { [self] in
+            let response = EventLoop.run(handler, request)
+            self.post(Completion(fd: fd, generation: generation, response: response, method: method, path: path,
+                                 requestID: requestID, started: started))
+        }
+    }
+
     private func splitTarget(_ bytes: [UInt8], _ head: RequestHead) -> (String, String) {
         bytes.withUnsafeBufferPointer { b in
             var q = head.targetEnd
@@ -494,6 +656,9 @@ final class EventLoop: @unchecked Sendable {
             return try handler(request)
         } catch let e as APIError {
             return .error(e)
+        } catch is BodyStreamError {
+            // A streaming body whose client went away: nobody reads this answer.
+            return .error(.badRequest("上传中断，请重新上传", code: "upload_interrupted"))
         } catch {
             Logger(service: "http").error("handler failed", ["rid": request.requestID, "error": String(describing: error)])
             return .error(.internalError)
@@ -512,6 +677,13 @@ final class EventLoop: @unchecked Sendable {
     /// Serialises a response into the connection's output and logs it.
     private func finish(_ conn: Connection, _ r: Response, method: HTTPMethod, path: String, requestID: String, started: UInt64) {
         if conn.phase == .busy { conn.phase = .idle }
+        if conn.phase == .streaming {
+            // Answered before the whole body arrived: the rest is drained and the connection closed.
+            conn.stream?.abandon()
+            conn.resetRequest()
+            conn.start = conn.end
+            conn.closeAfterWrite = true
+        }
         if stopping { conn.closeAfterWrite = true }
         var out = conn.output
         conn.output = []
@@ -611,7 +783,8 @@ final class EventLoop: @unchecked Sendable {
         var want: UInt32 = EPOLLRDHUP
         let backlog = conn.output.count - conn.outputPos > 1 << 20
         let bufferFull = conn.input.count - conn.end < 1024 && conn.start == 0 && conn.input.count >= max(config.maxHeadBytes + 4096, 64 * 1024)
-        if conn.phase == .draining { want |= EPOLLIN }
+        if conn.streamPaused { want = 0 } // the handler catches up first (resumed by postResume)
+        else if conn.phase == .draining { want |= EPOLLIN }
         else if conn.phase != .busy && !conn.closeAfterWrite && !backlog && !bufferFull { want |= EPOLLIN }
         else if conn.phase == .busy && !bufferFull && !conn.closeAfterWrite { want |= EPOLLIN }
         if conn.pendingOutput { want |= EPOLLOUT }
@@ -623,6 +796,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func close(_ conn: Connection) {
         guard connections.removeValue(forKey: conn.fd) != nil else { return }
+        if let stream = conn.stream { stream.fail(BodyStreamError.clientGone); conn.stream = nil }
         _ = csys_epoll_ctl(epfd, EPOLL_CTL_DEL, conn.fd, 0, 0)
         if conn.fileFD >= 0 { Glibc.close(conn.fileFD); conn.fileFD = -1 }
         Glibc.close(conn.fd)
@@ -640,6 +814,20 @@ final class EventLoop: @unchecked Sendable {
                  .body where now - conn.phaseStart > bodyMs:
                 respondEarly(conn, .requestTimeout)
                 _ = flush(conn)
+            case .streaming where !conn.streamPaused && now - conn.phaseStart > bodyMs:
+                // Too slow: the handler's next read throws 408, and its answer closes.
+                conn.stream?.fail(APIError.requestTimeout)
+                let held = conn.heldAnswer
+                conn.resetRequest()
+                conn.start = conn.end
+                conn.phase = .busy
+                conn.closeAfterWrite = true
+                if let c = held {
+                    finish(conn, c.response, method: c.method, path: c.path, requestID: c.requestID, started: c.started)
+                    _ = flush(conn)
+                } else {
+                    updateInterest(conn)
+                }
             case .idle where !conn.pendingOutput && now - conn.lastActive > idleMs:
                 close(conn)
             case .draining where now - conn.phaseStart > 2000:

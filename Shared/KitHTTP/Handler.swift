@@ -32,13 +32,20 @@ public struct RouteOptions: Sendable {
     /// This route's answer from the head alone, asked (after the middleware's) when a client
     /// sends `Expect: 100-continue`; same rules as `Middleware.answerBeforeBody`.
     public var answerBeforeBody: (@Sendable (_ head: Request) -> Response?)?
+    /// The handler gets the body as it arrives (`Request.bodyStream`) instead of a buffered
+    /// `body`: it runs on a worker as soon as the head is read, the server reads the socket only
+    /// as fast as the handler consumes, and the limits above are enforced while streaming. For
+    /// large uploads; never with `inline`.
+    public var streamBody: Bool
 
     public init(maxBody: Int = 1 << 20, inline: Bool = false, bodyLimit: (@Sendable (_ rawQuery: String) -> Int)? = nil,
-                answerBeforeBody: (@Sendable (_ head: Request) -> Response?)? = nil) {
+                answerBeforeBody: (@Sendable (_ head: Request) -> Response?)? = nil, streamBody: Bool = false) {
+        precondition(!(inline && streamBody), "a streaming route cannot be inline")
         self.maxBody = maxBody
         self.inline = inline
         self.bodyLimit = bodyLimit
         self.answerBeforeBody = answerBeforeBody
+        self.streamBody = streamBody
     }
 
     public static let `default` = RouteOptions()

@@ -150,7 +150,7 @@ public enum Multipart {
 
     // MARK: - Parts and headers
 
-    private static func makePart(headers: [(String, String)], body: Range<Int>, part: Int) throws -> MultipartPart {
+    static func makePart(headers: [(String, String)], body: Range<Int>, part: Int) throws -> MultipartPart {
         guard let disposition = headers.first(where: { lowercasedASCII($0.0) == "content-disposition" })?.1 else {
             throw MultipartError.malformed("part \(part): missing Content-Disposition")
         }
@@ -175,7 +175,7 @@ public enum Multipart {
                              headers: headers, body: body)
     }
 
-    private static func parseHeaders(_ block: UnsafeBufferPointer<UInt8>, part: Int) throws -> [(String, String)] {
+    static func parseHeaders(_ block: UnsafeBufferPointer<UInt8>, part: Int) throws -> [(String, String)] {
         guard !block.isEmpty else { return [] }
         var lines: [ArraySlice<UInt8>] = []
         let all = Array(block)
@@ -303,7 +303,7 @@ public enum Multipart {
         return nil
     }
 
-    private static func isValidBoundary(_ boundary: String) -> Bool {
+    static func isValidBoundary(_ boundary: String) -> Bool {
         let bytes = Array(boundary.utf8)
         return (1...70).contains(bytes.count) && bytes.allSatisfy { $0 >= 0x20 && $0 <= 0x7E } && bytes.last != 0x20
     }

@@ -17,10 +17,13 @@ public struct Request: Sendable {
     public let remoteAddress: String
     /// Values middleware attaches for handlers (the verified caller, for example).
     public var locals: Locals
+    /// On a streaming route (`RouteOptions.streamBody`): the body as it arrives (`body` is then
+    /// empty). nil on every other route.
+    public var bodyStream: (any RequestBodyStream)?
 
     public init(method: HTTPMethod, path: String, rawQuery: String = "", headers: HTTPHeaders = HTTPHeaders([]),
                 body: [UInt8] = [], parameters: [String: String] = [:], requestID: String = "test",
-                remoteAddress: String = "127.0.0.1", locals: Locals = Locals()) {
+                remoteAddress: String = "127.0.0.1", locals: Locals = Locals(), bodyStream: (any RequestBodyStream)? = nil) {
         self.method = method
         self.path = path
         self.rawQuery = rawQuery
@@ -30,6 +33,7 @@ public struct Request: Sendable {
         self.requestID = requestID
         self.remoteAddress = remoteAddress
         self.locals = locals
+        self.bodyStream = bodyStream
     }
 
     /// A path parameter, or 404 when the route has none of that name.
@@ -141,6 +145,7 @@ extension Request {
     /// A copy with other headers (a proxy adding or removing some).
     public func withHeaders(_ pairs: [(String, String)]) -> Request {
         Request(method: method, path: path, rawQuery: rawQuery, headers: HTTPHeaders(pairs), body: body,
-                parameters: parameters, requestID: requestID, remoteAddress: remoteAddress, locals: locals)
+                parameters: parameters, requestID: requestID, remoteAddress: remoteAddress, locals: locals,
+                bodyStream: bodyStream)
     }
 }

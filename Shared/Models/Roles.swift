@@ -76,11 +76,14 @@ public struct AccessClaims: Codable, Sendable {
     /// token carries only that program's reporting roles (data_entry) and every route refuses
     /// it unless it opts in (`ServiceContext.caller(_:allowProgram:)`).
     public var program: String?
+    /// The person's name (`name` is the login name): what approval histories show.
+    public var displayName: String?
 
     public init(sub: String, name: String, roles: [RoleAssignment], iat: Int, exp: Int, mustChangePassword: Bool? = nil,
-                program: String? = nil) {
+                program: String? = nil, displayName: String? = nil) {
         self.sub = sub
         self.name = name
+        self.displayName = displayName
         self.roles = roles
         self.iat = iat
         self.exp = exp

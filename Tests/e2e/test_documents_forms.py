@@ -58,6 +58,8 @@ def application(gw, suite):
     assert data["applicationId"] == app_id and data["fields"]
     labels = {f["label"]: f["value"] for f in data["fields"]}
     assert labels.get("机构名称") == body["organisation"]["name"]
+    # The signers' phones are printed in full on a form to be signed (lists keep masking them).
+    assert labels.get("申请人手机") == phone and labels.get("联系人电话") == phone
     return app_id, token, data
 
 
@@ -104,6 +106,7 @@ def test_form_renders_with_the_applications_data(gw, application, form, tmp_path
         assert squeeze(field["value"]) in text, field
         assert squeeze(field["label"]) in text, field
     assert "申请人签字" in text or "签字" in text
+    assert "质控上报平台" in text, "every form is headed with the portal's product name"
 
     # A rendered page is not blank (poppler draws the embedded font).
     poppler("pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(path), str(tmp_path / "page"))

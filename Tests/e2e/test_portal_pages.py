@@ -41,11 +41,12 @@ def test_portal_account_pages(suite, gw, browsers):
     assert "*" in shown and shown != acct["username"] and shown[:2] == acct["username"][:2]
     b.shot("20-lookup")
 
-    # 忘记密码: a link to the registered e-mail, then 设置新密码 (the rule checked live)
+    # 忘记密码 with the registered e-mail address: a link to it, then 设置新密码 (the rule checked live)
     b.go("#/forgot")
     b.page("forgot")
-    b.fill("用户名或手机号", acct["username"])
-    b.click("发送重置链接")
+    b.fill("用户名、邮箱或手机号", acct["email"])
+    b.fill_captcha()
+    b.click("找回密码")
     b.css("[data-role='reset-sent']")
     b.shot("21-forgot")
     link = wait_message(gw, acct["email"], r"/(#/reset-password\?token=[\w-]+)").group(1)

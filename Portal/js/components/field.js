@@ -48,7 +48,7 @@ export function field(opts) {
     focus() { input.focus(); },
     setOptions(options, keep = true) {
       const old = input.value;
-      input.replaceChildren(h("option", { value: "" }, opts.placeholderOption || "请选择"), options.map(o => h("option", { value: o.value }, o.label)));
+      input.replaceChildren(h("option", { value: "" }, opts.placeholderOption || "请选择"), ...options.map(o => h("option", { value: o.value }, o.label)));
       if (keep) input.value = old;
     },
   };

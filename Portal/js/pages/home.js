@@ -2,8 +2,9 @@
 import { h, mount } from "../dom.js";
 import { api } from "../api.js";
 import { user, can } from "../session.js";
-import { roleTitle, specialtyName, elapsed } from "../format.js";
+import { roleTitle, specialtyName, elapsed, fmtTime } from "../format.js";
 import { badge } from "../components/badge.js";
+import { noticeBody } from "./notice-common.js";
 
 function tile(href, num, label, extra, role) {
   return h("a", { class: `tile ${extra || ""}`, href, "data-role": role }, h("span", { class: "num" }, String(num)), h("span", { class: "label" }, label));
@@ -15,10 +16,11 @@ export default async function home({ root, alive }) {
   mount(root, h("p", { class: "loading" }, "正在加载…"));
 
   // Ask what this user's roles need, all at once; a failing call leaves its tile out.
-  const [count, inbox, subs] = await Promise.all([
+  const [count, inbox, subs, noticePage] = await Promise.all([
     can.approve(u) ? api.get("/api/approval/v1/inbox/count").catch(() => null) : null,
     can.approve(u) ? api.get("/api/approval/v1/inbox", { query: { limit: 5 } }).catch(() => null) : null,
     can.manageUsers(u) ? api.get("/api/identity/v1/users").catch(() => null) : null,
+    api.get("/api/reporting/v1/notices", { query: { limit: 5 } }).catch(() => null),
   ]);
   if (!alive()) return;
 
@@ -47,11 +49,14 @@ export default async function home({ root, alive }) {
       h("a", { href: `#/approvals/${encodeURIComponent(i.id)}` }, i.title),
       h("span", { class: "muted small" }, `${i.stageName || ""} · 已等待${elapsed(i.since || i.createdAt)}`))))) : null;
 
+  const noticeSection = noticePage ? noticesCard(noticePage) : null;
+
   mount(root,
     h("div", { class: "page-head", "data-page": "home" },
       h("div", null, h("h1", null, `您好，${u.displayName || u.username}`),
         h("p", { class: "sub" }, u.orgName || "", " ", roles.map(r => badge(`${roleTitle(r.role)}${r.specialty ? `（${specialtyName(r.specialty)}）` : ""}`, "blue"))))),
     notices,
+    noticeSection,
     h("div", { class: "tiles" }, tiles),
     recent,
     h("section", { class: "card" }, h("h2", null, "账号信息"),
@@ -61,4 +66,34 @@ export default async function home({ root, alive }) {
         h("dt", null, "账号类型"), h("dd", null, u.isMainAccount ? "主账号" : "子账号"),
         h("dt", null, "角色"), h("dd", null, roles.map(r => roleTitle(r.role)).join("、") || "—")),
       h("p", { class: "muted small" }, "数据填报与统计功能将在后续版本中开放。")));
+}
+
+/** 通知公告: the notices of this user's scope, unread first marked, each marked read on 标记已读
+ *  or when opened. */
+function noticesCard(page) {
+  const items = page.items || [];
+  let unread = page.unread || 0;
+  const count = h("span", { class: "badge badge-red", "data-role": "notice-unread", hidden: !unread, "aria-label": `未读通知 ${unread} 条` }, `${unread} 条未读`);
+  const setUnread = n => { unread = n; count.textContent = `${n} 条未读`; count.setAttribute("aria-label", `未读通知 ${n} 条`); count.hidden = !n; };
+  const list = items.length ? h("ul", { class: "notice-list" }, items.map(n => {
+    const li = h("li", { "data-notice": n.id, "data-read": String(Boolean(n.read)) });
+    const mark = n.read ? null : h("button", { type: "button", class: "btn btn-sm", "data-role": "mark-read" }, "标记已读");
+    if (mark) mark.addEventListener("click", async () => {
+      try {
+        await api.post(`/api/reporting/v1/notices/${encodeURIComponent(n.id)}/read`);
+        li.dataset.read = "true";
+        mark.remove();
+        li.querySelector("[data-role=unread-dot]")?.remove();
+        setUnread(Math.max(0, unread - 1));
+      } catch { /* stays unread */ }
+    });
+    li.append(
+      h("div", { class: "row" }, n.read ? null : badge("未读", "red"), h("a", { href: `#/notices/${encodeURIComponent(n.id)}`, "data-role": "notice-title" }, n.title),
+        h("span", { class: "muted small" }, `${n.authorName}（${n.authorRoleTitle}）· ${fmtTime(n.createdAt)}`), h("span", { class: "spacer" }), mark),
+      noticeBody(n.bodyHtml));
+    if (!n.read) li.querySelector(".badge").dataset.role = "unread-dot";
+    return li;
+  })) : h("p", { class: "muted" }, "暂无通知。");
+  return h("section", { class: "card", "data-role": "notices" },
+    h("div", { class: "card-head" }, h("h2", null, "通知公告 ", count)), list);
 }

@@ -231,7 +231,7 @@ export default async function reportingForm({ root, params, alive }) {
     if (view.modification) {
       const m = view.modification;
       notices.push(h("div", { class: `notice ${m.status === "rejected" ? "error" : ""}`.trim(), "data-role": "modification" },
-        h("strong", null, `${m.statusLabel}：`), `理由：${m.reason || ""}`, m.opinion ? `；审批意见：${m.opinion}` : ""));
+        h("strong", null, `${m.statusLabel}：`), `理由：${m.reason || ""}`, m.opinion ? `；审核意见：${m.opinion}` : ""));
     }
     if (view.status === "overdue" && !readOnly) notices.push(h("div", { class: "notice warn" }, "该期已过截止日期，本项目允许逾期填报，提交后将记为逾期。"));
 

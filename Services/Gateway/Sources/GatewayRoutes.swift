@@ -5,8 +5,9 @@ import Models
 import ServiceKit
 
 enum GatewayRoutes {
-    /// Largest body the gateway forwards (uploads: 10 MiB plus multipart overhead).
-    static let maxBody = 11 << 20
+    /// Largest body the gateway forwards (uploads: 10 MiB plus multipart overhead; raise it with
+    /// GATEWAY_MAX_BODY when documents' DOC_MAX_BYTES_<KIND> allow larger files).
+    static let maxBody = max(1 << 20, Env.int("GATEWAY_MAX_BODY", 11 << 20))
 
     static func install(_ router: Router, proxy: Proxy, context: ServiceContext) {
         let edge = EdgeMiddleware(context: context,
@@ -34,10 +35,13 @@ enum GatewayRoutes {
             if service == "documents", let upstream = proxy.upstreams[service] {
                 let limits = UploadLimits(ceiling: maxBody)
                 limits.startRefreshing(from: upstream, client: proxy.client)
-                let upload = RouteOptions(maxBody: maxBody, bodyLimit: { limits.bodyLimit(rawQuery: $0) })
+                // Upload bodies are passed on to documents as they arrive (streamed, never held whole).
+                let upload = RouteOptions(maxBody: maxBody, bodyLimit: { limits.bodyLimit(rawQuery: $0) }, streamBody: true)
+                let replace = RouteOptions(maxBody: maxBody, streamBody: true)
                 // A literal path wins over the catch-all for every method: list them all.
                 for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] {
                     router.add(method, "/api/documents/v1/documents", options: method == .POST ? upload : big, handler)
+                    router.add(method, "/api/documents/v1/documents/:id/content", options: method == .PUT ? replace : big, handler)
                 }
             }
         }

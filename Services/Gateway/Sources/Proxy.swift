@@ -11,6 +11,8 @@ struct Proxy: Sendable {
     let upstreams: [String: Upstream]
     let client: HTTPClient
     let timeout: TimeInterval
+    /// Whole-exchange limit for a streamed upload (it lasts as long as the client sends).
+    var uploadTimeout: TimeInterval = 300
 
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
                                         "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host",
@@ -33,14 +35,22 @@ struct Proxy: Sendable {
         headers.append(contentsOf: extraHeaders)
         let target = request.path + (request.rawQuery.isEmpty ? "" : "?" + request.rawQuery)
         let idempotent = [.GET, .HEAD, .PUT, .DELETE, .OPTIONS].contains(request.method)
+        // A streamed upload is passed on as it arrives (docs/uploads.md): libcurl pulls it from
+        // the client's stream. Once a byte of it was read, no other instance can be tried.
+        let streamed = request.bodyStream.map { StreamedBody($0) }
         var lastError: Error = ClientError.connect("no instance")
         for i in upstream.order() {
             let base = upstream.instances[i]
-            let req = ClientRequest(method: request.method.rawValue, url: base + target, headers: headers,
-                                    body: request.body, timeout: timeout)
+            var req = ClientRequest(method: request.method.rawValue, url: base + target, headers: headers,
+                                    body: request.body, timeout: streamed == nil ? timeout : uploadTimeout)
+            if let streamed {
+                req.bodySource = streamed.next
+                req.bodyLength = streamed.stream.declaredLength
+            }
+            let retryable = streamed?.started != true
             do {
                 let r = try client.sendOnce(req)
-                if r.status == 502 || r.status == 503, idempotent {
+                if r.status == 502 || r.status == 503, idempotent, streamed?.started != true {
                     upstream.markDown(i)
                     lastError = ClientError.status(r.status, r.body)
                     continue
@@ -50,6 +60,7 @@ struct Proxy: Sendable {
             } catch let e as ClientError {
                 upstream.markDown(i)
                 lastError = e
+                guard retryable, streamed?.started != true else { break }
                 if case .connect = e { continue }
                 if idempotent { continue }
                 break
@@ -90,5 +101,25 @@ struct Proxy: Sendable {
             headers.append((name, value))
         }
         return Response(status: r.status, contentType: contentType, headers: headers, body: r.body)
+    }
+}
+
+/// A client's streamed body handed to libcurl, noting whether any of it was read.
+final class StreamedBody: @unchecked Sendable {
+    let stream: any RequestBodyStream
+    private(set) var started = false
+
+    init(_ stream: any RequestBodyStream) { self.stream = stream }
+
+    /// Called on the thread running the transfer only.
+    @Sendable func next() throws -> [UInt8]? {
+        do {
+            let bytes = try stream.next()
+            if bytes != nil { started = true }
+            return bytes
+        } catch is BodyStreamError {
+            // The client went away: no one is waiting for an answer.
+            throw APIError.badRequest("上传中断，请重新上传", code: "upload_interrupted")
+        }
     }
 }

@@ -11,6 +11,7 @@ public enum ReportingService {
                                          migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil)) { context, router in
             PublicRoutes.install(router, context)
             InternalRoutes.install(router, context)
+            NoticeRoutes.install(router, context)
         }
         d.background = [OutboxDeliverer.task]
         if Env.bool("DEV_MODE", false) && Env.bool("SEED_DEMO", false) {

@@ -54,7 +54,7 @@ enum Decider {
         let orgName = stage.rule == .all
             ? try ApproverOrgStore.name(conn, requestID: requestID, index: stage.index, orgID: orgID) : nil
         let recorded = try DecisionStore.insert(conn, requestID: requestID, DecisionRecord(
-            id: ID.new(), stageIndex: stage.index, orgID: orgID, orgName: orgName, userID: actor.sub, userName: actor.name,
+            id: ID.new(), stageIndex: stage.index, orgID: orgID, orgName: orgName, userID: actor.sub, userName: actor.displayName ?? actor.name,
             role: role, decision: decision, opinion: opinion, at: Date()))
         guard recorded else { throw APIError.conflict("您所在单位已审批过该环节", code: "already_decided") }
         if stage.rule == .all {
@@ -63,7 +63,7 @@ enum Decider {
                 throw APIError.conflict("您所在单位已审批过该环节", code: "already_decided")
             }
         }
-        var events = [NewEvent(kind: "decided", stageIndex: stage.index, actorID: actor.sub, actorName: actor.name,
+        var events = [NewEvent(kind: "decided", stageIndex: stage.index, actorID: actor.sub, actorName: actor.displayName ?? actor.name,
                                orgID: orgID, orgName: orgName ?? Presenter.roleTitle(role), decision: decision.rawValue,
                                opinion: opinion)]
 
@@ -101,7 +101,7 @@ enum Decider {
         }
         if status.isFinal {
             let at = try RequestStore.finish(conn, id: requestID, status: status, opinion: opinion, by: actor.sub)
-            events.append(NewEvent(kind: status.rawValue, stageIndex: stage.index, actorID: actor.sub, actorName: actor.name,
+            events.append(NewEvent(kind: status.rawValue, stageIndex: stage.index, actorID: actor.sub, actorName: actor.displayName ?? actor.name,
                                    orgID: orgID, orgName: orgName, opinion: opinion))
             try Outcome.enqueue(conn, r, status: status, opinion: opinion, at: at, by: actor.sub)
         } else {

@@ -16,7 +16,7 @@ enum Principal: Sendable {
     }
 
     var name: String? {
-        if case .user(let c) = self { return c.name }
+        if case .user(let c) = self { return c.displayName ?? c.name }
         return nil
     }
 

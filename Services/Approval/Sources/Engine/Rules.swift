@@ -27,12 +27,12 @@ enum Rules {
         let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if text.isEmpty {
             if decision != .approve {
-                throw APIError.invalid("opinion", "\(decision.title)必须填写审批意见", code: "opinion_required")
+                throw APIError.invalid("opinion", "\(decision.title)必须填写审核意见", code: "opinion_required")
             }
             return nil
         }
         guard text.count <= opinionMax else {
-            throw APIError.invalid("opinion", "审批意见不能超过\(opinionMax)个字符", code: "opinion_too_long")
+            throw APIError.invalid("opinion", "审核意见不能超过\(opinionMax)个字符", code: "opinion_too_long")
         }
         return text
     }

@@ -14,7 +14,8 @@ struct FormContent {
     var fieldsHeading: String
     var sections: [Section]
 
-    static let systemName = "医疗质量控制数据报送系统"
+    /// The portal's product name (Portal/index.html's title), heading every generated form.
+    static let systemName = "质控上报平台"
 
     static func content(for kind: FormKind) -> FormContent {
         switch kind {

@@ -1,17 +1,17 @@
 import KitMedia
 import Models
 
-/// Checks an incoming file against its kind: size, type by content alone (signature and
+/// Checks a received file against its kind: size, type by content alone (signature and
 /// structure, polyglots refused; the client's name and Content-Type never decide), and gives it
-/// a safe display name with the detected type's extension.
+/// a safe display name with the detected type's extension. Runs on the written temporary file
+/// (the sniffer reads what it needs from disk), before the file is accepted.
 enum FileCheck {
     static func check(_ file: IncomingFile, kind: DocumentKind) throws -> NewFile {
         guard file.size > 0 else { throw DocumentErrors.empty }
         guard file.size <= kind.maxBytes else { throw DocumentErrors.tooLarge(kind) }
         let type: FileKind
         do {
-            // The raw body is the file: no copy then.
-            type = try FileSniffer.detect(file.range == file.body.indices ? file.body : Array(file.bytes))
+            type = try FileSniffer.detect(fileAt: file.path)
         } catch let e as FileSniffError {
             switch e {
             case .empty: throw DocumentErrors.empty
@@ -26,7 +26,7 @@ enum FileCheck {
         // The client's name and Content-Type say nothing: a phone's JPEG sent as photo.png with
         // image/png is a JPEG, stored as photo.jpg.
         let name = displayName(file.clientName, type: type, kind: kind)
-        return NewFile(sha256: BlobStore.hash(file.bytes), size: file.size, fileType: type.rawValue,
+        return NewFile(sha256: file.sha256, size: file.size, fileType: type.rawValue,
                        contentType: type.mimeType, fileName: name)
     }
 

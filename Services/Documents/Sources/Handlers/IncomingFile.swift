@@ -1,44 +1,141 @@
 import Foundation
 import KitHTTP
+import KitMedia
 import Models
 
-/// The file of an upload request as the client sent it, before any check: the bytes of the
-/// multipart field `file`, or the raw body with its name in `X-File-Name`.
+/// The file of an upload request, received as it arrives: the content of the multipart field
+/// `file`, or the raw body with its name in `X-File-Name`, written to a temporary file in the
+/// store (`BlobWriter`) and hashed on the way. Refused as soon as it passes the kind's size or
+/// its first bytes match no accepted format; the checks that need the whole file run on the
+/// written file (`FileCheck`). Whatever is refused, the temporary file is removed.
 struct IncomingFile {
-    /// The request body and the file's range in it (no copy).
-    let body: [UInt8]
-    let range: Range<Int>
+    let writer: BlobWriter
+    let sha256: String
     /// The client's name for it (unsanitised; for display only after `FileNames.sanitize`).
     let clientName: String?
     /// The client's Content-Type for it (informative only: the content alone decides the type).
     let declaredType: String?
 
-    var size: Int { range.count }
-    var bytes: ArraySlice<UInt8> { body[range] }
+    var size: Int { writer.size }
+    var path: String { writer.path }
 
-    static func from(_ request: Request) throws -> IncomingFile {
+    /// Reads the request's body (streamed, or buffered when the handler is called directly).
+    static func receive(_ request: Request, kind: DocumentKind, blobs: BlobStore) throws -> IncomingFile {
+        let stream: any RequestBodyStream = request.bodyStream ?? BufferedBodyStream(request.body)
         let contentType = request.headers["content-type"]
-        if let ct = contentType, ct.lowercased().hasPrefix("multipart/") {
-            return try multipart(request, contentType: ct)
+        let writer = try BlobWriter(store: blobs)
+        do {
+            let sink = Sink(writer: writer, kind: kind)
+            var clientName: String?
+            var declaredType: String?
+            if let ct = contentType, ct.lowercased().hasPrefix("multipart/") {
+                guard let boundary = Multipart.boundary(fromContentType: ct) else { throw DocumentErrors.malformedMultipart }
+                (clientName, declaredType) = try multipart(stream, boundary: boundary, into: sink)
+            } else {
+                clientName = request.headers["x-file-name"].map(decodeHeaderName)
+                declaredType = contentType
+                while let chunk = try next(stream) { try sink.take(chunk[...]) }
+            }
+            try sink.end()
+            let sha256 = try writer.finish()
+            return IncomingFile(writer: writer, sha256: sha256, clientName: clientName, declaredType: declaredType)
+        } catch {
+            writer.discard()
+            throw error
         }
-        let name = request.headers["x-file-name"].map(decodeHeaderName)
-        return IncomingFile(body: request.body, range: 0..<request.body.count, clientName: name, declaredType: contentType)
     }
 
-    private static func multipart(_ request: Request, contentType: String) throws -> IncomingFile {
-        guard let boundary = Multipart.boundary(fromContentType: contentType) else { throw DocumentErrors.malformedMultipart }
-        let parts: [MultipartPart]
+    /// Where the file's bytes go: size limit and early sniffing, then the writer.
+    final class Sink {
+        let writer: BlobWriter
+        let kind: DocumentKind
+        var sniffed = false
+
+        init(writer: BlobWriter, kind: DocumentKind) {
+            self.writer = writer
+            self.kind = kind
+        }
+
+        func take(_ bytes: ArraySlice<UInt8>) throws {
+            guard bytes.count <= kind.maxBytes - writer.size else { throw DocumentErrors.tooLarge(kind) }
+            try writer.write(bytes)
+            if !sniffed && writer.head.count >= BlobWriter.headBytes { try sniff() }
+        }
+
+        func end() throws {
+            guard writer.size > 0 else { throw DocumentErrors.empty }
+            if !sniffed { try sniff() }
+        }
+
+        /// From the first bytes: no known format's signature, refused before the rest is written.
+        /// (Everything else about the type is decided on the whole file.)
+        private func sniff() throws {
+            sniffed = true
+            do {
+                _ = try FileSniffer.detect(writer.head)
+            } catch FileSniffError.unknownType {
+                throw DocumentErrors.unrecognised(kind)
+            } catch {
+                // A known signature: the structure checks need the whole file.
+            }
+        }
+    }
+
+    private static func next(_ stream: any RequestBodyStream) throws -> [UInt8]? {
         do {
-            parts = try Multipart.parse(request.body, boundary: boundary, maxParts: 10)
+            return try stream.next()
+        } catch is BodyStreamError {
+            throw APIError.badRequest("上传中断，请重新上传", code: "upload_interrupted")
+        }
+    }
+
+    /// Streams a multipart body: the part named `file` goes to the sink, other fields are
+    /// skipped (at most `KindCatalog.multipartAllowance` bytes of them). One file per request.
+    private static func multipart(_ stream: any RequestBodyStream, boundary: String,
+                                  into sink: Sink) throws -> (String?, String?) {
+        var parser: MultipartStreamParser
+        do { parser = try MultipartStreamParser(boundary: boundary, maxParts: 10) } catch { throw DocumentErrors.malformedMultipart }
+        var inFile = false
+        var files = 0
+        var fileName: String?
+        var fileType: String?
+        var otherBytes = 0
+        let handle: (MultipartStreamEvent) throws -> Void = { event in
+            switch event {
+            case .part(let part):
+                inFile = part.name == "file"
+                if inFile {
+                    files += 1
+                    guard files == 1 else { throw DocumentErrors.oneFilePerRequest }
+                    fileName = part.filename
+                    fileType = part.contentType
+                }
+            case .data(let bytes):
+                if inFile {
+                    try sink.take(bytes)
+                } else {
+                    otherBytes += bytes.count
+                    guard otherBytes <= KindCatalog.multipartAllowance else { throw DocumentErrors.malformedMultipart }
+                }
+            case .partEnd:
+                inFile = false
+            }
+        }
+        do {
+            while let chunk = try next(stream) {
+                try parser.feed(chunk, handle)
+                if parser.isComplete { break }
+            }
+            try parser.finish(handle)
+            // What follows the close delimiter (epilogue) is read and ignored.
+            while try next(stream) != nil {}
         } catch MultipartError.tooManyParts {
             throw DocumentErrors.oneFilePerRequest
-        } catch {
+        } catch is MultipartError {
             throw DocumentErrors.malformedMultipart
         }
-        let files = parts.filter { $0.name == "file" }
-        guard files.count <= 1 else { throw DocumentErrors.oneFilePerRequest }
-        guard let part = files.first else { throw DocumentErrors.missingFile }
-        return IncomingFile(body: request.body, range: part.body, clientName: part.filename, declaredType: part.contentType)
+        guard files == 1 else { throw DocumentErrors.missingFile }
+        return (fileName, fileType)
     }
 
     /// `X-File-Name` carries UTF-8 percent-encoded (what `encodeURIComponent` gives); a value

@@ -2,7 +2,8 @@ import KitHTTP
 import Models
 
 /// `POST /documents?kind=&object=` (new document) and `PUT /documents/:id/content` (new file for
-/// a document): check the file, store it once, record it.
+/// a document): the body is streamed (`RouteOptions.streamBody`): the file is written and hashed
+/// as it arrives, checked on disk, then moved to its content address and recorded.
 struct UploadHandlers: Sendable {
     let app: DocumentsApp
 
@@ -24,13 +25,14 @@ struct UploadHandlers: Sendable {
             }
         }
         try app.lockedAfterReview(object.key)
-        let incoming = try IncomingFile.from(request)
+        let incoming = try IncomingFile.receive(request, kind: kind, blobs: app.blobs)
+        defer { incoming.writer.discard() } // a no-op once committed
         let file = try FileCheck.check(incoming, kind: kind)
         var wrote = false
         do {
             let record = try app.store.insert(object: object, kind: kind, file: file, caller: caller, mayCreate: mayCreate,
                                               request: request) {
-                wrote = try app.blobs.put(incoming.bytes, sha256: file.sha256)
+                wrote = try incoming.writer.commit(into: app.blobs, sha256: file.sha256)
             }
             return .json(DocumentJSON(record, catalog: app.catalog), status: 201)
         } catch {
@@ -45,12 +47,13 @@ struct UploadHandlers: Sendable {
         guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
         guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
         try app.lockedAfterReview(current.objectKey)
-        let incoming = try IncomingFile.from(request)
+        let incoming = try IncomingFile.receive(request, kind: kind, blobs: app.blobs)
+        defer { incoming.writer.discard() } // a no-op once committed
         let file = try FileCheck.check(incoming, kind: kind)
         var wrote = false
         do {
             let (record, released) = try app.store.replace(id, file: file, caller: caller, request: request) {
-                wrote = try app.blobs.put(incoming.bytes, sha256: file.sha256)
+                wrote = try incoming.writer.commit(into: app.blobs, sha256: file.sha256)
             }
             if let old = released { discard(old) }
             return .json(DocumentJSON(record, catalog: app.catalog, versions: try app.store.versions(id)))

@@ -15,12 +15,13 @@ enum DocumentsRoutes {
         let catalog = app.catalog
 
         // Uploads: the kind in the query sets the body limit, so an oversize upload is refused
-        // from its Content-Length before the body is read (413).
+        // from its Content-Length before the body is read (413). The body is streamed to disk
+        // as it arrives (docs/uploads.md).
         let largest = catalog.largestFile + KindCatalog.multipartAllowance
         let upload = RouteOptions(maxBody: largest, bodyLimit: { rawQuery in
             catalog.uploadBodyLimit(kindCode: Request.queryValue(rawQuery, "kind"))
-        })
-        let replace = RouteOptions(maxBody: largest)
+        }, streamBody: true)
+        let replace = RouteOptions(maxBody: largest, streamBody: true)
 
         router.post("\(base)/documents", options: upload, uploads.upload)
         router.get("\(base)/documents", reads.list)

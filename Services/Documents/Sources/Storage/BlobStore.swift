@@ -26,7 +26,26 @@ struct BlobStore: Sendable {
     init(root: String) throws {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         try BlobStore.makeDirectories(self.root + "/sha256")
+        try BlobStore.makeDirectories(incomingDirectory)
+        removeStaleIncoming()
     }
+
+    /// Temporary files a crash left in `incoming/` (an upload in progress is removed by its own
+    /// request; one a day old belongs to no live request, even with several instances sharing the store).
+    private func removeStaleIncoming() {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: incomingDirectory) else { return }
+        let cutoff = Date().addingTimeInterval(-86_400)
+        for name in names where name.hasPrefix(".tmp-") {
+            let p = incomingDirectory + "/" + name
+            if let modified = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date, modified < cutoff {
+                unlink(p)
+            }
+        }
+    }
+
+    /// Where uploads are written while they arrive (`BlobWriter`), on the blobs' file system.
+    var incomingDirectory: String { root + "/incoming" }
 
     /// Lowercase hex SHA-256 of the bytes.
     static func hash(_ bytes: ArraySlice<UInt8>) -> String {

@@ -28,7 +28,7 @@ struct RegistrationOutcome: Sendable {
             a.opinion = opinion
             try store.save(conn, a)
             try MessageStore.enqueue(conn, channel: "sms", to: a.phone,
-                body: "【质控平台】您的注册申请未通过审核。审核意见：\(opinion ?? "无")。您可修改后重新申请。")
+                body: "【质控平台】您的注册申请未通过审核。审核意见：\(Self.sentence(opinion))。您可修改后重新申请。")
             try Audit.record(conn, AuditEntry(actorID: nil, action: "application_rejected", objectType: "application", objectID: a.id,
                                               newValue: Audit.json(["opinion": opinion ?? ""]), request: request))
             return

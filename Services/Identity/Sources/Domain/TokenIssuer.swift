@@ -29,7 +29,8 @@ struct TokenIssuer: Sendable {
         if program != nil { roles = roles.filter { AccessClaims.programRoles.contains($0.role) } }
         let now = Int(Date().timeIntervalSince1970)
         let claims = AccessClaims(sub: user.id, name: user.username, roles: roles, iat: now, exp: now + app.config.accessTokenTTL,
-                                  mustChangePassword: user.mustChangePassword ? true : nil, program: program)
+                                  mustChangePassword: user.mustChangePassword ? true : nil, program: program,
+                                  displayName: user.displayName)
         let refresh = try SessionStore(app: app).issueRefresh(conn, userID: user.id, program: program)
         return SessionTokens(accessToken: try app.signer.sign(claims), refreshToken: refresh.token,
                              expiresIn: app.config.accessTokenTTL, mustChangePassword: user.mustChangePassword,

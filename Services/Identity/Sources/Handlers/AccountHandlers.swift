@@ -97,42 +97,12 @@ struct AccountHandlers: Sendable {
         return .json(tokens)
     }
 
-    struct ResetRequest: Codable, Sendable { let login: String }
+    /// POST /api/identity/v1/password-resets: by login name, e-mail or verified phone
+    /// (PasswordRecovery). Always the same 202, whether or not an account exists.
+    func requestReset(_ req: Request) throws -> Response { try PasswordRecovery(app: app).start(req) }
 
-    /// POST /api/identity/v1/password-resets: a single-use link (30 min) to the registered
-    /// e-mail. Always 202, whether or not the account or its e-mail exists.
-    func requestReset(_ req: Request) throws -> Response {
-        let body = try req.decode(ResetRequest.self)
-        if let user = try users.find(login: body.login).first, let email = user.email, user.status == "active" {
-            try app.db.transaction { conn in
-                let recent = try SessionStore(app: app).recentResets(conn, userID: user.id)
-                guard recent < 3 else { return }
-                let token = try SessionStore(app: app).createReset(conn, userID: user.id)
-                let link = "\(app.config.portalURL)/#/reset-password?token=\(token)"
-                try MessageStore.enqueue(conn, channel: "email", to: email, subject: "质控平台密码重置",
-                    body: "\(user.displayName)，您好：\r\n\r\n请在30分钟内打开以下链接设置新密码（仅可使用一次）：\r\n\(link)\r\n\r\n如非本人操作，请忽略本邮件。")
-                try Audit.record(conn, AuditEntry(actorID: user.id, action: "password_reset_requested", objectType: "user", objectID: user.id, request: req))
-            }
-        }
-        return .json(["status": "accepted", "message": "如账号已登记邮箱，重置链接已发送，请在30分钟内使用"], status: 202)
-    }
-
-    struct ResetConfirm: Codable, Sendable { let token: String; let newPassword: String }
-
-    /// POST /api/identity/v1/password-resets/confirm
-    func confirmReset(_ req: Request) throws -> Response {
-        let body = try req.decode(ResetConfirm.self)
-        try app.db.transaction { conn in
-            guard let userID = try SessionStore(app: app).consumeReset(conn, token: body.token),
-                  let user = try users.get(conn, id: userID) else {
-                throw APIError.invalid("token", "重置链接无效或已过期，请重新申请", code: "reset_invalid")
-            }
-            try PasswordPolicy.check(body.newPassword, username: user.username, phone: user.phone)
-            try users.setPassword(conn, userID: user.id, password: body.newPassword, mustChange: false)
-            try Audit.record(conn, AuditEntry(actorID: user.id, action: "password_reset", objectType: "user", objectID: user.id, request: req))
-        }
-        return .noContent()
-    }
+    /// POST /api/identity/v1/password-resets/confirm: the e-mailed link's token, or the SMS code.
+    func confirmReset(_ req: Request) throws -> Response { try PasswordRecovery(app: app).confirm(req) }
 
     struct Lookup: Codable, Sendable { let phone: String; let code: String }
     struct LookupItem: Codable, Sendable { let username: String; let orgName: String?; let roles: [String] }

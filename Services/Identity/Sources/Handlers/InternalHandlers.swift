@@ -152,7 +152,9 @@ struct InternalHandlers: Sendable {
     }
 
     /// GET /api/identity/v1/internal/applications/:id/form-data: the labelled values printed
-    /// on the generated forms (ID numbers masked).
+    /// on the generated forms (ID numbers masked). The phones of the people who sign the paper
+    /// form (applicant, head, contact) are printed in full: a signed form needs the number of
+    /// the person signing; lists elsewhere keep masking them.
     func formData(_ req: Request) throws -> Response {
         try app.context.requireInternal(req)
         let id = try req.parameter("id")
@@ -178,12 +180,12 @@ struct InternalHandlers: Sendable {
             add("机构地址", o.address)
             add("法定代表人", o.legalRepresentative)
             add("负责人", o.headName)
-            add("负责人电话", o.headPhone.map(ChineseFormats.maskMobile))
+            add("负责人电话", o.headPhone)
             add("联系人", o.contactName)
-            add("联系人电话", o.contactPhone.map(ChineseFormats.maskMobile))
+            add("联系人电话", o.contactPhone)
         }
         add("申请人", a.person?.name)
-        add("申请人手机", ChineseFormats.maskMobile(a.phone))
+        add("申请人手机", a.phone)
         add("申请人邮箱", a.person?.email)
         add("职务/职称", a.person?.title)
         add("身份证号", a.person?.idNumber.map(ChineseFormats.maskResidentID))

@@ -5,7 +5,8 @@ import ServiceKit
 
 /// Sends queued messages: SMS through an HTTP provider (SMS_PROVIDER_URL, JSON
 /// {"phone","text"}), e-mail through SMTP (SMTP_URL, with SMTP_USER/SMTP_PASSWORD, SMTP_FROM,
-/// SMTP_REQUIRE_TLS). Without a provider the message stays in the dev inbox, marked sent.
+/// SMTP_REQUIRE_TLS, SMTP_CA_FILE: a PEM file of the CAs trusted for the relay instead of the
+/// system store). Without a provider the message stays in the dev inbox, marked sent.
 /// Outside dev mode the body is replaced after the last attempt (sent, refused or given up),
 /// so codes and passwords do not stay in the database.
 /// Transient failures retry with backoff; permanent ones are marked failed.
@@ -14,7 +15,7 @@ enum MessageSender {
         let smsURL = Env.optional("SMS_PROVIDER_URL")
         let mailer: SMTPMailer? = Env.optional("SMTP_URL").map {
             SMTPMailer(url: $0, username: Env.optional("SMTP_USER"), password: Env.optional("SMTP_PASSWORD"),
-                       requireTLS: Env.bool("SMTP_REQUIRE_TLS", false))
+                       requireTLS: Env.bool("SMTP_REQUIRE_TLS", false), caFile: Env.optional("SMTP_CA_FILE"))
         }
         let from = Env.string("SMTP_FROM", "noreply@quality.local")
         return BackgroundTask(name: "identity-messages", interval: 0.3) {

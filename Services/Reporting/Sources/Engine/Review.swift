@@ -159,7 +159,7 @@ enum Review {
         guard body.subjectId.utf8.count <= 200, !body.requestId.isEmpty, body.requestId.utf8.count <= 100 else {
             throw APIError.invalid("subjectId", "申请对象编号无效", code: "invalid_subject")
         }
-        if let o = body.opinion, o.count > 2000 { throw APIError.invalid("opinion", "审批意见过长", code: "too_long") }
+        if let o = body.opinion, o.count > 2000 { throw APIError.invalid("opinion", "审核意见过长", code: "too_long") }
         let unknown = APIError.conflict("该审批请求不是本报告发起的", code: "unknown_request")
         guard let row = try context.database.withConnection({ try ReviewStore.bySubject($0, subjectID: body.subjectId) }) else {
             throw unknown

@@ -1,0 +1,111 @@
+import Foundation
+import KitCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file being received: written to a temporary file in the store's `incoming/` folder (same
+/// file system as the blobs, so the final rename is atomic) as its bytes arrive, hashed as it
+/// goes, its first bytes kept for sniffing. `finish()` fsyncs it; `commit` renames it to its
+/// content address. Anything not committed is unlinked (`discard`, or at the latest on deinit):
+/// a refused or interrupted upload leaves nothing behind.
+final class BlobWriter {
+    /// How many leading bytes are kept for sniffing the type early.
+    static let headBytes = 64
+
+    let path: String
+    private var fd: Int32
+    private let hasher = SHA256.Hasher()
+    private(set) var size = 0
+    private(set) var head: [UInt8] = []
+    private var settled = false
+    /// Bytes already handed to the disk's writeback (`startWriteback`).
+    private var writebackFrom = 0
+    /// How much is written before its writeback is started.
+    static let writebackWindow = 2 << 20
+
+    init(store: BlobStore) throws {
+        let dir = store.incomingDirectory
+        path = "\(dir)/.tmp-\(Hex.encode(SecureRandom.bytes(12)))"
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw BlobStore.Failure.io("create \(path)", errno) }
+    }
+
+    deinit { discard() }
+
+    /// Appends bytes: hashed, then written.
+    func write(_ bytes: ArraySlice<UInt8>) throws {
+        guard !bytes.isEmpty else { return }
+        if head.count < BlobWriter.headBytes {
+            head.append(contentsOf: bytes.prefix(BlobWriter.headBytes - head.count))
+        }
+        try bytes.withUnsafeBytes { raw in
+            hasher.update(raw)
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw BlobStore.Failure.io("write \(path)", errno)
+                }
+                done += n
+            }
+        }
+        size += bytes.count
+        if size - writebackFrom >= BlobWriter.writebackWindow {
+            BlobWriter.startWriteback(fd, from: writebackFrom, count: size - writebackFrom)
+            writebackFrom = size
+        }
+    }
+
+    /// Starts writing a range to disk without waiting (sync_file_range SYNC_FILE_RANGE_WRITE), so
+    /// the disk works while the rest arrives and the final fsync has little left to wait for.
+    /// Best effort: without the call (not exported by this libc) the fsync does it all.
+    private static func startWriteback(_ fd: Int32, from offset: Int, count: Int) {
+        guard let call = syncFileRange else { return }
+        _ = call(fd, Int64(offset), Int64(count), 2 /* SYNC_FILE_RANGE_WRITE */)
+    }
+
+    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    /// glibc's sync_file_range, which the Swift Glibc module does not import.
+    private static let syncFileRange: SyncFileRange? = {
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "sync_file_range") else { return nil }
+        return unsafeBitCast(symbol, to: SyncFileRange.self)
+    }()
+
+    /// All bytes are in: fsyncs and closes the file; returns its SHA-256 (lowercase hex).
+    func finish() throws -> String {
+        guard fd >= 0 else { throw BlobStore.Failure.io("finish \(path)", EBADF) }
+        let ok = fsync(fd) == 0
+        let code = errno
+        close(fd)
+        fd = -1
+        guard ok else { throw BlobStore.Failure.io("fsync \(path)", code) }
+        return Hex.encode(hasher.finalize())
+    }
+
+    /// Moves the finished file to the blob of `sha256` (its hash, from `finish()`), unless that
+    /// blob is stored already (then the temporary file is removed). True when a new blob was made.
+    func commit(into store: BlobStore, sha256: String) throws -> Bool {
+        guard !settled else { return false }
+        if store.contains(sha256, size: size) {
+            discard()
+            return false
+        }
+        let final = try store.path(sha256)
+        let dir = String(final[..<final.lastIndex(of: "/")!])
+        try BlobStore.makeDirectories(dir)
+        guard rename(path, final) == 0 else { throw BlobStore.Failure.io("rename \(path)", errno) }
+        settled = true
+        BlobStore.syncDirectory(dir)
+        return true
+    }
+
+    /// Closes and unlinks the temporary file (nothing happens once committed).
+    func discard() {
+        if fd >= 0 { close(fd); fd = -1 }
+        guard !settled else { return }
+        settled = true
+        unlink(path)
+    }
+}
