@@ -284,3 +284,80 @@ def test_rename_login_name(gw, suite):
     # The old name no longer signs in; the new one does.
     assert login(gw, acct["username"], acct["password"], expect=None).status_code == 401
     login(gw, new, acct["password"], expect=202)
+
+
+def wait_messages(gw, recipient, needle, timeout=30):
+    """Messages to `recipient` whose body contains `needle`, once there is one (polled)."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in messages(gw, recipient) if needle in m["body"]]
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"no message with {needle!r} to {recipient}")
+
+
+def test_org_change_with_new_data_administrator(gw, suite):
+    """变更资料: approved through approval, the data replace the old ones; the new data
+    administrator activates, signs in and manages the old sub-accounts; the old one is told once
+    by SMS and once by e-mail and loses the role."""
+    acct = approved_account(gw, suite)
+    h = auth(acct["access"])
+    sub_phone = unique_phone()
+    r = requests.post(gw + V1 + "/users", json={"displayName": "李填报", "phone": sub_phone, "role": "data_entry",
+                                                "specialty": "coronary_intervention"}, headers=h, timeout=10)
+    assert r.status_code == 201, r.text
+    sub = r.json()["user"]
+    mine = requests.get(gw + V1 + "/org-changes", headers=h, timeout=10).json()
+    assert mine["items"] == [] and mine["current"]["name"].startswith("协作医院")
+    # Refusals change nothing: no change, a bad field, a bad new admin, not an institution admin.
+    r = requests.post(gw + V1 + "/org-changes", json={"data": {"name": mine["current"]["name"]}}, headers=h, timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "no_change"
+    r = requests.post(gw + V1 + "/org-changes", json={"data": {"contactPhone": "123"}}, headers=h, timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "data.contactPhone"
+    r = requests.post(gw + V1 + "/org-changes", json={"data": {"regionCode": "339999"}}, headers=h, timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_region"
+    r = requests.post(gw + V1 + "/org-changes", json={"newAdmin": {"name": "周新管", "phone": "1"}}, headers=h, timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "newAdmin.phone"
+    r = requests.post(gw + V1 + "/org-changes", json={"newAdmin": {"name": "周新管", "phone": sub_phone}}, headers=h, timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "phone_taken"
+    r = requests.post(gw + V1 + "/org-changes", json={"data": {"address": "某地"}}, headers=operator(gw, suite), timeout=10)
+    assert r.status_code == 403
+    assert requests.get(gw + V1 + "/org-changes", headers=h, timeout=10).json()["items"] == []
+
+    new_phone = unique_phone()
+    r = requests.post(gw + V1 + "/org-changes", json={"data": {"contactName": "孙联系", "address": "杭州市西湖区2号"},
+                                                      "newAdmin": {"name": "周新管", "phone": new_phone,
+                                                                   "email": f"new{new_phone}@example.com"}},
+                      headers=h, timeout=10)
+    assert r.status_code == 201, r.text
+    change = r.json()
+    assert change["status"] == "pending" and change["newData"] == {"contactName": "孙联系", "address": "杭州市西湖区2号"}
+    r = requests.post(gw + V1 + "/org-changes", json={"data": {"address": "别处"}}, headers=h, timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "change_pending"
+
+    final = helpers.decide_for_real(gw, suite, change["id"])
+    assert final["status"] == "approved", final
+    notices = wait_messages(gw, acct["phone"], "数据管理员已变更")
+    assert len(notices) == 1 and "1个子账号已转交" in notices[0]["body"]
+    mails = [m for m in messages(gw, acct["email"]) if m["channel"] == "email" and "数据管理员" in (m.get("subject") or "")]
+    assert len(mails) == 1
+    # The old admin's password was reset and the account closed (no other role left).
+    assert login(gw, acct["username"], acct["password"], expect=None).status_code == 401
+
+    # The new administrator activates by SMS, signs in, sees the changed data and the old sub-account.
+    wait_messages(gw, new_phone, "账号激活")
+    assert activation_code(gw, new_phone).status_code == 201
+    code, _ = latest_code(gw, new_phone)
+    username, password = "zx" + new_phone[-8:], "New#" + uuid.uuid4().hex[:8]
+    assert activate(gw, new_phone, username, password, code).status_code == 200
+    s = full_login(gw, username, password, new_phone)
+    nh = auth(s["accessToken"])
+    mine = requests.get(gw + V1 + "/org-changes", headers=nh, timeout=10).json()
+    assert mine["current"]["contactName"] == "孙联系" and mine["current"]["address"] == "杭州市西湖区2号"
+    assert mine["items"][0]["status"] == "approved"
+    listed = requests.get(gw + V1 + "/users", headers=nh, timeout=10).json()["items"]
+    assert [u["id"] for u in listed] == [sub["id"]]
+    r = requests.patch(gw + V1 + f"/users/{sub['id']}", json={"displayName": "李填报员"}, headers=nh, timeout=10)
+    assert r.status_code == 200 and r.json()["displayName"] == "李填报员"

@@ -24,3 +24,20 @@ CREATE TABLE account_imports (
     committed_at timestamptz
 );
 CREATE INDEX account_imports_created ON account_imports (created_at DESC);
+
+-- 变更资料: an institution admin's changed institution data (and possibly a new data
+-- administrator), reviewed through approval, applied on approval. One open change per institution.
+CREATE TABLE org_changes (
+    id uuid PRIMARY KEY,
+    org_id uuid NOT NULL REFERENCES organisations(id),
+    requested_by uuid NOT NULL REFERENCES users(id),
+    old_data jsonb NOT NULL,
+    new_data jsonb NOT NULL,
+    new_admin jsonb,                    -- {name, phone, email}: the data administrator changes
+    status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+    opinion text,
+    approval_request_id text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    decided_at timestamptz
+);
+CREATE UNIQUE INDEX org_changes_one_open ON org_changes (org_id) WHERE status = 'pending';
