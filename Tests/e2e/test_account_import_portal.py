@@ -4,10 +4,11 @@ import uuid
 
 import helpers
 from portal_helpers import browsers  # noqa: F401  (fixture)
+from test_portal_accessibility import axe, check_page  # noqa: F401  (fixture)
 from test_account_import import csv_bytes, rows
 
 
-def test_operator_imports_and_an_administrator_activates_in_the_browser(gw, suite, browsers, tmp_path):  # noqa: F811
+def test_operator_imports_and_an_administrator_activates_in_the_browser(gw, suite, browsers, axe, tmp_path):  # noqa: F811
     op = helpers.operator_actor(gw, suite)   # signs in once for real, so the password is known
     table = rows(3)
     bad = [list(r) for r in table] + [[table[0][0] + "乙", "", "999999", "", "", "钱管理", "139", "", ""]]
@@ -24,7 +25,7 @@ def test_operator_imports_and_an_administrator_activates_in_the_browser(gw, suit
     b.css("[data-role='import-errors'] tr[data-row='5']")
     b.text_in("[data-role='import-errors']", "请输入正确的11位手机号")
     assert not b.css("[data-role='commit']").is_enabled()
-    b.shot("account-import-dry-run")
+    check_page(b, axe, "account-import")
     b.css("#import-file").send_keys(str(good_file))
     b.click("试导入")
     b.text_in("[data-role='import-summary']", "可导入 3 行")
@@ -44,8 +45,10 @@ def test_operator_imports_and_an_administrator_activates_in_the_browser(gw, suit
     b.fill("确认密码", password)
     b.click("激活账号")
     b.text_in("[data-role='activated']", name)
-    b.shot("account-activated")
+    check_page(b, axe, "activate")
     b.login(username, password, phone)
     b.go("#/profile")
     b.text_in("[data-page='profile']", "个人中心")
     b.text_in("main", name)
+    b.css("[data-role='username-section']")
+    check_page(b, axe, "profile-username")
