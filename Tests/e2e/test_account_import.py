@@ -361,3 +361,21 @@ def test_org_change_with_new_data_administrator(gw, suite):
     assert [u["id"] for u in listed] == [sub["id"]]
     r = requests.patch(gw + V1 + f"/users/{sub['id']}", json={"displayName": "李填报员"}, headers=nh, timeout=10)
     assert r.status_code == 200 and r.json()["displayName"] == "李填报员"
+
+
+def test_rejected_org_change_keeps_the_old_data(gw, suite):
+    acct = approved_account(gw, suite)
+    h = auth(acct["access"])
+    before = requests.get(gw + V1 + "/org-changes", headers=h, timeout=10).json()["current"]
+    r = requests.post(gw + V1 + "/org-changes", json={"data": {"address": "新地址9号"}}, headers=h, timeout=10)
+    assert r.status_code == 201, r.text
+    final = helpers.decide_for_real(gw, suite, r.json()["id"], decision="reject", opinion="地址与执业许可证不符")
+    assert final["status"] == "rejected", final
+    sms = wait_messages(gw, acct["phone"], "变更资料未通过")
+    assert len(sms) == 1 and "地址与执业许可证不符。" in sms[0]["body"] and "。。" not in sms[0]["body"]
+    mine = requests.get(gw + V1 + "/org-changes", headers=h, timeout=10).json()
+    assert mine["current"] == before and mine["items"][0]["status"] == "rejected"
+    assert mine["items"][0]["opinion"] == "地址与执业许可证不符"
+    # Closed: a new change may be submitted.
+    r = requests.post(gw + V1 + "/org-changes", json={"data": {"address": "新地址10号"}}, headers=h, timeout=10)
+    assert r.status_code == 201, r.text
