@@ -24,6 +24,7 @@ def test_operator_imports_and_an_administrator_activates_in_the_browser(gw, suit
     b.click("试导入")
     b.css("[data-role='import-errors'] tr[data-row='5']")
     b.text_in("[data-role='import-errors']", "请输入正确的11位手机号")
+    b.text_in("[data-role='import-errors']", "行政区划代码不存在")
     assert not b.css("[data-role='commit']").is_enabled()
     check_page(b, axe, "account-import")
     b.css("#import-file").send_keys(str(good_file))

@@ -119,7 +119,7 @@ enum AccountImport {
 
     /// Rows of the table checked one by one and against each other. Whole-file problems
     /// (no header, a required column missing, too many rows) throw.
-    static func check(_ table: [[String]]) throws -> (rows: [ImportRow], issues: [ImportIssue]) {
+    static func check(_ table: [[String]]) throws -> (rows: [ImportRow], issues: [ImportIssue], refusedRegions: [(row: Int, code: String)]) {
         func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let headerIndex = table.firstIndex(where: { $0.contains { !clean($0).isEmpty } }) else {
             throw APIError.invalid("file", "文件中没有数据", code: "empty_file")
@@ -139,6 +139,8 @@ enum AccountImport {
 
         var rows: [ImportRow] = []
         var issues: [ImportIssue] = []
+        // Well-formed region codes of refused rows: the dry run still says when they do not exist.
+        var refusedRegions: [(row: Int, code: String)] = []
         var seenOrg: [String: Int] = [:], seenCredit: [String: Int] = [:], seenPhone: [String: Int] = [:]
         for (offset, cells) in data {
             let rowNo = headerIndex + 2 + offset
@@ -184,10 +186,10 @@ enum AccountImport {
                                       level: level.isEmpty ? nil : level, category: category.isEmpty ? nil : category,
                                       adminName: adminName, adminPhone: phone, adminEmail: email.isEmpty ? nil : email,
                                       programs: progs ?? []))
-            }
+            } else if !bad.contains(where: { $0.column == title(.regionCode) }) && !region.isEmpty { refusedRegions.append((rowNo, region)) }
             issues += bad
         }
-        return (rows, issues)
+        return (rows, issues, refusedRegions)
     }
 }
 

@@ -28,7 +28,7 @@ struct AccountImportHandlers: Sendable {
         let checked = try AccountImport.check(table.rows)
         let id = ID.new()
         try app.db.transaction { conn in
-            let dbIssues = try store.conflicts(conn, checked.rows)
+            let dbIssues = try store.conflicts(conn, checked.rows) + store.unknownRegions(conn, checked.refusedRegions)
             let refusedRows = Set(dbIssues.map(\.row))
             let issues = (checked.issues + dbIssues).sorted { ($0.row, $0.column) < ($1.row, $1.column) }
             let rows = checked.rows.filter { !refusedRows.contains($0.row) }

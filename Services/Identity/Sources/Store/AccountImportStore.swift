@@ -62,6 +62,16 @@ struct AccountImportStore: Sendable {
         return out
     }
 
+    /// Region codes (of rows refused for other reasons) that do not exist.
+    func unknownRegions(_ conn: PGConnection, _ regions: [(row: Int, code: String)]) throws -> [ImportIssue] {
+        guard !regions.isEmpty else { return [] }
+        let known = Set(try conn.query("SELECT code FROM regions WHERE code = ANY($1::text[])", [Array(Set(regions.map(\.code)))])
+            .rows.map { try $0.string("code") })
+        return regions.filter { !known.contains($0.code) }.map {
+            ImportIssue(row: $0.row, column: "行政区划代码", value: $0.code, code: "unknown_region", message: "行政区划代码不存在（GB/T 2260 六位代码）")
+        }
+    }
+
     func save(_ conn: PGConnection, id: String, by userID: String, fileName: String?, format: String, encoding: String?,
               rowCount: Int, rows: [ImportRow], errors: [ImportIssue]) throws {
         try conn.query("""
