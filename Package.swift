@@ -38,7 +38,7 @@ let package = Package(
                 path: "Shared/ServiceKit", resources: [.copy("KitMigrations")]),
 
         // Services: a library (routes → handlers → store) and a thin executable each.
-        .target(name: "IdentityService", dependencies: kit + ["KitMedia"], path: "Services/Identity/Sources",
+        .target(name: "IdentityService", dependencies: kit + ["KitMedia", "KitOffice"], path: "Services/Identity/Sources",
                 resources: [.copy("Migrations")]),
         .executableTarget(name: "identity", dependencies: ["IdentityService", "ServiceKit"], path: "Services/Identity/Main"),
         .target(name: "DocumentsService", dependencies: kit + ["KitMedia", "KitPDF"], path: "Services/Documents/Sources",

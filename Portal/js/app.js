@@ -41,6 +41,10 @@ export const routes = [
   { path: "/notices/:id", page: "notice-detail", title: "通知", access: "user", navParent: "/home" },
   { path: "/feedback", page: "feedback-mine", title: "意见反馈", access: "user", nav: "意见反馈" },
   { path: "/feedback/admin", page: "feedback-admin", title: "反馈处理", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "反馈处理" },
+  { path: "/activate", page: "activate", title: "账号激活", access: "public", layout: "public" },
+  { path: "/account-import", page: "account-import", title: "机构导入", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "机构导入" },
+  { path: "/org-change", page: "org-change", title: "变更资料", access: "user", when: u => (u.roles || []).some(r => r.role === "institution_admin") && u.isMainAccount !== false, nav: "变更资料" },
+  { path: "/profile/username", page: "account-username", title: "修改用户名", access: "user", navParent: "/profile" },
   { path: "/profile", page: "profile", title: "个人中心", access: "user", nav: "个人中心" },
   { path: "/dev", page: "dev", title: "开发收件箱", access: "public", dev: true },
 ];

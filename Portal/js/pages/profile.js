@@ -9,6 +9,7 @@ import { smsField } from "../components/sms.js";
 import { passwordForm } from "../components/password-form.js";
 import { toast } from "../components/toast.js";
 import { roleTitle, specialtyName, maskPhone, PHONE_RE, EMAIL_RE } from "../format.js";
+import { usernameSection } from "./account-username.js";
 
 export default function profile({ root, navigate }) {
   const u = user();
@@ -70,5 +71,6 @@ export default function profile({ root, navigate }) {
         h("dt", null, "角色"), h("dd", null, (u.roles || []).map(r => `${roleTitle(r.role)}${r.specialty ? `（${specialtyName(r.specialty)}）` : ""}`).join("、") || "—"))),
     h("section", { class: "card", "data-role": "profile-form" }, h("h2", null, "修改资料"),
       h("p", { class: "muted" }, "修改姓名、电子邮箱或手机号，须输入发送到当前手机号的短信验证码。"), profileForm),
+    usernameSection(u),
     h("section", { class: "card", "data-role": "password-form" }, h("h2", null, "修改密码"), pf.el));
 }

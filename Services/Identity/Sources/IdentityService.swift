@@ -17,6 +17,7 @@ public enum IdentityService {
                 try DemoSeed.run(app)
             }
             IdentityRoutes.install(router, app)
+            ImportRoutes.install(router, app)
         }
         d.background = [OutboxDeliverer.task, MessageSender.task]
         return d

@@ -12,6 +12,7 @@ enum PublicRoutes {
         "POST /api/identity/v1/applications/verify",
         "POST /api/identity/v1/password-resets", "POST /api/identity/v1/password-resets/confirm",
         "POST /api/identity/v1/accounts/lookup",
+        "POST /api/identity/v1/activation/sms-code", "POST /api/identity/v1/activation", // docs/accounts.md
         "POST /api/identity/v1/sessions", "POST /api/identity/v1/sessions/verify",
         "POST /api/identity/v1/sessions/refresh", "POST /api/identity/v1/sessions/logout",
         "GET /api/documents/v1/kinds",
