@@ -251,6 +251,13 @@ def test_reopened_report_leaves_the_rollup(gw, suite, world):
     assert Decimal(str(before["denominator"])) - Decimal(str(after["denominator"])) == 30
 
 
+def js_click(b, selector):
+    """Clicks the element matching `selector` as it is when clicked (the page re-renders while
+    its answers arrive, so a found element can go stale before a WebDriver click)."""
+    until(lambda: b.js("const x = document.querySelector(arguments[0]); if (x) { x.click(); return true; } return false;",
+                       selector), what=f"a click on {selector}")
+
+
 def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     """The centre's 统计分析 (figures, a bar chart and a trend drawn as SVG with their tables
     and downloads, drill-down to the city) and 数据监测 (drill-down to the missing institution,
@@ -274,7 +281,7 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     assert "P07" in row.text
     assert b.all("[data-role='chart'] svg rect") and b.all("[data-role='chart'] svg path")
     assert b.all("[data-role='chart'] a[data-role='chart-download'][download]")
-    b.css(f"[data-role='stats-children'] tr[data-node='{city_node}'] button").click()
+    js_click(b, f"[data-role='stats-body'][data-range$='{PERIOD}~{PERIOD}'] [data-role='stats-children'] tr[data-node='{city_node}'] button")
     b.text_in("[data-role='stats-crumbs']", city_node.split("/")[-1])
     b.shot("stats-rollup")
 
@@ -283,9 +290,11 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     b.fill("填报项目", PROGRAM)
     b.fill("期间", PERIOD)
     b.send_keys(Keys.TAB)
-    b.css(f"[data-role='monitor-table'] tr[data-node='{city_node}'] button").click()
-    b.css(f"[data-role='missing-list'] li[data-org='{h3.org_id}']")
-    assert not b.all(f"[data-role='missing-list'] li[data-org='{h1.org_id}']")
+    # the table of the chosen period (an earlier render is of the default period), then drill down
+    js_click(b, f"[data-role='monitor-table'][data-period='{PERIOD}'] tr[data-node='{city_node}'] button")
+    listed = f"[data-role='missing-list'][data-period='{PERIOD}'][data-node='{city_node}']"
+    b.css(f"{listed} li[data-org='{h3.org_id}']")
+    assert not b.all(f"{listed} li[data-org='{h1.org_id}']")
     b.click("提醒未上报机构")
     b.text_in("#toasts *", "已提醒")
     b.shot("stats-monitor")

@@ -66,7 +66,7 @@ export default async function statsMonitor({ root, alive }) {
       barChart({ title: "各地区上报率（%）", unit: "%", fileName: `completeness-${v.program}-${v.period}.csv`,
         points: regions.map(r => ({ label: r.name || nodeLabel(r.node), node: r.node, value: r.submittedRate })), onSelect: p => { if (isRegion(p.node)) drill(p.node); } }),
       h("div", { class: "toolbar" }, h("h2", null, "明细"), csv),
-      h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "monitor-table" },
+      h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "monitor-table", "data-period": v.period, "data-node": v.node },
         h("thead", null, h("tr", null, ["地区/机构", "应报", "按时", "逾期", "未报", "上报率", ""].map(x => h("th", null, x)))),
         h("tbody", null, v.rows.map(r => h("tr", { "data-node": r.node },
           h("td", { "data-label": "地区/机构" }, r.name || nodeLabel(r.node)),
@@ -77,13 +77,15 @@ export default async function statsMonitor({ root, alive }) {
           h("td", { "data-label": "上报率", class: "num" }, r.submittedRate != null ? `${r.submittedRate}%` : "—"),
           h("td", null, isRegion(r.node) ? h("button", { type: "button", class: "btn btn-sm", onclick: () => drill(r.node) }, "下钻") : null)))))),
       missingBox);
-    await showMissing(missingBox);
+    await showMissing(missingBox, mine);
   }
 
-  async function showMissing(box) {
+  // The missing list of the load numbered `mine`; a newer load's list wins.
+  async function showMissing(box, mine) {
     let m;
-    try { m = await api.get(`${STATS}/missing`, { query: query() }); } catch (e) { mount(box, h("p", { class: "error" }, e.message)); return; }
-    if (!alive()) return;
+    const q = query();
+    try { m = await api.get(`${STATS}/missing`, { query: q }); } catch (e) { mount(box, h("p", { class: "error" }, e.message)); return; }
+    if (!alive() || mine !== seq) return;
     const remind = hasRole(user(), CENTRE_ROLES) && m.items.length
       ? h("button", { type: "button", class: "btn btn-primary btn-sm", "data-role": "remind" }, `提醒未上报机构（${m.items.length}）`) : null;
     if (remind) remind.addEventListener("click", async () => {
@@ -94,7 +96,7 @@ export default async function statsMonitor({ root, alive }) {
       } catch (e) { toast(e.message, "error"); remind.disabled = false; }
     });
     mount(box, h("div", { class: "toolbar" }, h("h2", null, "未上报机构"), remind),
-      m.items.length ? h("ul", { "data-role": "missing-list" }, m.items.map(i => h("li", { "data-org": i.orgId }, i.name || i.orgId, " ",
+      m.items.length ? h("ul", { "data-role": "missing-list", "data-period": q.period, "data-node": q.node || "" }, m.items.map(i => h("li", { "data-org": i.orgId }, i.name || i.orgId, " ",
         h("small", { class: "muted" }, i.status === "not_started" ? "未填报" : i.status === "returned" ? "已退回" : "填报中"))))
         : h("p", { class: "muted" }, "全部机构均已上报。"));
   }
