@@ -12,6 +12,7 @@ helpers.approved_account. Nothing depends on today's date: case lists are not bo
 entry window (the summary form is; its submitted report is arranged in SQL, see
 `arrange_submitted_summary`)."""
 import csv
+import datetime
 import io
 import os
 import subprocess
@@ -388,7 +389,6 @@ def test_xlsx_template_filled_by_openpyxl_is_imported(gw, hospital_a):
     assert [c.value for c in sheet[1]] == IVT_HEADER
     assert wb["_meta"].sheet_state in ("hidden", "veryHidden")
     assert "qs_version" in wb.defined_names
-    import datetime
     for n in range(1, 6):
         row = ivt_row(700000 + n)
         row[0] = f"{n:06d}"                                   # text: leading zeros kept
@@ -564,3 +564,46 @@ def test_registry_year_in_the_portal(gw, suite, browsers, tmp_path):
             b.text_in("[data-role='total']", "共3条数据")
     assert call(gw, "GET", "/registries/stroke_ivt/cases", hospital, params={"period": period}).json()["total"] == 3
     assert b.console_errors() == [], b.console_errors()
+
+
+SHIFT_PERIOD = "2021"
+
+
+def test_date_shifted_export_moves_every_case_by_its_own_days(gw, hospital_a, suite):
+    """date_shift=1 (REDCap-style): each case's dates move back by the case's own 0–364 days, the
+    same in every export; identifiers and admission numbers stay out. Also the import path of an
+    institution without cases of the period (staged rows all creates, committed set-based)."""
+    rows = [ivt_row(n, **{"溶栓日期": f"2021-{1 + n % 12:02d}-{1 + n % 28:02d}"}) for n in range(5001, 5061)]
+    r = dry_run(gw, hospital_a, csv_bytes(IVT_HEADER, rows), period=SHIFT_PERIOD)
+    assert r.status_code == 201, r.text
+    assert r.json()["summary"]["created"] == 60 and r.json()["summary"]["conflicts"] == 0
+    assert call(gw, "POST", f"/imports/{r.json()['importId']}/commit", hospital_a).status_code == 200
+    stored = psql("SELECT count(*) FROM reporting.cases c JOIN reporting.registries g ON g.id = c.registry_id "
+                  f"WHERE g.code = 'stroke_ivt' AND c.period = '{SHIFT_PERIOD}' AND c.org_id = '{org_of(hospital_a)}'")
+    assert stored == "60"
+
+    def export(**extra):
+        e = call(gw, "GET", "/registries/stroke_ivt/export.csv", hospital_a, params={"period": SHIFT_PERIOD, **extra})
+        assert e.status_code == 200, e.text
+        return e.content, list(csv.reader(io.StringIO(e.content.decode("utf-8-sig"))))
+
+    plain_body, plain = export()
+    body1, shifted1 = export(date_shift="1")
+    _, shifted2 = export(date_shift="1")
+    header = plain[0]
+    assert shifted1[0] == header and len(shifted1) == len(plain) == 61
+    col = header.index("溶栓日期")
+    offsets = []
+    for p, s1, s2 in zip(plain[1:], shifted1[1:], shifted2[1:]):
+        assert s1 == s2                                       # the same case moves the same way every time
+        d = (datetime.date.fromisoformat(p[col]) - datetime.date.fromisoformat(s1[col])).days
+        assert 0 <= d <= 364, (p[col], s1[col])
+        offsets.append(d)
+        # everything else is the plain export's, the admission number apart
+        assert [v for i, v in enumerate(s1) if i not in (0, col)] == [v for i, v in enumerate(p) if i not in (0, col)]
+    assert len(set(offsets)) > 10                             # a per-case offset, not one for the file
+    assert sorted(r[0] for r in plain[1:]) == [f"{n:08d}" for n in range(5001, 5061)]   # own export: the numbers
+    for n in range(5001, 5061):
+        for secret in (f"{n:08d}", name_of(n), resident_id(n), phone_of(n)):
+            assert secret.encode() not in body1, secret
+    assert "患者姓名" not in header and "身份证号" not in header
