@@ -441,18 +441,23 @@ def test_year_templates_come_as_one_zip(gw, hospital_a):
     assert tuple(IVT_HEADER) in headers
 
 
-def arrange_submitted_summary(account, period):
+def arrange_summary(account, period, status):
     """The stroke summary form (附件1) is entered in its February–March window, which today's
     date may not be in: its submitted report is written here directly (Reporting I's tests walk
     the form itself)."""
     org = org_of(account)
     psql(f"""INSERT INTO reporting.reports (id, program_id, form_id, version_id, org_id, scope_path, period, status,
                  created_by, submitted_at, submitted_by)
-             SELECT gen_random_uuid(), p.id, f.id, v.id, e.org_id, e.scope_path, '{period}', 'submitted', 'e2e', now(), 'e2e'
+             SELECT gen_random_uuid(), p.id, f.id, v.id, e.org_id, e.scope_path, '{period}', '{status}', 'e2e',
+                    CASE WHEN '{status}' = 'draft' THEN NULL ELSE now() END, CASE WHEN '{status}' = 'draft' THEN NULL ELSE 'e2e' END
              FROM reporting.programs p JOIN reporting.forms f ON f.program_id = p.id
              JOIN reporting.form_versions v ON v.form_id = f.id
              JOIN reporting.enrolments e ON e.program_id = p.id AND e.org_id = '{org}'
              WHERE p.code = 'stroke_annual' AND f.code = 'survey'""")
+
+
+def arrange_submitted_summary(account, period):
+    arrange_summary(account, period, "submitted")
 
 
 def test_year_submitted_only_when_complete(gw, hospital_a, hospital_b, imported):
@@ -527,10 +532,16 @@ def test_registry_year_in_the_portal(gw, suite, browsers, tmp_path):
     path = tmp_path / "溶栓个案.csv"
     path.write_bytes(csv_bytes(IVT_HEADER, [ivt_row(31), ivt_row(32), ivt_row(33, **{"出院时mRS评分": "9"})]))
 
+    # the year's summary form in the due list (a draft: due whatever today's date) links to the
+    # year's registry page
+    arrange_summary(hospital, period, "draft")
     b = browsers("hospital")
     b.login(hospital["username"], hospital["password"], hospital["phone"])
-    b.go(f"#/registry/stroke_annual/{period}")
+    b.go("#/reporting")
+    b.page("reporting-due")
+    b.css(f"[data-due='stroke_annual/survey/{period}'] [data-role='open-registry']").click()
     b.page("registry-year")
+    assert b.driver.current_url.endswith(f"#/registry/stroke_annual/{period}")
     b.text_in("[data-role='counts']", "共上报0例溶栓个案，0例介入个案")
     b.js("arguments[0].value = 'stroke_ivt'; arguments[0].dispatchEvent(new Event('change'))", b.css("select[name='registry']"))
     b.css("[data-role='import-file']").send_keys(str(path))
