@@ -14,6 +14,7 @@ entry window (the summary form is; its submitted report is arranged in SQL, see
 import csv
 import datetime
 import io
+import itertools
 import os
 import subprocess
 import uuid
@@ -574,6 +575,26 @@ def test_registry_year_in_the_portal(gw, suite, browsers, tmp_path):
         else:
             b.text_in("[data-role='total']", "共3条数据")
     assert call(gw, "GET", "/registries/stroke_ivt/cases", hospital, params={"period": period}).json()["total"] == 3
+
+    # 导出 with 日期偏移: the downloaded workbook's dates moved back 0–364 days, no admission numbers
+    import openpyxl
+    from portal_helpers import until
+    b.css("[data-role='date-shift']").click()
+    b.css("[data-role='export']").click()
+    target = tmp_path / f"stroke_ivt-{period}.xlsx"
+    until(lambda: target.exists() and target.stat().st_size > 0, timeout=30, what="the export downloaded")
+    sheet = openpyxl.load_workbook(target).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    col = rows[0].index("溶栓日期")
+    def as_date(v):
+        return v.date() if isinstance(v, datetime.datetime) else datetime.date.fromisoformat(str(v))
+    dates = sorted(as_date(r[col]) for r in rows[1:] if r[col] not in (None, ""))
+    stored = sorted(datetime.date(2024, 1 + n % 12, 1 + n % 28) for n in (31, 32))
+    assert len(dates) == 2 and any(all(0 <= (s - d).days <= 364 for s, d in zip(stored, perm))
+                                   for perm in itertools.permutations(dates)), (stored, dates)
+    assert dates != stored
+    flat = " ".join(str(v) for r in rows for v in r if v is not None)
+    assert "00000031" not in flat and "HAND-1" not in flat and name_of(31) not in flat
     assert b.console_errors() == [], b.console_errors()
 
 
