@@ -116,6 +116,10 @@ public final class KeyedHMAC: @unchecked Sendable {
         EVP_MD_CTX_free(outer)
     }
 
+    /// `c` set to the state after the inner (outer) pad, for callers reusing one context.
+    func startInner(_ c: OpaquePointer) -> Bool { EVP_MD_CTX_copy_ex(c, inner) == 1 }
+    func startOuter(_ c: OpaquePointer) -> Bool { EVP_MD_CTX_copy_ex(c, outer) == 1 }
+
     public func mac(_ message: [UInt8]) -> [UInt8] {
         guard let c = EVP_MD_CTX_new() else { opensslFatal("KeyedHMAC ctx") }
         defer { EVP_MD_CTX_free(c) }

@@ -129,6 +129,61 @@ public final class PGConnection {
         _ = try finish(outcome, conn: conn, retrySafe: PGStatement.isRetrySafe(sql, allowMultiple: false))
     }
 
+    /// COPY … FROM STDIN of data already in COPY's text format (the caller escaped it; bulk
+    /// imports build it in parallel): each buffer is sent as it is, in one `PQputCopyData` per
+    /// 1 MiB. Returns the rows copied.
+    public func copyIn(_ sql: String, text buffers: [[UInt8]]) throws -> Int {
+        let conn = try handle()
+        retryUnsafe = true
+        reusedFromIdle = false
+        guard let start = exec(conn, { PQsendQuery(conn, sql) }).result else {
+            throw record(PGError.from(result: nil, connection: conn))
+        }
+        let status = PQresultStatus(start)
+        guard status == PGRES_COPY_IN else {
+            defer { PQclear(start) }
+            if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR {
+                throw record(PGError.from(result: start, connection: conn))
+            }
+            drainCopyOut(conn, status)
+            while let r = PQgetResult(conn) { PQclear(r) }
+            throw record(PGError(kind: .query, message: "copyIn needs a COPY … FROM STDIN statement"))
+        }
+        PQclear(start)
+        var sendFailed = false
+        outer: for buffer in buffers {
+            var offset = 0
+            while offset < buffer.count {
+                let n = min(1 << 20, buffer.count - offset)
+                let ok = buffer.withUnsafeBufferPointer { b in
+                    UnsafeRawPointer(b.baseAddress! + offset).withMemoryRebound(to: CChar.self, capacity: n) {
+                        PQputCopyData(conn, $0, Int32(n))
+                    }
+                }
+                if ok != 1 { sendFailed = true; break outer }
+                offset += n
+            }
+        }
+        let endOK = PQputCopyEnd(conn, nil)
+        var error: PGError?
+        var copied = 0
+        while let res = PQgetResult(conn) {
+            let st = PQresultStatus(res)
+            if st == PGRES_COMMAND_OK {
+                copied = Int(String(cString: PQcmdTuples(res))) ?? 0
+            } else if error == nil {
+                error = PGError.from(result: res, connection: conn)
+            }
+            PQclear(res)
+            if PQstatus(conn) != CONNECTION_OK { break }
+        }
+        if let error { throw record(error) }
+        if sendFailed || endOK != 1 || PQstatus(conn) != CONNECTION_OK {
+            throw record(PGError(kind: .connection, message: PGError.connectionMessage(conn, fallback: "COPY failed")))
+        }
+        return copied
+    }
+
     /// COPY … FROM STDIN in text format: each row's fields are tab-separated with `\`, tab,
     /// newline and carriage return escaped and nil sent as `\N`. Returns the rows copied.
     public func copyIn(_ sql: String, rows: some Sequence<[String?]>) throws -> Int {

@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+import KitCore
+import Models
 @testable import ReportingService
 
 /// The checks of registry values (entry and imports share them), header matching, masking and
@@ -133,9 +135,11 @@ final class RegistryRulesTests: XCTestCase {
                                        fields: [field("ADM", "住院号", .text, required: true, key: true),
                                                 field("MRS", "出院时mRS评分", .integer, required: true, min: 0, max: 6)], rules: [])
         let rows = [["住院号", "出院时mRS评分"], ["001", "1"], ["", ""], ["002", "9"], ["001", "2"], ["003", "3", "extra"]]
-        let out = try Imports.prepare(plain, rows: rows, orgID: "o")
+        let out = try Imports.prepare(plain, rows: rows, orgID: "o", importID: "i")
         XCTAssertEqual(out.read, 4)   // the blank line is not a row
-        XCTAssertEqual(out.staged.map(\.admissionNo), ["001"])
+        XCTAssertEqual(out.staged, 1)
+        let lines = out.text.flatMap { String(decoding: $0, as: UTF8.self).split(separator: "\n") }
+        XCTAssertEqual(lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false)[3] }, ["001"])
         XCTAssertEqual(out.rejectedRows, 3)
         XCTAssertEqual(out.problems.map(\.row), [4, 5, 6])
         XCTAssertEqual(out.problems.map(\.code), ["out_of_range", "duplicate_in_file", "extra_cells"])
@@ -164,5 +168,103 @@ final class RegistryRulesTests: XCTestCase {
         if case .success = CaseRules.check("43", f) { XCTFail("43 accepted") }
         guard case .success(let v) = CaseRules.check("42", f) else { return XCTFail("42 refused") }
         XCTAssertEqual(v, "42")
+    }
+
+    /// COPY text's unescaping of one field (what PostgreSQL does with the staged rows).
+    func copyField(_ s: Substring) -> String {
+        var out = "", escaped = false
+        for c in s {
+            if escaped {
+                switch c { case "t": out.append("\t"); case "n": out.append("\n"); case "r": out.append("\r"); default: out.append(c) }
+                escaped = false
+            } else if c == "\\" { escaped = true } else { out.append(c) }
+        }
+        return out
+    }
+
+    func testStagedCopyTextHoldsTheValuesTheSealedBoxesAndTheDigestsOfEntry() throws {
+        let keys = try PersonalData(key: Array(repeating: 7, count: 32))
+        let writer = try Imports.RowWriter(importID: "imp", orgID: "org-a", identifiers: ["IDNO", "NAME"],
+                                           dataCodes: ["DRUG", "MRS", "TDATE"], keys: keys)
+        var text: [UInt8] = []
+        for n in 0..<300 {   // more boxes than one block of nonces
+            let row = CheckedRow(admissionNo: "A\(n)", values: ["NAME": "张\"三\\\(n)", "IDNO": "11010519491231002X", "DRUG": "阿替普酶",
+                                                                "MRS": "\(n % 7)"], missing: n == 0 ? ["TDATE"] : [])
+            try writer.write(row: row, line: n + 2, into: &text)
+        }
+        let lines = String(decoding: text, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(lines.count, 300)
+        var nonces = Set<String>()
+        for (n, line) in lines.enumerated() {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(copyField)
+            XCTAssertEqual(f.count, 9)
+            XCTAssertEqual(f[0], "imp"); XCTAssertEqual(f[1], "\(n + 2)"); XCTAssertEqual(f[3], "A\(n)")
+            XCTAssertTrue(ID.isValid(f[2]))
+            XCTAssertEqual(Array(f[2])[14], "7")   // a UUIDv7 like ID.uuid7's
+            let data = try JSONDecoder().decode([String: String].self, from: Data(f[4].utf8))
+            XCTAssertEqual(data, ["DRUG": "阿替普酶", "MRS": "\(n % 7)"])   // identifiers never in data
+            let personal = try JSONDecoder().decode([String: String].self, from: Data(f[5].utf8))
+            XCTAssertEqual(keys.open(personal["NAME"]!, field: "NAME", orgID: "org-a", admissionNo: "A\(n)"), "张\"三\\\(n)")
+            XCTAssertEqual(keys.open(personal["IDNO"]!, field: "IDNO", orgID: "org-a", admissionNo: "A\(n)"), "11010519491231002X")
+            XCTAssertNil(keys.open(personal["NAME"]!, field: "NAME", orgID: "org-a", admissionNo: "A\(n + 1)"))
+            nonces.insert(String(personal["NAME"]!.prefix(16))); nonces.insert(String(personal["IDNO"]!.prefix(16)))
+            let digest = try JSONDecoder().decode([String: String].self, from: Data(f[6].utf8))
+            XCTAssertEqual(digest, ["NAME": keys.digest("张\"三\\\(n)", field: "NAME"), "IDNO": keys.digest("11010519491231002X", field: "IDNO")])
+            XCTAssertEqual(f[7], n == 0 ? "{TDATE}" : "{}")
+            XCTAssertEqual(f[8], n == 0 ? "rejected" : "create")
+        }
+        XCTAssertEqual(nonces.count, 600)   // a fresh nonce per box
+    }
+
+    func testBase64TextMatchesFoundation() {
+        for n in 0..<40 {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            var out: [UInt8] = []
+            Base64Text.append(bytes, into: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), Data(bytes).base64EncodedString())
+        }
+    }
+
+    func testResidentIDCheckAgreesWithTheSharedOne() {
+        var samples = ["11010519491231002X", "110105194912310021", "11010519491331002X", "11010519491200002X", "1101051949123100", "",
+                       "11010519491231002x".uppercased(), "１１0105194912310021", "A10105194912310021", "110105194912310020X"]
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        for n in 0..<400 {
+            let body = "3301061980\(String(format: "%02d", n % 14))\(String(format: "%02d", n % 33))\(String(format: "%03d", n))"
+            let sum = zip(body.utf8, weights).map { Int($0 - 48) * $1 }.reduce(0, +)
+            samples.append(body + String(Array("10X98765432")[sum % 11]))
+            samples.append(body + String(Array("10X98765432")[(sum + 1) % 11]))
+        }
+        for s in samples { XCTAssertEqual(CaseRules.isResidentID(s), ChineseFormats.isResidentID(s), s) }
+        XCTAssertTrue(samples.contains { CaseRules.isResidentID($0) })
+    }
+
+    func testDateShiftIsPerCaseKeyedAndWithinAYear() throws {
+        let keys = try PersonalData(key: Array(repeating: 7, count: 32))
+        let other = try PersonalData(key: Array(repeating: 8, count: 32))
+        let ids = (0..<200).map { _ in ID.new() }
+        let days = ids.map { keys.dateShiftDays(caseID: $0) }
+        XCTAssertTrue(days.allSatisfy { (0...364).contains($0) })
+        XCTAssertEqual(ids.map { keys.dateShiftDays(caseID: $0) }, days)          // the same in every export
+        XCTAssertGreaterThan(Set(days).count, 100)                                  // spread over the year
+        XCTAssertNotEqual(ids.map { other.dateShiftDays(caseID: $0) }, days)       // needs the key
+    }
+
+    func testCivilDateArithmeticAgreesWithTheCalendar() {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let start = cal.date(from: DateComponents(year: 1999, month: 12, day: 25))!
+        for step in stride(from: 0, to: 40_000, by: 37) {
+            let d = cal.date(byAdding: .day, value: step, to: start)!
+            let c = cal.dateComponents([.year, .month, .day], from: d)
+            let z = CivilDate.days(c.year!, c.month!, c.day!)
+            XCTAssertEqual(z, Int(d.timeIntervalSince1970 / 86400))
+            let back = CivilDate.date(z)
+            XCTAssertEqual([back.0, back.1, back.2], [c.year!, c.month!, c.day!])
+        }
+        XCTAssertEqual(CivilDate.shifted("2024-03-01", back: 1), "2024-02-29")
+        XCTAssertEqual(CivilDate.shifted("2024-01-05", back: 364), "2023-01-06")
+        XCTAssertEqual(CivilDate.shifted("2024-01-05", back: 0), "2024-01-05")
+        XCTAssertNil(CivilDate.shifted("2024-13-05", back: 3))
     }
 }

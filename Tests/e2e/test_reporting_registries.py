@@ -12,7 +12,9 @@ helpers.approved_account. Nothing depends on today's date: case lists are not bo
 entry window (the summary form is; its submitted report is arranged in SQL, see
 `arrange_submitted_summary`)."""
 import csv
+import datetime
 import io
+import itertools
 import os
 import subprocess
 import uuid
@@ -388,7 +390,6 @@ def test_xlsx_template_filled_by_openpyxl_is_imported(gw, hospital_a):
     assert [c.value for c in sheet[1]] == IVT_HEADER
     assert wb["_meta"].sheet_state in ("hidden", "veryHidden")
     assert "qs_version" in wb.defined_names
-    import datetime
     for n in range(1, 6):
         row = ivt_row(700000 + n)
         row[0] = f"{n:06d}"                                   # text: leading zeros kept
@@ -441,18 +442,23 @@ def test_year_templates_come_as_one_zip(gw, hospital_a):
     assert tuple(IVT_HEADER) in headers
 
 
-def arrange_submitted_summary(account, period):
+def arrange_summary(account, period, status):
     """The stroke summary form (附件1) is entered in its February–March window, which today's
     date may not be in: its submitted report is written here directly (Reporting I's tests walk
     the form itself)."""
     org = org_of(account)
     psql(f"""INSERT INTO reporting.reports (id, program_id, form_id, version_id, org_id, scope_path, period, status,
                  created_by, submitted_at, submitted_by)
-             SELECT gen_random_uuid(), p.id, f.id, v.id, e.org_id, e.scope_path, '{period}', 'submitted', 'e2e', now(), 'e2e'
+             SELECT gen_random_uuid(), p.id, f.id, v.id, e.org_id, e.scope_path, '{period}', '{status}', 'e2e',
+                    CASE WHEN '{status}' = 'draft' THEN NULL ELSE now() END, CASE WHEN '{status}' = 'draft' THEN NULL ELSE 'e2e' END
              FROM reporting.programs p JOIN reporting.forms f ON f.program_id = p.id
              JOIN reporting.form_versions v ON v.form_id = f.id
              JOIN reporting.enrolments e ON e.program_id = p.id AND e.org_id = '{org}'
              WHERE p.code = 'stroke_annual' AND f.code = 'survey'""")
+
+
+def arrange_submitted_summary(account, period):
+    arrange_summary(account, period, "submitted")
 
 
 def test_year_submitted_only_when_complete(gw, hospital_a, hospital_b, imported):
@@ -527,10 +533,16 @@ def test_registry_year_in_the_portal(gw, suite, browsers, tmp_path):
     path = tmp_path / "溶栓个案.csv"
     path.write_bytes(csv_bytes(IVT_HEADER, [ivt_row(31), ivt_row(32), ivt_row(33, **{"出院时mRS评分": "9"})]))
 
+    # the year's summary form in the due list (a draft: due whatever today's date) links to the
+    # year's registry page
+    arrange_summary(hospital, period, "draft")
     b = browsers("hospital")
     b.login(hospital["username"], hospital["password"], hospital["phone"])
-    b.go(f"#/registry/stroke_annual/{period}")
+    b.go("#/reporting")
+    b.page("reporting-due")
+    b.css(f"[data-due='stroke_annual/survey/{period}'] [data-role='open-registry']").click()
     b.page("registry-year")
+    assert b.driver.current_url.endswith(f"#/registry/stroke_annual/{period}")
     b.text_in("[data-role='counts']", "共上报0例溶栓个案，0例介入个案")
     b.js("arguments[0].value = 'stroke_ivt'; arguments[0].dispatchEvent(new Event('change'))", b.css("select[name='registry']"))
     b.css("[data-role='import-file']").send_keys(str(path))
@@ -563,4 +575,67 @@ def test_registry_year_in_the_portal(gw, suite, browsers, tmp_path):
         else:
             b.text_in("[data-role='total']", "共3条数据")
     assert call(gw, "GET", "/registries/stroke_ivt/cases", hospital, params={"period": period}).json()["total"] == 3
+
+    # 导出 with 日期偏移: the downloaded workbook's dates moved back 0–364 days, no admission numbers
+    import openpyxl
+    from portal_helpers import until
+    b.css("[data-role='date-shift']").click()
+    b.css("[data-role='export']").click()
+    target = tmp_path / f"stroke_ivt-{period}.xlsx"
+    until(lambda: target.exists() and target.stat().st_size > 0, timeout=30, what="the export downloaded")
+    sheet = openpyxl.load_workbook(target).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    col = rows[0].index("溶栓日期")
+    def as_date(v):
+        return v.date() if isinstance(v, datetime.datetime) else datetime.date.fromisoformat(str(v))
+    dates = sorted(as_date(r[col]) for r in rows[1:] if r[col] not in (None, ""))
+    stored = sorted(datetime.date(2024, 1 + n % 12, 1 + n % 28) for n in (31, 32))
+    assert len(dates) == 2 and any(all(0 <= (s - d).days <= 364 for s, d in zip(stored, perm))
+                                   for perm in itertools.permutations(dates)), (stored, dates)
+    assert dates != stored
+    flat = " ".join(str(v) for r in rows for v in r if v is not None)
+    assert "00000031" not in flat and "HAND-1" not in flat and name_of(31) not in flat
     assert b.console_errors() == [], b.console_errors()
+
+
+SHIFT_PERIOD = "2021"
+
+
+def test_date_shifted_export_moves_every_case_by_its_own_days(gw, hospital_a, suite):
+    """date_shift=1 (REDCap-style): each case's dates move back by the case's own 0–364 days, the
+    same in every export; identifiers and admission numbers stay out. Also the import path of an
+    institution without cases of the period (staged rows all creates, committed set-based)."""
+    rows = [ivt_row(n, **{"溶栓日期": f"2021-{1 + n % 12:02d}-{1 + n % 28:02d}"}) for n in range(5001, 5061)]
+    r = dry_run(gw, hospital_a, csv_bytes(IVT_HEADER, rows), period=SHIFT_PERIOD)
+    assert r.status_code == 201, r.text
+    assert r.json()["summary"]["created"] == 60 and r.json()["summary"]["conflicts"] == 0
+    assert call(gw, "POST", f"/imports/{r.json()['importId']}/commit", hospital_a).status_code == 200
+    stored = psql("SELECT count(*) FROM reporting.cases c JOIN reporting.registries g ON g.id = c.registry_id "
+                  f"WHERE g.code = 'stroke_ivt' AND c.period = '{SHIFT_PERIOD}' AND c.org_id = '{org_of(hospital_a)}'")
+    assert stored == "60"
+
+    def export(**extra):
+        e = call(gw, "GET", "/registries/stroke_ivt/export.csv", hospital_a, params={"period": SHIFT_PERIOD, **extra})
+        assert e.status_code == 200, e.text
+        return e.content, list(csv.reader(io.StringIO(e.content.decode("utf-8-sig"))))
+
+    plain_body, plain = export()
+    body1, shifted1 = export(date_shift="1")
+    _, shifted2 = export(date_shift="1")
+    header = plain[0]
+    assert shifted1[0] == header and len(shifted1) == len(plain) == 61
+    col = header.index("溶栓日期")
+    offsets = []
+    for p, s1, s2 in zip(plain[1:], shifted1[1:], shifted2[1:]):
+        assert s1 == s2                                       # the same case moves the same way every time
+        d = (datetime.date.fromisoformat(p[col]) - datetime.date.fromisoformat(s1[col])).days
+        assert 0 <= d <= 364, (p[col], s1[col])
+        offsets.append(d)
+        # everything else is the plain export's, the admission number apart
+        assert [v for i, v in enumerate(s1) if i not in (0, col)] == [v for i, v in enumerate(p) if i not in (0, col)]
+    assert len(set(offsets)) > 10                             # a per-case offset, not one for the file
+    assert sorted(r[0] for r in plain[1:]) == [f"{n:08d}" for n in range(5001, 5061)]   # own export: the numbers
+    for n in range(5001, 5061):
+        for secret in (f"{n:08d}", name_of(n), resident_id(n), phone_of(n)):
+            assert secret.encode() not in body1, secret
+    assert "患者姓名" not in header and "身份证号" not in header

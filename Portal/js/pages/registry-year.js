@@ -195,6 +195,7 @@ export default async function registryYear({ root, params, alive }) {
   const check = h("button", { type: "button", class: "btn btn-primary", "data-role": "dry-run" }, "上传并预检");
   check.addEventListener("click", dryRun);
   const base = `${API}/registries`;
+  const dateShift = h("input", { type: "checkbox", "data-role": "date-shift" });
 
   mount(root,
     h("div", { class: "page-head", "data-page": "registry-year" },
@@ -209,7 +210,8 @@ export default async function registryYear({ root, params, alive }) {
       h("div", { class: "toolbar" }, fileInput, h("label", null, clearBlanks, " 空白单元格清空已有值"), check), importBox),
     h("section", { class: "card" }, h("h2", null, "病例管理"),
       h("div", { class: "toolbar" }, admission.el, search, add,
-        h("button", { type: "button", class: "btn", "data-role": "export", onclick: () => download(`${base}/${current.code}/export.xlsx?period=${encodeURIComponent(period)}`, "export.xlsx") }, "导出（不含个人信息）")),
+        h("label", { title: "每个病例的日期统一前移0–364天（同一病例每次相同），住院号以序号代替" }, dateShift, " 日期偏移"),
+        h("button", { type: "button", class: "btn", "data-role": "export", onclick: () => download(`${base}/${current.code}/export.xlsx?period=${encodeURIComponent(period)}${dateShift.checked ? "&date_shift=1" : ""}`, "export.xlsx") }, "导出（不含个人信息）")),
       listBox));
   await Promise.all([loadYear(), loadCases(null)]);
 }

@@ -1,5 +1,6 @@
 // 数据填报: what is due now for the user's institution (GET /due): each program's form and
-// period with its deadline, days left, status and a link to the form.
+// period with its deadline, days left, status and a link to the form; programs with case
+// registries in that period (the stroke year's 溶栓/介入个案) also link to the registry page.
 import { h, mount } from "../dom.js";
 import { api } from "../api.js";
 import { API, statusBadge, formRoute, subNav, fmtDate } from "../reporting/common.js";
@@ -24,6 +25,17 @@ export default async function reportingDue({ root, alive }) {
   const reminders = ((await api.get(`${API}/stats/reminders`).catch(() => ({ items: [] }))).items || []).slice(0, 5);
   if (!alive()) return;
   const items = due.items || [];
+  // Which program/period pairs have case lists (one request per pair; none: no link).
+  const pairs = [...new Set(items.map(d => `${d.program}/${d.period}`))];
+  const withLists = new Set();
+  await Promise.all(pairs.map(async pair => {
+    const [program, period] = pair.split("/");
+    try {
+      const r = await api.get(`${API}/registries?program=${encodeURIComponent(program)}&period=${encodeURIComponent(period)}`);
+      if ((r.items || []).length) withLists.add(pair);
+    } catch (e) { /* no registry link */ }
+  }));
+  if (!alive()) return;
   const rows = items.map(d => h("tr", { "data-due": `${d.program}/${d.form}/${d.period}` },
     h("td", { "data-label": "项目" }, d.programName),
     h("td", { "data-label": "表单" }, d.formName),
@@ -31,7 +43,11 @@ export default async function reportingDue({ root, alive }) {
     h("td", { "data-label": "截止日期" }, deadlineText(d.window)),
     h("td", { "data-label": "状态" }, statusBadge(d.status, d.statusLabel)),
     h("td", { "data-label": "操作" }, h("a", { class: "btn btn-sm btn-primary", href: formRoute(d.program, d.form, d.period), "data-role": "open-form" },
-      d.lock || ["submitted", "under_review", "accepted"].includes(d.status) ? "查看" : "填报"))));
+      d.lock || ["submitted", "under_review", "accepted"].includes(d.status) ? "查看" : "填报"),
+      withLists.has(`${d.program}/${d.period}`)
+        ? [" ", h("a", { class: "btn btn-sm", href: `#/registry/${encodeURIComponent(d.program)}/${encodeURIComponent(d.period)}`,
+          "data-role": "open-registry" }, "病例登记")]
+        : null)));
   mount(root,
     h("div", { class: "page-head", "data-page": "reporting-due" },
       h("div", null, h("h1", null, "数据填报"), h("p", { class: "sub" }, "本机构参加的填报项目中，当前开放、逾期或未完成的报表。"))),

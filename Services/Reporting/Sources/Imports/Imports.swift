@@ -110,54 +110,76 @@ enum Imports {
         throw APIError(422, "header_mismatch", "表头与模板不一致（\(detail)）请下载最新模板", field: "file")
     }
 
-    /// Checks every row (cells, duplicates within the file) and seals personal values: the
-    /// staged rows and the row-level problems. Pure except for sealing.
-    static func prepare(_ def: RegistryDefinition, rows: [[String]], orgID: String) throws -> (staged: [StagedRow], problems: [CellProblem], read: Int, rejectedRows: Int) {
-        // Cell checks and sealing run in parallel over chunks of the file (rows are independent);
-        // duplicates within the file are then found in file order.
+    /// The staged rows in COPY's text format (one buffer per worker, in file order) and the
+    /// row-level problems.
+    struct Prepared {
+        var text: [[UInt8]] = []
+        var staged = 0
+        /// Staged rows with required fields blank (rejected unless they update a stored case).
+        var incomplete: [(row: Int, missing: [String])] = []
+        var problems: [CellProblem] = []
+        var read = 0
+        var rejectedRows = 0
+    }
+
+    /// Checks every row (cells, duplicates within the file) and seals personal values, writing
+    /// the staged rows straight into COPY text (`import_rows`' columns). Cell checks and sealing
+    /// run in parallel over chunks of the file (rows are independent), each worker with its
+    /// own cipher context; duplicates within the file are then found in file order. Pure except
+    /// for sealing.
+    static func prepare(_ def: RegistryDefinition, rows: [[String]], orgID: String, importID: String) throws -> Prepared {
         let count = max(0, rows.count - 1)
         let workers = count < 2000 ? 1 : max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
         let size = (count + workers - 1) / max(workers, 1)
-        let identifiers = Set(def.identifiers.map(\.code))
+        let identifiers = def.identifiers.map(\.code).sorted()
         let keys = identifiers.isEmpty ? nil : PersonalData.shared
+        let dataCodes = def.fields.filter { !$0.isKey && !$0.identifier }.map(\.code).sorted()
         let chunks = ChunkResults(workers)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let lower = 1 + w * size, upper = min(rows.count, lower + size)
             var out = ChunkResult()
             do {
+                let writer = try RowWriter(importID: importID, orgID: orgID, identifiers: identifiers, dataCodes: dataCodes, keys: keys)
                 if lower < upper {
-                    for index in lower..<upper { try checkOne(def, rows[index], line: index + 1, identifiers: identifiers, keys: keys,
-                                                              orgID: orgID, into: &out) }
+                    out.text.reserveCapacity((upper - lower) * 640)
+                    for index in lower..<upper { try checkOne(def, rows[index], line: index + 1, writer: writer, into: &out) }
                 }
                 chunks.set(w, .success(out))
             } catch {
                 chunks.set(w, .failure(error))
             }
         }
-        var staged: [StagedRow] = []
-        staged.reserveCapacity(count)
-        var problems: [CellProblem] = []
-        var rejectedRows = 0
-        var read = 0
+        var result = Prepared()
         var seen: [String: Int] = [:]
-        for result in chunks.all {
-            let chunk = try result.get()
-            read += chunk.read
-            rejectedRows += chunk.rejected
-            problems += chunk.problems
-            for row in chunk.staged {
-                if let first = seen[row.admissionNo] {
-                    problems.append(CellProblem(row: row.rowNo, column: def.key.label, field: def.key.code, value: row.admissionNo,
-                                                code: "duplicate_in_file", message: "住院号与第\(first)行重复，同一个住院号只允许导入一次"))
-                    rejectedRows += 1
+        seen.reserveCapacity(count)
+        for chunkResult in chunks.all {
+            let chunk = try chunkResult.get()
+            result.read += chunk.read
+            result.rejectedRows += chunk.rejected
+            result.problems += chunk.problems
+            var kept: [UInt8] = []
+            var dropped = false
+            for line in chunk.lines {
+                if let first = seen[line.admissionNo] {
+                    result.problems.append(CellProblem(row: line.rowNo, column: def.key.label, field: def.key.code, value: line.admissionNo,
+                                                       code: "duplicate_in_file", message: "住院号与第\(first)行重复，同一个住院号只允许导入一次"))
+                    result.rejectedRows += 1
+                    if !dropped {
+                        // First duplicate of this chunk: keep the lines before it, then copy line by line.
+                        dropped = true
+                        kept = Array(chunk.text[0..<line.start])
+                    }
                     continue
                 }
-                seen[row.admissionNo] = row.rowNo
-                staged.append(row)
+                seen[line.admissionNo] = line.rowNo
+                result.staged += 1
+                if !line.missing.isEmpty { result.incomplete.append((line.rowNo, line.missing)) }
+                if dropped { kept.append(contentsOf: chunk.text[line.start..<line.end]) }
             }
+            result.text.append(dropped ? kept : chunk.text)
         }
-        problems.sort { $0.row < $1.row }
-        return (staged, problems, read, rejectedRows)
+        result.problems.sort { $0.row < $1.row }
+        return result
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
@@ -166,6 +188,11 @@ enum Imports {
     static func uuidText(_ u: UUID) -> String {
         var out = [UInt8]()
         out.reserveCapacity(36)
+        appendUUID(u, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendUUID(_ u: UUID, into out: inout [UInt8]) {
         withUnsafeBytes(of: u.uuid) { raw in
             for (i, b) in raw.enumerated() {
                 if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
@@ -173,11 +200,19 @@ enum Imports {
                 out.append(hexDigits[Int(b & 0x0F)])
             }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    struct StagedLine {
+        let rowNo: Int
+        let admissionNo: String
+        let missing: [String]
+        let start: Int
+        let end: Int
     }
 
     struct ChunkResult {
-        var staged: [StagedRow] = []
+        var text: [UInt8] = []
+        var lines: [StagedLine] = []
         var problems: [CellProblem] = []
         var read = 0
         var rejected = 0
@@ -192,12 +227,161 @@ enum Imports {
         var all: [Result<ChunkResult, Error>] { lock.lock(); defer { lock.unlock() }; return results }
     }
 
-    private static func checkOne(_ def: RegistryDefinition, _ cells: [String], line: Int, identifiers: Set<String>, keys: PersonalData?,
-                                 orgID: String, into out: inout ChunkResult) throws {
+    /// Writes one staged row as a line of COPY text: import id, row, case id, admission number,
+    /// data, personal, personal digest (JSON objects: the same text `JSONText.object` and
+    /// `PersonalData` give entry), missing (text[]), action. One per worker.
+    final class RowWriter {
+        let importID: [UInt8]
+        let orgID: [UInt8]
+        let identifiers: [(code: String, bytes: [UInt8])]
+        let dataCodes: [String]
+        let sealer: BulkSealer?
+        private var scratch: [UInt8] = []
+        private var box: [UInt8] = []
+
+        init(importID: String, orgID: String, identifiers: [String], dataCodes: [String], keys: PersonalData?) throws {
+            self.importID = Array(importID.utf8)
+            self.orgID = Array(orgID.utf8)
+            self.identifiers = identifiers.map { ($0, Array($0.utf8)) }
+            self.dataCodes = dataCodes
+            sealer = try keys?.bulkSealer()
+            scratch.reserveCapacity(256)
+            box.reserveCapacity(256)
+        }
+
+        func write(row: CheckedRow, line: Int, into out: inout [UInt8]) throws {
+            let tab = UInt8(9)
+            out.append(contentsOf: importID); out.append(tab)
+            appendInt(line, into: &out); out.append(tab)
+            appendCaseID(into: &out); out.append(tab)
+            out.append(contentsOf: row.admissionNo.utf8); out.append(tab)
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for code in dataCodes {
+                guard let v = row.values[code] else { continue }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                Self.jsonString(code.utf8, into: &out)
+                out.append(UInt8(ascii: ":"))
+                Self.jsonString(v.utf8, into: &out)
+            }
+            out.append(UInt8(ascii: "}")); out.append(tab)
+            let present = identifiers.compactMap { ident in row.values[ident.code].map { (ident.code, ident.bytes, $0) } }
+            if !present.isEmpty, sealer == nil { throw PersonalData.missing }
+            // personal: {"CODE":"base64(box)",…}
+            out.append(UInt8(ascii: "{"))
+            for (i, ident) in present.enumerated() {
+                let value = ident.2
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Self.jsonString(ident.1, into: &out)
+                out.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: "\"")])
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: ident.1); scratch.append(0)
+                scratch.append(contentsOf: orgID); scratch.append(0)
+                scratch.append(contentsOf: row.admissionNo.utf8)
+                box.removeAll(keepingCapacity: true)
+                var v = value
+                try v.withUTF8 { plain in
+                    try scratch.withUnsafeBytes { aad in try sealer!.seal(UnsafeRawBufferPointer(plain), aad: aad, into: &box) }
+                }
+                Base64Text.append(box, into: &out)
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(UInt8(ascii: "}")); out.append(tab)
+            // personal_digest: {"CODE":"hex(first 16 bytes of the keyed HMAC of CODE\0value)",…}
+            out.append(UInt8(ascii: "{"))
+            for (i, ident) in present.enumerated() {
+                let value = ident.2
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Self.jsonString(ident.1, into: &out)
+                out.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: "\"")])
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: ident.1); scratch.append(0)
+                scratch.append(contentsOf: value.utf8)
+                box.removeAll(keepingCapacity: true)
+                scratch.withUnsafeBytes { sealer!.digest($0, length: 16, into: &box) }
+                for b in box { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 0x0F)]) }
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(UInt8(ascii: "}")); out.append(tab)
+            out.append(UInt8(ascii: "{"))
+            for (i, m) in row.missing.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: m.utf8)
+            }
+            out.append(UInt8(ascii: "}")); out.append(tab)
+            out.append(contentsOf: row.missing.isEmpty ? Array("create".utf8) : Array("rejected".utf8))
+            out.append(10)
+        }
+
+        private var random: [UInt8] = []
+        private var randomOffset = 0
+
+        /// A UUIDv7 (`ID.uuid7`'s layout) as text, its random bits from a buffer refilled in
+        /// blocks (one system call per 512 ids, not one per row).
+        private func appendCaseID(into out: inout [UInt8]) {
+            if randomOffset + 10 > random.count {
+                random = SecureRandom.bytes(10 * 512)
+                randomOffset = 0
+            }
+            var t = timespec()
+            clock_gettime(CLOCK_REALTIME, &t)
+            let ms = UInt64(t.tv_sec) &* 1000 &+ UInt64(t.tv_nsec / 1_000_000)
+            var b = [UInt8](repeating: 0, count: 16)
+            for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
+            for i in 6..<16 { b[i] = random[randomOffset + i - 6] }
+            randomOffset += 10
+            b[6] = (b[6] & 0x0F) | 0x70
+            b[8] = (b[8] & 0x3F) | 0x80
+            for (i, x) in b.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+                out.append(hexDigits[Int(x >> 4)])
+                out.append(hexDigits[Int(x & 0x0F)])
+            }
+        }
+
+        private func appendInt(_ n: Int, into out: inout [UInt8]) {
+            out.append(contentsOf: String(n).utf8)
+        }
+
+        /// A JSON string as COPY text: JSON's escapes, then COPY's (every backslash doubled).
+        static func jsonString(_ text: String.UTF8View, into out: inout [UInt8]) {
+            var s = String(text)
+            s.withUTF8 { jsonString(UnsafeRawBufferPointer($0), into: &out) }
+        }
+
+        static func jsonString(_ bytes: [UInt8], into out: inout [UInt8]) {
+            bytes.withUnsafeBytes { jsonString($0, into: &out) }
+        }
+
+        static func jsonString(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+            out.append(UInt8(ascii: "\""))
+            // Plain bytes (no quote, backslash or control) go in one copy.
+            if !bytes.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+                out.append(contentsOf: bytes)
+                out.append(UInt8(ascii: "\""))
+                return
+            }
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "\""): out.append(contentsOf: [92, 92, UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92, 92, 92])
+                case 0..<0x20:
+                    out.append(contentsOf: [92, 92, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 0xF)])
+                default: out.append(b)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+
+    private static func checkOne(_ def: RegistryDefinition, _ cells: [String], line: Int, writer: RowWriter,
+                                 into out: inout ChunkResult) throws {
         if cells.allSatisfy(CaseRules.isBlank) { return }
         out.read += 1
         let (checked, rowProblems) = CaseRules.checkRow(def, cells: cells, row: line)
-        guard var row = checked else {
+        guard let row = checked else {
             out.problems.append(contentsOf: rowProblems)
             out.rejected += 1
             return
@@ -207,16 +391,9 @@ enum Imports {
             out.rejected += 1
             return
         }
-        var personal: [String: String] = [:]
-        var digest: [String: String] = [:]
-        for code in identifiers {
-            guard let v = row.values.removeValue(forKey: code) else { continue }
-            guard let keys else { throw PersonalData.missing }
-            personal[code] = try keys.seal(v, field: code, orgID: orgID, admissionNo: row.admissionNo)
-            digest[code] = keys.digest(v, field: code)
-        }
-        out.staged.append(StagedRow(rowNo: line, caseID: uuidText(ID.uuid7()), admissionNo: row.admissionNo, data: JSONText.object(row.values),
-                                    personal: JSONText.object(personal), digest: JSONText.object(digest), missing: row.missing))
+        let start = out.text.count
+        try writer.write(row: row, line: line, into: &out.text)
+        out.lines.append(StagedLine(rowNo: line, admissionNo: row.admissionNo, missing: row.missing, start: start, end: out.text.count))
     }
 
     static func dryRun(_ context: ServiceContext, caller: Caller, code: String, options o: Options, body: [UInt8],
@@ -237,18 +414,26 @@ enum Imports {
                 try Cases.requireOpen(year)
             }
             let checking = DispatchTime.now().uptimeNanoseconds
-            let prepared = try prepare(def, rows: rows, orgID: inst.orgID)
+            let id = ID.new()
+            let prepared = try prepare(def, rows: rows, orgID: inst.orgID, importID: id)
             let staging = DispatchTime.now().uptimeNanoseconds
             try ImportStore.expire(conn)
-            let id = ID.new()
             try ImportStore.create(conn, id: id, registryID: def.id, programID: program.id, orgID: inst.orgID, scopePath: inst.scopePath,
                                    period: period.key, mode: o.mode, clearBlanks: o.clearBlanks, fileName: o.fileName, sha256: sha,
                                    by: caller.id)
-            _ = try ImportStore.stage(conn, importID: id, rows: prepared.staged)
+            // Without stored cases of the institution and period nothing can be a conflict or an
+            // update: the staged rows are creates (or rejected), no statistics or join needed.
+            let existing = try ImportStore.hasCases(conn, programID: program.id, orgID: inst.orgID, period: period.key)
+            _ = try ImportStore.stage(conn, text: prepared.text, rows: prepared.staged, analyze: existing)
             let classifying = DispatchTime.now().uptimeNanoseconds
-            try ImportStore.classify(conn, importID: id, registryID: def.id, programID: program.id, orgID: inst.orgID,
-                                     period: period.key, mode: o.mode, clearBlanks: o.clearBlanks)
-            let counts = try ImportStore.counts(conn, importID: id)
+            if existing {
+                try ImportStore.classify(conn, importID: id, registryID: def.id, programID: program.id, orgID: inst.orgID,
+                                         period: period.key, mode: o.mode, clearBlanks: o.clearBlanks)
+            }
+            // Without stored cases the staging decided every row (create, or rejected for a blank
+            // required field): no need to read them back.
+            let counts = existing ? try ImportStore.counts(conn, importID: id)
+                : ["create": prepared.staged - prepared.incomplete.count, "rejected": prepared.incomplete.count]
             var summary = ImportSummary()
             summary.rowsRead = prepared.read
             summary.created = counts["create"] ?? 0
@@ -258,7 +443,9 @@ enum Imports {
             summary.rejected = prepared.rejectedRows + (counts["rejected"] ?? 0)
             var problems = ImportProblems()
             var errors = prepared.problems
-            for (row, missing) in try ImportStore.rejected(conn, importID: id, limit: listedProblems) {
+            let incomplete = existing ? try ImportStore.rejected(conn, importID: id, limit: listedProblems)
+                : Array(prepared.incomplete.prefix(listedProblems))
+            for (row, missing) in incomplete {
                 for code in missing {
                     let label = def.field(code)?.label ?? code
                     errors.append(CellProblem(row: row, column: label, field: code, value: "", code: "missing", message: "\(label)不能为空"))
@@ -267,7 +454,7 @@ enum Imports {
             errors.sort { ($0.row, $0.column) < ($1.row, $1.column) }
             problems.errorsTotal = errors.count
             problems.errors = Array(errors.prefix(listedProblems))
-            problems.conflicts = try ImportStore.conflicts(conn, importID: id, limit: listedProblems).map {
+            problems.conflicts = try (existing ? ImportStore.conflicts(conn, importID: id, limit: listedProblems) : []).map {
                 ImportConflict(row: $0.row, admissionNo: $0.admissionNo, list: $0.list, caseId: $0.caseID,
                                message: "住院号\($0.admissionNo)已登记在「\($0.list)」中，同一个住院号只允许导入一次，请人工编辑该病例")
             }
@@ -297,6 +484,19 @@ enum Imports {
     }
 
     static func commit(_ context: ServiceContext, caller: Caller, id: String, request: Request) throws -> ImportView {
+        let view = try commitTransaction(context, caller: caller, id: id, request: request)
+        // The staged rows are no longer needed: deleted after the answer (the next dry run's
+        // `expire` deletes them if this fails).
+        let database = context.database, logger = context.logger
+        DispatchQueue.global(qos: .utility).async {
+            do { try database.withConnection { try ImportStore.forget($0, importID: id) } } catch {
+                logger.warning("import staged rows not deleted", ["import": id, "error": String(describing: error)])
+            }
+        }
+        return view
+    }
+
+    private static func commitTransaction(_ context: ServiceContext, caller: Caller, id: String, request: Request) throws -> ImportView {
         let inst = try caller.requireInstitution()
         return try context.database.transaction(retries: 0) { conn in
             guard ID.isValid(id), let (imp, expired) = try ImportStore.lock(conn, id: id, orgID: inst.orgID),
@@ -310,11 +510,16 @@ enum Imports {
             guard !expired else { throw APIError.conflict("预检结果已过期，请重新上传文件预检", code: "import_expired") }
             let year = try RegistryYearStore.lock(conn, programID: imp.programID, orgID: imp.orgID, scopePath: imp.scopePath, period: imp.period)
             try Cases.requireOpen(year)
+            let checking = DispatchTime.now().uptimeNanoseconds
             if try ImportStore.staleCount(conn, imp) > 0 {
                 throw APIError.conflict("预检后病例已发生变化，请重新上传文件预检", code: "import_stale")
             }
             let summary = try JSONDecoder().decode(ImportSummary.self, from: Data(imp.summary.utf8))
+            let applying = DispatchTime.now().uptimeNanoseconds
             let (created, updated) = try ImportStore.apply(conn, imp, by: caller.id)
+            context.logger.info("import commit", ["rows": String(created + updated),
+                                                  "stale_check_ms": String((applying - checking) / 1_000_000),
+                                                  "apply_ms": String((DispatchTime.now().uptimeNanoseconds - applying) / 1_000_000)])
             guard created == summary.created, updated == summary.updated else {
                 throw APIError.conflict("预检后病例已发生变化，请重新上传文件预检", code: "import_stale")
             }

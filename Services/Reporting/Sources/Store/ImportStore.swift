@@ -2,17 +2,6 @@ import Foundation
 import KitCore
 import KitPostgres
 
-/// A staged row, ready for COPY.
-struct StagedRow: Sendable {
-    let rowNo: Int
-    let caseID: String
-    let admissionNo: String
-    let data: String
-    let personal: String
-    let digest: String
-    let missing: [String]
-}
-
 struct ImportRecord: Sendable {
     let id: String
     let registryID: String
@@ -42,25 +31,32 @@ enum ImportStore {
             """, [id, registryID, programID, orgID, scopePath, period, mode, clearBlanks, fileName, sha256, by])
     }
 
-    /// Forgets the staged rows of old dry runs (their import rows stay as a record).
+    /// Forgets the staged rows of old dry runs and committed imports (their import rows stay as a record).
     static func expire(_ conn: PGConnection) throws {
         try conn.query("""
             DELETE FROM import_rows WHERE import_id IN
-              (SELECT id FROM imports WHERE status = 'dry_run' AND created_at < now() - $1::interval)
+              (SELECT id FROM imports WHERE status <> 'dry_run' OR created_at < now() - $1::interval)
             """, [lifetime])
     }
 
-    static func stage(_ conn: PGConnection, importID: String, rows: [StagedRow]) throws -> Int {
-        let copied = try conn.copyIn("COPY import_rows (import_id, row_no, case_id, admission_no, data, personal, personal_digest, missing, action) FROM STDIN",
-                        rows: rows.lazy.map { r -> [String?] in
-                            [importID, String(r.rowNo), r.caseID, r.admissionNo, r.data, r.personal, r.digest,
-                             "{" + r.missing.joined(separator: ",") + "}", r.missing.isEmpty ? "create" : "rejected"]
-                        })
+    /// Whether the institution has cases of the program and period (else an import only creates).
+    static func hasCases(_ conn: PGConnection, programID: String, orgID: String, period: String) throws -> Bool {
+        try conn.query("SELECT EXISTS (SELECT 1 FROM cases WHERE program_id = $1::uuid AND org_id = $2 AND period = $3) AS e",
+                       [programID, orgID, period]).first?.bool("e") ?? false
+    }
+
+    /// Loads the staged rows (COPY text built by `Imports.RowWriter`, escaped there).
+    static func stage(_ conn: PGConnection, text: [[UInt8]], rows: Int, analyze: Bool) throws -> Int {
+        let copied = try conn.copyIn("""
+            COPY import_rows (import_id, row_no, case_id, admission_no, data, personal, personal_digest, missing, action) FROM STDIN
+            """, text: text)
+        guard copied == rows else { throw PGError(kind: .query, message: "import staging copied \(copied) of \(rows) rows") }
         // Fresh statistics, so that the classification joins through the indexes (without them
         // the planner takes the staged rows for a handful and a re-import of 10,000 known
         // numbers takes minutes: measured). ANALYZE takes a lock that serialises concurrent
-        // ones, so small files (the common case, planned well anyway) skip it.
-        if copied > 500 { try conn.execute("ANALYZE import_rows") }
+        // ones, so small files (the common case, planned well anyway) skip it, and so do files
+        // of an institution without cases of the period (nothing to classify).
+        if analyze && copied > 500 { try conn.execute("ANALYZE import_rows") }
         return copied
     }
 
@@ -139,7 +135,12 @@ enum ImportStore {
 
     /// Staged rows whose stored case changed since the dry run (then nothing is applied).
     static func staleCount(_ conn: PGConnection, _ imp: ImportRecord) throws -> Int {
-        try conn.query("""
+        // No case of the institution and period now: stale exactly when the dry run saw one.
+        if try !hasCases(conn, programID: imp.programID, orgID: imp.orgID, period: imp.period) {
+            return try conn.query("SELECT count(*)::int AS n FROM import_rows WHERE import_id = $1::uuid AND existing_id IS NOT NULL",
+                                  [imp.id]).first?.int("n") ?? 0
+        }
+        return try conn.query("""
             SELECT count(*)::int AS n FROM import_rows s
             LEFT JOIN cases c ON c.program_id = $2::uuid AND c.org_id = $3 AND c.period = $4 AND c.admission_no = s.admission_no
             WHERE s.import_id = $1::uuid AND s.action IN ('create', 'update', 'unchanged', 'conflict')
@@ -166,8 +167,13 @@ enum ImportStore {
             FROM import_rows s WHERE s.import_id = $1::uuid AND s.action = 'update' AND c.id = s.existing_id
             """, [imp.id, imp.clearBlanks, by]).affectedRows
         try conn.query("UPDATE imports SET status = 'committed', committed_at = now() WHERE id = $1::uuid", [imp.id])
-        try conn.query("DELETE FROM import_rows WHERE import_id = $1::uuid", [imp.id])
         return (created, updated)
+    }
+
+    /// Forgets a committed import's staged rows (after its transaction, off the request's path;
+    /// `expire` catches any left behind).
+    static func forget(_ conn: PGConnection, importID: String) throws {
+        try conn.query("DELETE FROM import_rows WHERE import_id = $1::uuid", [importID])
     }
 
     private static func record(_ r: PGRow) throws -> ImportRecord {

@@ -44,6 +44,10 @@ enum CaseExport {
             let (_, period, def, _) = try Cases.resolve(conn, caller: caller, code: code, periodKey: params["period"])
             let q = try Cases.query(def, period: period.key, params: params)
             let fields = def.plainFields
+            // date_shift=1: every date of a case moves back by the case's own days (0–364), and
+            // the admission number is left out (a sequence number instead) for everyone.
+            let shift = params["date_shift"] == "1" || params["date_shift"] == "true"
+            let keys = shift ? try PersonalData.require() : nil
             var rows: [[String]] = [["病例", "机构"] + fields.map(\.label)]
             var cells: [[Cell]] = xlsx ? [rows[0].map { Cell.text($0) }] : []
             var after: String?
@@ -53,8 +57,13 @@ enum CaseExport {
                 for c in batch {
                     n += 1
                     guard n <= maxRows else { throw APIError(422, "too_many_rows", "导出行数超过上限，请缩小查询范围") }
-                    let own = caller.institution?.orgID == c.orgID
-                    let row = [own ? c.admissionNo : String(n), c.orgID] + fields.map { c.data[$0.code] ?? "" }
+                    let own = caller.institution?.orgID == c.orgID && !shift
+                    let back = keys?.dateShiftDays(caseID: c.id) ?? 0
+                    let row = [own ? c.admissionNo : String(n), c.orgID] + fields.map { f -> String in
+                        let v = c.data[f.code] ?? ""
+                        guard shift, f.type == .date, !v.isEmpty else { return v }
+                        return CivilDate.shifted(v, back: back) ?? ""
+                    }
                     if xlsx {
                         cells.append([.text(row[0]), .text(row[1])] + fields.enumerated().map { i, f in cell(row[i + 2], f) })
                     } else {
