@@ -19,6 +19,7 @@ public enum IdentityService {
             IdentityRoutes.install(router, app)
             ImportRoutes.install(router, app)
             NationalCentreRoutes.install(router, app)
+            InfoConfirmationRoutes.install(router, app)
         }
         d.background = [OutboxDeliverer.task, MessageSender.task]
         return d
