@@ -115,6 +115,7 @@ enum RegistrationRules {
         case .institutionAdmin:
             if newOrganisation { kinds.append(("licence_scan", "医疗机构执业许可证扫描件")) }
             if program == "hqms" { kinds.append(("terms_consent_form", "系统使用须知及同意书（盖章）")) }
+            if program == "zhejiang" && newOrganisation { kinds.append(("liaison_form", "联络员信息表（盖章）")) }
             if program == "stroke" && newOrganisation {
                 kinds.append(("unit_registration_form", "单位注册信息登记表（盖章）"))
                 kinds.append(("legal_person_certificate", "事业单位法人证书照片"))
