@@ -106,3 +106,31 @@ def test_operator_page_registers_a_centre_and_opens_an_account(gw, suite, browse
     _, _, session = first_login(gw, phone)
     me = requests.get(gw + V1 + "/me", headers=auth(session["accessToken"]), timeout=10).json()
     assert [(g["role"], g.get("specialty")) for g in me["roles"]] == [("national_specialty_centre", "congenital_intervention")]
+
+
+def test_inbox_marks_stale_items_with_a_badge(gw, suite, browsers):  # noqa: F811
+    """The approvals inbox shows 超期 on items the API marks `stale`: through a gateway whose
+    approval runs with APPROVAL_STALE_DAYS=0 the new request has it (through the suite's
+    gateway, 7 days, the API says not stale)."""
+    import signal
+    phone = unique_phone()
+    name = f"超期徽章卫健委{phone[-6:]}"
+    app_id, _ = helpers.register_and_submit(gw, phone, {"role": "city_commission", "regionCode": "640300", "specialties": [],
+                                                        "organisation": {"name": name}, "person": {"name": "超期"}})
+    rid = helpers.wait_request(suite, app_id)["id"]
+    op = helpers.operator_actor(gw, suite)
+    suite.start("approval", instance=3, env={"APPROVAL_STALE_DAYS": "0"})
+    suite.start("gateway", instance=6, env={"APPROVAL_URLS": suite.url("approval", instance=3)})
+    try:
+        # the suite's gateway (7 days): not stale
+        inbox = requests.get(gw + "/api/approval/v1/inbox", headers=op["headers"], params={"q": name}, timeout=10).json()
+        assert [i["stale"] for i in inbox["items"] if i["id"] == rid] == [False]
+        b = browsers("operator", base=suite.url("gateway", instance=6))
+        b.login(op["username"], helpers.OPERATOR_PASSWORD, helpers.OPERATOR_PHONE)
+        b.go(f"#/approvals?q={name}")
+        b.page("approvals")
+        row = b.css(f"tr[data-request='{rid}'] [data-stale='true']")
+        assert "超期" in row.text
+    finally:
+        suite.kill("gateway#6", signal.SIGTERM)
+        suite.kill("approval#3", signal.SIGTERM)
