@@ -21,7 +21,7 @@ public enum IdentityService {
             NationalCentreRoutes.install(router, app)
             InfoConfirmationRoutes.install(router, app)
         }
-        d.background = [OutboxDeliverer.task, MessageSender.task]
+        d.background = [OutboxDeliverer.task, MessageSender.task, InfoConfirmationReminders.task]
         return d
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KitCore
 import KitHTTP
+import KitPostgres
 import Models
 import ServiceKit
 
@@ -9,7 +10,7 @@ import ServiceKit
 /// months and whenever the liaison changes; SMS reminders before it lapses.
 struct InfoConfirmationHandlers: Sendable {
     let app: IdentityApp
-    var store: InfoConfirmationStore { InfoConfirmationStore(app: app) }
+    var store: InfoConfirmationStore { InfoConfirmationStore() }
     /// Reminders go this many days before the confirmation lapses.
     static let remindDays = 14
 
@@ -51,29 +52,47 @@ struct InfoConfirmationHandlers: Sendable {
     }
 
     struct Run: Decodable, Sendable { var now: Date }
-    struct RunAnswer: Encodable, Sendable { var sent: [String]; var statuses: [InfoConfirmationStore.Status] }
 
-    /// POST /api/identity/v1/internal/info-confirmation/reminders/run {"now"} (dev mode): one SMS
-    /// to each institution administrator of every Zhejiang institution whose confirmation is
-    /// due within the window, lapsed or whose liaison changed, once per due date.
+    /// POST /api/identity/v1/internal/info-confirmation/reminders/run {"now"} (dev mode): the
+    /// background task's run at a given time (InfoConfirmationReminders).
     func run(_ req: Request) throws -> Response {
         try app.context.requireInternal(req)
         guard app.context.settings.devMode else { throw APIError.notFound }
         let now = try req.decode(Run.self).now
-        let answer = try app.db.transaction { conn -> RunAnswer in
-            let all = try store.statuses(conn, orgID: nil, now: now, remindDays: Self.remindDays)
-            var sent: [String] = []
-            for s in all where s.status != "ok" {
-                guard try store.claimReminder(conn, orgID: s.orgId, dueAt: s.dueAt) else { continue }
-                let text = s.status == "liaison_changed" ? "联络员已变更，请重新确认机构基本信息"
-                    : s.status == "lapsed" ? "机构基本信息确认已过期，请尽快重新确认" : "机构基本信息须每六个月确认一次，即将到期，请及时确认"
-                for admin in try UserStore(app: app).institutionAdmins(conn, orgID: s.orgId, exceptPhone: nil) {
-                    try MessageStore.enqueue(conn, channel: "sms", to: admin.phone, body: "【质控平台】\(s.orgName)：\(text)。")
-                }
-                sent.append(s.orgId)
+        return .json(try app.db.transaction { try InfoConfirmationReminders.run($0, now: now) })
+    }
+}
+
+/// One SMS to each institution administrator of every Zhejiang institution whose confirmation
+/// is due within the window, lapsed or whose liaison changed, once per due date. A background
+/// task runs it every INFO_CONFIRMATION_REMINDER_INTERVAL seconds (default 3600).
+enum InfoConfirmationReminders {
+    struct Answer: Encodable, Sendable { var sent: [String]; var statuses: [InfoConfirmationStore.Status] }
+
+    static func run(_ conn: PGConnection, now: Date) throws -> Answer {
+        let store = InfoConfirmationStore()
+        let all = try store.statuses(conn, orgID: nil, now: now, remindDays: InfoConfirmationHandlers.remindDays)
+        var sent: [String] = []
+        for s in all where s.status != "ok" {
+            guard try store.claimReminder(conn, orgID: s.orgId, dueAt: s.dueAt) else { continue }
+            let text = s.status == "liaison_changed" ? "联络员已变更，请重新确认机构基本信息"
+                : s.status == "lapsed" ? "机构基本信息确认已过期，请尽快重新确认" : "机构基本信息须每六个月确认一次，即将到期，请及时确认"
+            for phone in try store.adminPhones(conn, orgID: s.orgId) {
+                try MessageStore.enqueue(conn, channel: "sms", to: phone, body: "【质控平台】\(s.orgName)：\(text)。")
             }
-            return RunAnswer(sent: sent, statuses: all.filter { $0.status != "ok" })
+            sent.append(s.orgId)
         }
-        return .json(answer)
+        return Answer(sent: sent, statuses: all.filter { $0.status != "ok" })
+    }
+
+    static func task(_ context: ServiceContext) -> BackgroundTask {
+        BackgroundTask(name: "identity-info-confirmation", interval: Env.double("INFO_CONFIRMATION_REMINDER_INTERVAL", 3600)) {
+            do {
+                _ = try context.database.transaction { try run($0, now: Date()) }
+            } catch {
+                context.logger.warning("info confirmation reminders failed", ["error": String(describing: error)])
+            }
+            return false
+        }
     }
 }

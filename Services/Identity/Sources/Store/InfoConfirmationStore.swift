@@ -8,7 +8,6 @@ import Models
 /// months after the last one (or after the institution's registration when there is none) and
 /// at once when the organisation's contact (联络员) is no longer the confirmed liaison.
 struct InfoConfirmationStore: Sendable {
-    let app: IdentityApp
 
     struct Status: Codable, Sendable {
         var orgId: String
@@ -63,6 +62,14 @@ struct InfoConfirmationStore: Sendable {
             INSERT INTO info_confirmations (id, org_id, confirmed_by, liaison_name, liaison_phone) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5)
             """, [ID.new(), orgID, userID, liaisonName, liaisonPhone])
         try conn.query("UPDATE organisations SET contact_name = $2, contact_phone = $3 WHERE id = $1::uuid", [orgID, liaisonName, liaisonPhone])
+    }
+
+    /// The phones of the live institution administrators of `orgID`.
+    func adminPhones(_ conn: PGConnection, orgID: String) throws -> [String] {
+        try conn.query("""
+            SELECT DISTINCT u.phone FROM role_assignments r JOIN users u ON u.id = r.user_id
+            WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.status = 'active' ORDER BY u.phone
+            """, [orgID]).rows.map { try $0.string("phone") }
     }
 
     /// Claims the reminder of one due date once; false when it was sent already.
