@@ -35,6 +35,7 @@ export const routes = [
   { path: "/stats", page: "stats-rollup", title: "统计分析", access: "user", nav: "统计分析", when: u => (u.roles || []).some(r => ["city_commission", "provincial_centre", "national_centre", "national_specialty_centre"].includes(r.role)) },
   { path: "/stats/monitor", page: "stats-monitor", title: "数据监测", access: "user", nav: "数据监测", when: u => (u.roles || []).some(r => ["city_commission", "provincial_centre", "national_centre", "national_specialty_centre"].includes(r.role)) },
   { path: "/stats/compare", page: "stats-compare", title: "对比分析", access: "user", nav: "对比分析", when: u => (u.roles || []).some(r => ["institution_admin", "specialty_admin", "data_entry"].includes(r.role)) },
+  { path: "/national-centres", page: "registration-national", title: "国家质控中心", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "国家质控中心" },
   { path: "/stale-requests", page: "registration-stale", title: "超期未审批", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "超期未审批" },
   { path: "/users", page: "users", title: "用户管理", access: "user", when: can.manageUsers, nav: "用户管理" },
   { path: "/notices/manage", page: "notice-admin", title: "信息发布", access: "user", when: u => (u.roles || []).some(r => ["platform_operator", "national_centre", "national_specialty_centre", "provincial_centre"].includes(r.role)), nav: "信息发布" },

@@ -72,7 +72,8 @@ export default async function approvals({ root, query, navigate }) {
       h("td", { "data-label": "申请人" }, a.name || "—", a.phoneMasked ? h("div", { class: "muted small" }, a.phoneMasked) : null),
       h("td", { "data-label": "审批类型" }, i.chainName || i.type),
       h("td", { "data-label": "当前环节" }, badge(i.stageName || `第 ${i.stage} 步`, "amber")),
-      h("td", { "data-label": "等待时间", class: "nowrap" }, elapsed(i.since || i.createdAt)),
+      h("td", { "data-label": "等待时间", class: "nowrap" }, elapsed(i.since || i.createdAt),
+        i.stale ? h("span", { "data-stale": "true", title: "当前环节等待时间已超过审批时限" }, " ", badge("超期", "red")) : null),
       h("td", { class: "actions", "data-label": "操作" }, h("a", { class: "btn btn-sm", href }, "审核")));
   }
 

@@ -63,6 +63,7 @@ export function uploadsFor(role, newOrganisation, program) {
   }
   if (role === "specialty_admin") list.push({ kind: "practitioner_certificate", required: true });
   if (role === "institution_admin" && program === "hqms") list.push({ kind: "terms_consent_form", required: true });
+  if (role === "institution_admin" && program === "zhejiang" && newOrganisation) list.push({ kind: "liaison_form", required: true });
   if (role === "institution_admin" && program === "stroke" && newOrganisation) {
     list.push({ kind: "unit_registration_form", required: true });
     list.push({ kind: "legal_person_certificate", required: true });

@@ -18,8 +18,10 @@ public enum IdentityService {
             }
             IdentityRoutes.install(router, app)
             ImportRoutes.install(router, app)
+            NationalCentreRoutes.install(router, app)
+            InfoConfirmationRoutes.install(router, app)
         }
-        d.background = [OutboxDeliverer.task, MessageSender.task]
+        d.background = [OutboxDeliverer.task, MessageSender.task, InfoConfirmationReminders.task]
         return d
     }
 }

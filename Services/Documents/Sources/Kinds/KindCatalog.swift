@@ -86,6 +86,8 @@ struct KindCatalog: Sendable {
                      maxBytes: fiveMB - 1, maxFiles: 1, source: "脑血管病登记 个人身份认证：jpg/jpeg/bmp/gif，小于 5 MB"),
         DocumentKind(code: "institution_info_form", name: "医疗机构信息收集表（签字或盖章）", types: [.jpeg, .pdf],
                      maxBytes: fiveMB, maxFiles: 3, source: "NCIS/HQMS：JPG 和 PDF，最多三份，每份不超过 5 MB"),
+        DocumentKind(code: "liaison_form", name: "联络员信息表（盖章）", types: [.jpeg, .pdf],
+                     maxBytes: fiveMB, maxFiles: 3, source: "浙江省医疗质量月度核心指标：联络员信息表（盖章）"),
         DocumentKind(code: "terms_consent_form", name: "系统使用须知及同意书（盖章）", types: [.jpeg, .pdf],
                      maxBytes: fiveMB, maxFiles: 3, source: "HQMS：JPG 和 PDF，每份不超过 5 MB"),
         DocumentKind(code: "annual_survey_scan", name: "年度调查表扫描件（附件4）", types: [.pdf, .jpeg, .png],

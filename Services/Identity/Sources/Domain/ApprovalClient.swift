@@ -58,12 +58,13 @@ struct RegistrationDocumentsClient: Sendable {
     let context: ServiceContext
 
     struct Listed: Decodable, Sendable {
-        struct Item: Decodable, Sendable { let id: String; let kind: String }
+        struct Item: Decodable, Sendable { let id: String; let kind: String; let size: Int?; let fileType: String? }
         let items: [Item]
     }
 
-    func onApplication(_ applicationID: String, authorization: String) throws -> [(id: String, kind: String)] {
+    func onApplication(_ applicationID: String, authorization: String) throws -> [RegistrationRules.Listed] {
         let url = "\(context.settings.documentsURL)/api/documents/v1/documents?object=registration:\(applicationID)"
-        return try context.http.getJSON(url, headers: [("Authorization", authorization)], as: Listed.self).items.map { ($0.id, $0.kind) }
+        return try context.http.getJSON(url, headers: [("Authorization", authorization)], as: Listed.self).items
+            .map { RegistrationRules.Listed(id: $0.id, kind: $0.kind, size: $0.size ?? 0, fileType: $0.fileType ?? "") }
     }
 }

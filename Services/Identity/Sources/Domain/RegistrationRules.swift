@@ -85,12 +85,21 @@ enum RegistrationRules {
                 throw APIError.invalid("orgId", "请选择已注册的医疗机构（医疗机构须先由管理员注册）", code: "missing_field")
             }
             guard a.specialties.count == 1 else { throw APIError.invalid("specialties", "请选择一个亚专业", code: "missing_field") }
+            if a.person?.physician == true {
+                guard role == .dataEntry else { throw APIError.invalid("person.physician", "医师个人账号只能以数据录入员/医师身份申请", code: "physician_role") }
+                guard physicianSpecialties.contains(a.specialties[0]) else {
+                    throw APIError.invalid("specialties", "医师个人账号仅用于冠心病介入、先心病介入、心律失常介入", code: "physician_specialty_not_allowed")
+                }
+            }
         default:
             throw APIError.invalid("role", "不支持的用户类型")
         }
         guard let p = a.person else { throw APIError.invalid("person", "请填写申请人信息", code: "missing_field") }
         try Validate.name(p.name, field: "person.name")
         guard !a.documentIDs.isEmpty else { throw APIError.invalid("documentIds", "请上传盖章后的申请材料扫描件", code: "missing_field") }
+        if let max = maxFiles(program: a.program), a.documentIDs.count > max {
+            throw APIError.invalid("documentIds", "全国医疗质量数据抽样调查最多只允许上传三份文件（含执业许可证扫描件）", code: "too_many_documents")
+        }
     }
 
     /// The kinds of material (documents' kind codes) an application must carry, by role, program
@@ -106,6 +115,7 @@ enum RegistrationRules {
         case .institutionAdmin:
             if newOrganisation { kinds.append(("licence_scan", "医疗机构执业许可证扫描件")) }
             if program == "hqms" { kinds.append(("terms_consent_form", "系统使用须知及同意书（盖章）")) }
+            if program == "zhejiang" && newOrganisation { kinds.append(("liaison_form", "联络员信息表（盖章）")) }
             if program == "stroke" && newOrganisation {
                 kinds.append(("unit_registration_form", "单位注册信息登记表（盖章）"))
                 kinds.append(("legal_person_certificate", "事业单位法人证书照片"))
@@ -118,9 +128,46 @@ enum RegistrationRules {
         return kinds
     }
 
+    /// A file of the application as documents lists it.
+    struct Listed: Sendable {
+        var id: String
+        var kind: String
+        var size: Int
+        var fileType: String
+    }
+
+    /// NCIS (the seeds: 上传文件支持格式 JPG和PDF，最多只允许上传三份文件，每份文件的大小不能超过5M):
+    /// at most three files, each JPG or PDF of at most 5 MiB, the licence scan included.
+    static let ncisMaxFiles = 3
+    static let ncisMaxBytes = 5 * 1024 * 1024
+    static let ncisFileTypes: Set<String> = ["pdf", "jpeg"]
+
+    /// 医师个人 accounts exist only for 冠心病介入、先心病介入、心律失常介入 (the seeds' role table).
+    static let physicianSpecialties: Set<String> = ["coronary_intervention", "congenital_intervention", "arrhythmia_intervention"]
+
+    /// The number of files a program allows on one application (nil: the general bound).
+    static func maxFiles(program: String?) -> Int? { program == "ncis" ? ncisMaxFiles : nil }
+
+    /// NCIS's limits on the files chosen for the application: their number, type and size.
+    static func checkMaterialLimits(program: String?, ids: [String], onApplication: [Listed]) throws {
+        guard program == "ncis" else { return }
+        if ids.count > ncisMaxFiles {
+            throw APIError.invalid("documentIds", "全国医疗质量数据抽样调查最多只允许上传三份文件（含执业许可证扫描件）", code: "too_many_documents")
+        }
+        let chosen = Set(ids.map { $0.lowercased() })
+        for d in onApplication where chosen.contains(d.id.lowercased()) {
+            guard ncisFileTypes.contains(d.fileType) else {
+                throw APIError.invalid("upload:\(d.kind)", "上传文件只支持 JPG 和 PDF 格式", code: "unsupported_file_type")
+            }
+            guard d.size <= ncisMaxBytes else {
+                throw APIError.invalid("upload:\(d.kind)", "每份文件的大小不能超过5M，请压缩图片后重新上传", code: "file_too_large")
+            }
+        }
+    }
+
     /// Every listed document id belongs to the application (documents lists the files of
     /// `registration:<id>` only), and every required kind is among them. 422 otherwise.
-    static func checkDocuments(ids: [String], onApplication: [(id: String, kind: String)], required: [(kind: String, title: String)]) throws {
+    static func checkDocuments(ids: [String], onApplication: [Listed], required: [(kind: String, title: String)]) throws {
         let own = Set(onApplication.map { $0.id.lowercased() })
         guard ids.allSatisfy({ own.contains($0.lowercased()) }) else {
             throw APIError.invalid("documentIds", "所列材料不属于本申请，请重新上传", code: "document_not_owned")

@@ -169,6 +169,9 @@ struct ApplicationHandlers: Sendable {
                 a.person = p
             }
             if let d = body.documentIds { a.documentIDs = d }
+            if let max = RegistrationRules.maxFiles(program: a.program), a.documentIDs.count > max {
+                throw APIError.invalid("documentIds", "全国医疗质量数据抽样调查最多只允许上传三份文件（含执业许可证扫描件）", code: "too_many_documents")
+            }
             try store.save(conn, a)
             try Audit.record(conn, AuditEntry(actorID: nil, action: "application_updated", objectType: "application", objectID: a.id,
                                               oldValue: Audit.json(["status": old.status]), newValue: Audit.json(["status": a.status]), request: req))
@@ -187,14 +190,17 @@ struct ApplicationHandlers: Sendable {
         var checkedDocuments: [String]?
         if app.config.checkRegistrationDocuments, let draft = try store.get(id: id), draft.status == "draft", let role = draft.role {
             let required = RegistrationRules.requiredKinds(role, program: draft.program, newOrganisation: draft.orgID == nil)
-            let listed: [(id: String, kind: String)]
+            let listed: [RegistrationRules.Listed]
             do {
                 listed = try RegistrationDocumentsClient(context: app.context).onApplication(id, authorization: req.headers["authorization"] ?? "")
             } catch {
                 app.context.logger.warning("documents unreachable at submit", ["application": id, "error": String(describing: error)])
                 throw APIError(503, "documents_unavailable", "材料服务暂时不可用，请稍后再提交")
             }
-            if !draft.documentIDs.isEmpty { try RegistrationRules.checkDocuments(ids: draft.documentIDs, onApplication: listed, required: required) }
+            if !draft.documentIDs.isEmpty {
+                try RegistrationRules.checkDocuments(ids: draft.documentIDs, onApplication: listed, required: required)
+                try RegistrationRules.checkMaterialLimits(program: draft.program, ids: draft.documentIDs, onApplication: listed)
+            }
             checkedDocuments = draft.documentIDs
         }
         let submitted = try app.db.transaction { conn -> Application in

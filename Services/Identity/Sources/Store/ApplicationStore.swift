@@ -10,6 +10,9 @@ struct PersonData: Codable, Sendable, Equatable {
     var title: String?
     var department: String?
     var idNumber: String?
+    /// 医师个人: a physician registering for their own cases (data-entry role; only the three
+    /// intervention specialties, RegistrationRules.physicianSpecialties).
+    var physician: Bool?
 }
 
 /// A registration application as stored.

@@ -1,0 +1,82 @@
+import Foundation
+import KitCore
+import KitPostgres
+import Models
+
+/// Zhejiang institutions' confirmations of their general information (docs/registration.md).
+/// Zhejiang institutions: kind `institution` under `86/330000/`. The confirmation is due six
+/// months after the last one (or after the institution's registration when there is none) and
+/// at once when the organisation's contact (联络员) is no longer the confirmed liaison.
+struct InfoConfirmationStore: Sendable {
+
+    struct Status: Codable, Sendable {
+        var orgId: String
+        var orgName: String
+        var lastConfirmedAt: Date?
+        var dueAt: Date
+        /// `ok`, `due_soon` (within the reminder window), `lapsed` (past due) or `liaison_changed`.
+        var status: String
+        var liaisonName: String?
+        var liaisonPhoneMasked: String?
+    }
+
+    /// The status of every Zhejiang institution (or only `orgID`) at `now`.
+    func statuses(_ conn: PGConnection, orgID: String?, now: Date, remindDays: Int) throws -> [Status] {
+        try conn.query("""
+            WITH last AS (
+                SELECT DISTINCT ON (org_id) org_id, confirmed_at, liaison_name, liaison_phone
+                FROM info_confirmations ORDER BY org_id, confirmed_at DESC
+            ), s AS (
+                SELECT o.id, o.name, o.contact_name, o.contact_phone, l.confirmed_at, l.liaison_name, l.liaison_phone,
+                       coalesce(l.confirmed_at, o.created_at) + interval '6 months' AS due_at
+                FROM organisations o LEFT JOIN last l ON l.org_id = o.id
+                WHERE o.kind = 'institution' AND o.path LIKE '86/330000/%' AND ($1::uuid IS NULL OR o.id = $1::uuid)
+            )
+            SELECT id::text, name, confirmed_at, liaison_name, liaison_phone, due_at,
+                   CASE WHEN confirmed_at IS NOT NULL AND (contact_name IS DISTINCT FROM liaison_name OR contact_phone IS DISTINCT FROM liaison_phone)
+                             THEN 'liaison_changed'
+                        WHEN due_at <= $2::timestamptz THEN 'lapsed'
+                        WHEN due_at <= $2::timestamptz + make_interval(days => $3::int) THEN 'due_soon'
+                        ELSE 'ok' END AS status
+            FROM s ORDER BY due_at, id LIMIT 5000
+            """, [orgID, now, remindDays]).rows.map { r in
+                Status(orgId: try r.string("id"), orgName: try r.string("name"), lastConfirmedAt: try r.optionalDate("confirmed_at"),
+                       dueAt: try r.date("due_at"), status: try r.string("status"), liaisonName: r.optionalString("liaison_name"),
+                       liaisonPhoneMasked: r.optionalString("liaison_phone").map(ChineseFormats.maskMobile))
+            }
+    }
+
+    /// True when `userID` is a live institution administrator of `orgID`, a Zhejiang institution.
+    func isZhejiangAdmin(_ conn: PGConnection, userID: String, orgID: String) throws -> Bool {
+        try !conn.query("""
+            SELECT 1 FROM role_assignments r JOIN users u ON u.id = r.user_id JOIN organisations o ON o.id = r.org_id
+            WHERE u.id = $1::uuid AND u.status = 'active' AND r.role = 'institution_admin' AND r.org_id = $2::uuid
+              AND o.kind = 'institution' AND o.path LIKE '86/330000/%' LIMIT 1
+            """, [userID, orgID]).rows.isEmpty
+    }
+
+    /// Records a confirmation (now) and makes the liaison the organisation's contact.
+    func confirm(_ conn: PGConnection, orgID: String, userID: String, liaisonName: String, liaisonPhone: String) throws {
+        try conn.query("SELECT 1 FROM organisations WHERE id = $1::uuid FOR UPDATE", [orgID])
+        try conn.query("""
+            INSERT INTO info_confirmations (id, org_id, confirmed_by, liaison_name, liaison_phone) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5)
+            """, [ID.new(), orgID, userID, liaisonName, liaisonPhone])
+        try conn.query("UPDATE organisations SET contact_name = $2, contact_phone = $3 WHERE id = $1::uuid", [orgID, liaisonName, liaisonPhone])
+    }
+
+    /// The phones of the live institution administrators of `orgID`.
+    func adminPhones(_ conn: PGConnection, orgID: String) throws -> [String] {
+        try conn.query("""
+            SELECT DISTINCT u.phone FROM role_assignments r JOIN users u ON u.id = r.user_id
+            WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.status = 'active' ORDER BY u.phone
+            """, [orgID]).rows.map { try $0.string("phone") }
+    }
+
+    /// Claims the reminder of one due date once; false when it was sent already.
+    func claimReminder(_ conn: PGConnection, orgID: String, dueAt: Date) throws -> Bool {
+        try !conn.query("""
+            INSERT INTO info_confirmation_reminders (org_id, due_at) VALUES ($1::uuid, $2::timestamptz)
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, [orgID, dueAt]).rows.isEmpty
+    }
+}
