@@ -73,6 +73,12 @@ def rollup(gw, who, node=None, indicator="P07", expect=200, **extra):
     return r.json()
 
 
+def identity_regions(gw, parent=None):
+    r = requests.get(gw + "/api/identity/v1/regions", params={"parent": parent} if parent else {}, timeout=20)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
 def figure(view, node, indicator="P07"):
     for row in view["rows"]:
         if row["node"] == node and row["indicator"] == indicator:
@@ -121,6 +127,19 @@ def test_rollup_fresh_at_submit_pooled_rates_scope_and_comparison(gw, suite, wor
     # The nation sees the province as one of its children; the trend has the period.
     nation = rollup(gw, world["national"], "86")
     assert figure(nation, province_node)["institutions"] >= 2
+
+    # Region names and coordinates: identity's GB/T 2260 table, as its public API gives them.
+    provinces = {x["code"]: x for x in identity_regions(gw)}
+    cities = {x["code"]: x for x in identity_regions(gw, world["province"])}
+    prov, cty = provinces[world["province"]], cities[city_node.split("/")[-1]]
+    assert prov["name"] and cty["name"]
+    assert after2["nodeName"] == prov["name"] and nation["nodeName"] == "全国"
+    c2 = figure(after2, city_node)
+    assert (c2["name"], c2.get("longitude"), c2.get("latitude")) == (cty["name"], cty["longitude"], cty["latitude"])
+    assert c2["longitude"] is not None and c2["latitude"] is not None
+    p2 = figure(nation, province_node)
+    assert (p2["name"], p2.get("longitude"), p2.get("latitude")) == (prov["name"], prov["longitude"], prov["latitude"])
+    assert figure(after2, province_node)["name"] == prov["name"]
     r = call(gw, "GET", "/stats/trend", centre, params={"program": PROGRAM, "indicator": "P07", "node": province_node,
                                                         "from": PERIOD, "to": PERIOD})
     assert r.status_code == 200, r.text
@@ -157,6 +176,7 @@ def test_rollup_fresh_at_submit_pooled_rates_scope_and_comparison(gw, suite, wor
                                                          "format": "csv"})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv"), r.text
     assert r.content.startswith(b"\xef\xbb\xbf") and "P07" in r.content.decode("utf-8-sig")
+    assert cty["name"] in r.content.decode("utf-8-sig") and "地区名称" in r.content.decode("utf-8-sig")
     r = call(gw, "GET", "/stats/rollup", centre, params={"program": PROGRAM, "from": PERIOD, "node": province_node,
                                                          "format": "xlsx"})
     assert r.status_code == 200 and "spreadsheetml" in r.headers["Content-Type"] and r.content[:2] == b"PK", r.text[:200]
@@ -179,6 +199,8 @@ def test_completeness_drill_down_and_reminder(gw, suite, world):
     assert row["enrolled"] >= 3 and row["missing"] >= 1 and row["late"] + row["onTime"] >= 1
     assert prov["total"]["enrolled"] == sum(x["enrolled"] for x in prov["rows"])
     assert row["enrolled"] == row["onTime"] + row["late"] + row["missing"]
+    cities = {x["code"]: x["name"] for x in identity_regions(gw, world["province"])}
+    assert row["name"] == cities[city_node.split("/")[-1]]
 
     # Drill down to the city: institutions; then the missing ones by name.
     r = call(gw, "GET", "/stats/completeness", centre, params={**params, "node": city_node})
@@ -274,8 +296,22 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     assert "P07" in row.text
     assert b.all("[data-role='chart'] svg rect") and b.all("[data-role='chart'] svg path")
     assert b.all("[data-role='chart'] a[data-role='chart-download'][download]")
+    # The dot map: one circle per child region with a value, titled with the region's name.
+    view = rollup(gw, centre, "86/" + world["province"])
+    drawn = [r for r in view["rows"] if r["level"] == "child" and r["indicator"] == "P07"
+             and r["value"] is not None and r.get("longitude") is not None]
+    assert any(r["node"] == city_node for r in drawn)
+    dots = b.all("[data-role='chart'][data-kind='map'] svg circle")
+    assert sorted(d.get_attribute("data-node") for d in dots) == sorted(r["node"] for r in drawn)
+    city_name = next(r["name"] for r in drawn if r["node"] == city_node)
+    dot = b.css(f"[data-role='chart'][data-kind='map'] svg circle[data-node='{city_node}']")
+    assert dot.find_element("css selector", "title").get_attribute("textContent").startswith(city_name + "：")
+    assert b.all("[data-role='chart'][data-kind='map'] [data-role='map-legend'] rect")
+    assert b.all("[data-role='chart'][data-kind='map'] a[data-role='chart-download'][download]")
+    b.js("arguments[0].scrollIntoView()", b.css("[data-role='chart'][data-kind='map']"))
+    b.shot("stats-map")
     b.css(f"[data-role='stats-children'] tr[data-node='{city_node}'] button").click()
-    b.text_in("[data-role='stats-crumbs']", city_node.split("/")[-1])
+    b.text_in("[data-role='stats-crumbs']", city_name)
     b.shot("stats-rollup")
 
     b.go("#/stats/monitor")
