@@ -10,13 +10,16 @@ the rollup again.
 
 The period is drawn at random from past quarters, so the figures are read as differences from
 what the nodes held before (a kept dev database may hold earlier runs' data)."""
+import os
 import random
+import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import requests
 
 from actors import actors_for, until
+from suite import read_env_file
 from portal_helpers import browsers  # noqa: F401  (fixture)
 
 V1 = "/api/reporting/v1"
@@ -271,6 +274,49 @@ def test_reopened_report_leaves_the_rollup(gw, suite, world):
     after = until(reopened, what="the reopened report out of the rollup")
     assert Decimal(str(before["numerator"])) - Decimal(str(after["numerator"])) == 9
     assert Decimal(str(before["denominator"])) - Decimal(str(after["denominator"])) == 30
+
+
+def psql_lines(sql):
+    """Runs statements on reporting's database, one result line per SELECT."""
+    url = read_env_file(os.environ["TEST_SERVICES_ENV"])["REPORTING_DATABASE_URL"]
+    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt"], input=sql, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+def test_fold_in_bounded_batches_keeps_the_figures(gw, suite, world):
+    """stats_fold_batch(lim) (migration 011) moves at most `lim` pending deltas per call and the
+    figures (rollups + pending deltas) stay the same until none is pending. In one transaction,
+    rolled back: the test program's counted values are added again as pending deltas."""
+    if not call(gw, "GET", "/reports", world["h1"], params={"program": PROGRAM, "period": PERIOD}).json()["items"]:
+        submit(gw, world["h1"], deaths=1, total=10)   # when run alone
+    figures = f"""SELECT md5(string_agg(x::text, ';' ORDER BY x::text)) FROM (
+        SELECT c.indicator_code, c.period, c.node_path, c.specialty, sum(c.value_sum), sum(c.numerator),
+               sum(c.denominator), sum(c.institutions)
+        FROM stat_current c JOIN programs p ON p.id = c.program_id WHERE p.code = '{PROGRAM}' AND c.period = '{PERIOD}'
+        GROUP BY 1, 2, 3, 4) x;"""
+    out = psql_lines(f"""BEGIN;
+        SELECT pg_advisory_xact_lock(hashtext('reporting.stats_fold'));
+        INSERT INTO stat_deltas (program_id, indicator_code, period, scope_path, org_id, value_sum, numerator, denominator,
+                                 institutions)
+        SELECT v.program_id, v.indicator_code, v.period, v.scope_path, regexp_replace(v.scope_path, '^.*/', ''), v.num,
+               v.num, v.num + 1, 1
+        FROM stat_values v JOIN programs p ON p.id = v.program_id WHERE p.code = '{PROGRAM}' AND v.period = '{PERIOD}';
+        SELECT count(*) FROM stat_deltas;
+        {figures}
+        SELECT stats_fold_batch(3);
+        SELECT count(*) FROM stat_deltas;
+        {figures}
+        SELECT sum(stats_fold_batch(3)) FROM generate_series(1, 2000);
+        SELECT count(*) FROM stat_deltas;
+        {figures}
+        ROLLBACK;""")
+    pending, before, moved, pending1, mid, _, pending_end, after = out
+    assert int(pending) >= 5, out         # at least the entered values of h1's report
+    assert int(moved) == 3 and int(pending1) == int(pending) - 3, out
+    assert int(pending_end) == 0, out
+    assert before == mid == after, out
 
 
 def test_stats_pages_in_the_browser(gw, suite, world, browsers):

@@ -501,16 +501,19 @@ enum StatsTable {
 }
 
 /// The background task folding the statistics' deltas into the rollups every second (the
-/// reads see both, so this is housekeeping, not freshness).
+/// reads see both, so this is housekeeping, not freshness), in batches of at most
+/// `STATS_FOLD_BATCH` (500) deltas, one short transaction each, until a batch comes back short.
 enum StatsFolder {
     static func task(_ context: ServiceContext) -> BackgroundTask {
-        BackgroundTask(name: "reporting-stats-fold", interval: Env.double("STATS_FOLD_INTERVAL", 1)) {
+        let batch = max(1, min(100_000, Env.int("STATS_FOLD_BATCH", 500)))
+        return BackgroundTask(name: "reporting-stats-fold", interval: Env.double("STATS_FOLD_INTERVAL", 1)) {
             do {
-                _ = try context.database.withConnection { try StatsStore.fold($0) }
+                let moved = try context.database.withConnection { try StatsStore.foldBatch($0, limit: batch) }
+                return moved >= batch
             } catch {
                 context.logger.warning("stats fold failed", ["error": "\(error)"])
+                return false
             }
-            return false
         }
     }
 }
