@@ -201,6 +201,8 @@ def test_completeness_drill_down_and_reminder(gw, suite, world):
     row = next(x for x in prov["rows"] if x["node"] == city_node)
     assert row["enrolled"] >= 3 and row["missing"] >= 1 and row["late"] + row["onTime"] >= 1
     assert prov["total"]["enrolled"] == sum(x["enrolled"] for x in prov["rows"])
+    r = call(gw, "GET", "/stats/completeness", centre, params={**params, "node": province_node, "format": "xlsx"})
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["Content-Type"] and r.content[:2] == b"PK", r.text[:200]
     assert row["enrolled"] == row["onTime"] + row["late"] + row["missing"]
     cities = {x["code"]: x["name"] for x in identity_regions(gw, world["province"])}
     assert row["name"] == cities[city_node.split("/")[-1]]
@@ -319,7 +321,7 @@ def test_fold_in_bounded_batches_keeps_the_figures(gw, suite, world):
     assert before == mid == after, out
 
 
-def test_stats_pages_in_the_browser(gw, suite, world, browsers):
+def test_stats_pages_in_the_browser(gw, suite, world, browsers, tmp_path):
     """The centre's 统计分析 (figures, a bar chart and a trend drawn as SVG with their tables
     and downloads, drill-down to the city) and 数据监测 (drill-down to the missing institution,
     reminder); the hospital's 对比分析. No console errors."""
@@ -347,11 +349,13 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     drawn = [r for r in view["rows"] if r["level"] == "child" and r["indicator"] == "P07"
              and r["value"] is not None and r.get("longitude") is not None]
     assert any(r["node"] == city_node for r in drawn)
-    dots = b.all("[data-role='chart'][data-kind='map'] svg circle")
-    assert sorted(d.get_attribute("data-node") for d in dots) == sorted(r["node"] for r in drawn)
+    def dots():   # read in one script: the page may redraw between two selenium calls
+        return dict(b.js("return [...document.querySelectorAll(\"[data-role='chart'][data-kind='map'] svg circle\")]"
+                         ".map(c => [c.getAttribute('data-node'), c.querySelector('title').textContent])") or [])
+    got = until(lambda: (lambda d: d if sorted(d) == sorted(r["node"] for r in drawn) else None)(dots()),
+                what="one map circle per child region with data")
     city_name = next(r["name"] for r in drawn if r["node"] == city_node)
-    dot = b.css(f"[data-role='chart'][data-kind='map'] svg circle[data-node='{city_node}']")
-    assert dot.find_element("css selector", "title").get_attribute("textContent").startswith(city_name + "：")
+    assert got[city_node].startswith(city_name + "："), got
     assert b.all("[data-role='chart'][data-kind='map'] [data-role='map-legend'] rect")
     assert b.all("[data-role='chart'][data-kind='map'] a[data-role='chart-download'][download]")
     b.js("arguments[0].scrollIntoView()", b.css("[data-role='chart'][data-kind='map']"))
@@ -365,6 +369,13 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     b.fill("填报项目", PROGRAM)
     b.fill("期间", PERIOD)
     b.send_keys(Keys.TAB)
+    # the completeness table downloads as .xlsx (the server's writer) from the page
+    b.css(f"[data-role='monitor-table'] tr[data-node='{city_node}']")
+    b.css("[data-role='monitor-xlsx']").click()
+    def xlsx_downloaded():
+        files = [f for f in tmp_path.iterdir() if f.suffix == ".xlsx"]
+        return files and files[0].read_bytes()[:2] == b"PK"
+    until(xlsx_downloaded, what="the completeness .xlsx download")
     b.css(f"[data-role='monitor-table'] tr[data-node='{city_node}'] button").click()
     b.css(f"[data-role='missing-list'] li[data-org='{h3.org_id}']")
     assert not b.all(f"[data-role='missing-list'] li[data-org='{h1.org_id}']")

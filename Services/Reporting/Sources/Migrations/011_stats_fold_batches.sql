@@ -15,9 +15,10 @@ BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('reporting.stats_fold')) THEN
         RETURN 0;
     END IF;
-    WITH d AS (
-        DELETE FROM stat_deltas WHERE id IN (SELECT id FROM stat_deltas ORDER BY id LIMIT lim FOR UPDATE SKIP LOCKED)
-        RETURNING *),
+    -- The ids are picked once (MATERIALIZED): as `DELETE … WHERE id IN (SELECT … LIMIT)` the
+    -- planner may rescan the subquery and delete more than `lim` rows (the e2e test saw it).
+    WITH pick AS MATERIALIZED (SELECT id FROM stat_deltas ORDER BY id LIMIT lim FOR UPDATE SKIP LOCKED),
+    d AS (DELETE FROM stat_deltas s USING pick WHERE s.id = pick.id RETURNING s.*),
     g AS (SELECT d.program_id, d.indicator_code, d.period, n.node_path, n.depth, d.specialty, sum(d.value_sum) AS v,
                  sum(d.numerator) AS nu, sum(d.denominator) AS de, sum(d.institutions) AS i, count(*) AS c
           FROM d CROSS JOIN LATERAL stats_nodes(d.scope_path, d.org_id) n
