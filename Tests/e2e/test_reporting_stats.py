@@ -10,13 +10,16 @@ the rollup again.
 
 The period is drawn at random from past quarters, so the figures are read as differences from
 what the nodes held before (a kept dev database may hold earlier runs' data)."""
+import os
 import random
+import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import requests
 
 from actors import actors_for, until
+from suite import read_env_file
 from portal_helpers import browsers  # noqa: F401  (fixture)
 
 V1 = "/api/reporting/v1"
@@ -73,6 +76,12 @@ def rollup(gw, who, node=None, indicator="P07", expect=200, **extra):
     return r.json()
 
 
+def identity_regions(gw, parent=None):
+    r = requests.get(gw + "/api/identity/v1/regions", params={"parent": parent} if parent else {}, timeout=20)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
 def figure(view, node, indicator="P07"):
     for row in view["rows"]:
         if row["node"] == node and row["indicator"] == indicator:
@@ -121,6 +130,19 @@ def test_rollup_fresh_at_submit_pooled_rates_scope_and_comparison(gw, suite, wor
     # The nation sees the province as one of its children; the trend has the period.
     nation = rollup(gw, world["national"], "86")
     assert figure(nation, province_node)["institutions"] >= 2
+
+    # Region names and coordinates: identity's GB/T 2260 table, as its public API gives them.
+    provinces = {x["code"]: x for x in identity_regions(gw)}
+    cities = {x["code"]: x for x in identity_regions(gw, world["province"])}
+    prov, cty = provinces[world["province"]], cities[city_node.split("/")[-1]]
+    assert prov["name"] and cty["name"]
+    assert after2["nodeName"] == prov["name"] and nation["nodeName"] == "全国"
+    c2 = figure(after2, city_node)
+    assert (c2["name"], c2.get("longitude"), c2.get("latitude")) == (cty["name"], cty["longitude"], cty["latitude"])
+    assert c2["longitude"] is not None and c2["latitude"] is not None
+    p2 = figure(nation, province_node)
+    assert (p2["name"], p2.get("longitude"), p2.get("latitude")) == (prov["name"], prov["longitude"], prov["latitude"])
+    assert figure(after2, province_node)["name"] == prov["name"]
     r = call(gw, "GET", "/stats/trend", centre, params={"program": PROGRAM, "indicator": "P07", "node": province_node,
                                                         "from": PERIOD, "to": PERIOD})
     assert r.status_code == 200, r.text
@@ -157,6 +179,7 @@ def test_rollup_fresh_at_submit_pooled_rates_scope_and_comparison(gw, suite, wor
                                                          "format": "csv"})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv"), r.text
     assert r.content.startswith(b"\xef\xbb\xbf") and "P07" in r.content.decode("utf-8-sig")
+    assert cty["name"] in r.content.decode("utf-8-sig") and "地区名称" in r.content.decode("utf-8-sig")
     r = call(gw, "GET", "/stats/rollup", centre, params={"program": PROGRAM, "from": PERIOD, "node": province_node,
                                                          "format": "xlsx"})
     assert r.status_code == 200 and "spreadsheetml" in r.headers["Content-Type"] and r.content[:2] == b"PK", r.text[:200]
@@ -178,7 +201,11 @@ def test_completeness_drill_down_and_reminder(gw, suite, world):
     row = next(x for x in prov["rows"] if x["node"] == city_node)
     assert row["enrolled"] >= 3 and row["missing"] >= 1 and row["late"] + row["onTime"] >= 1
     assert prov["total"]["enrolled"] == sum(x["enrolled"] for x in prov["rows"])
+    r = call(gw, "GET", "/stats/completeness", centre, params={**params, "node": province_node, "format": "xlsx"})
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["Content-Type"] and r.content[:2] == b"PK", r.text[:200]
     assert row["enrolled"] == row["onTime"] + row["late"] + row["missing"]
+    cities = {x["code"]: x["name"] for x in identity_regions(gw, world["province"])}
+    assert row["name"] == cities[city_node.split("/")[-1]]
 
     # Drill down to the city: institutions; then the missing ones by name.
     r = call(gw, "GET", "/stats/completeness", centre, params={**params, "node": city_node})
@@ -258,7 +285,50 @@ def js_click(b, selector):
                        selector), what=f"a click on {selector}")
 
 
-def test_stats_pages_in_the_browser(gw, suite, world, browsers):
+def psql_lines(sql):
+    """Runs statements on reporting's database, one result line per SELECT."""
+    url = read_env_file(os.environ["TEST_SERVICES_ENV"])["REPORTING_DATABASE_URL"]
+    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt"], input=sql, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+def test_fold_in_bounded_batches_keeps_the_figures(gw, suite, world):
+    """stats_fold_batch(lim) (migration 011) moves at most `lim` pending deltas per call and the
+    figures (rollups + pending deltas) stay the same until none is pending. In one transaction,
+    rolled back: the test program's counted values are added again as pending deltas."""
+    if not call(gw, "GET", "/reports", world["h1"], params={"program": PROGRAM, "period": PERIOD}).json()["items"]:
+        submit(gw, world["h1"], deaths=1, total=10)   # when run alone
+    figures = f"""SELECT md5(string_agg(x::text, ';' ORDER BY x::text)) FROM (
+        SELECT c.indicator_code, c.period, c.node_path, c.specialty, sum(c.value_sum), sum(c.numerator),
+               sum(c.denominator), sum(c.institutions)
+        FROM stat_current c JOIN programs p ON p.id = c.program_id WHERE p.code = '{PROGRAM}' AND c.period = '{PERIOD}'
+        GROUP BY 1, 2, 3, 4) x;"""
+    out = psql_lines(f"""BEGIN;
+        SELECT pg_advisory_xact_lock(hashtext('reporting.stats_fold'));
+        INSERT INTO stat_deltas (program_id, indicator_code, period, scope_path, org_id, value_sum, numerator, denominator,
+                                 institutions)
+        SELECT v.program_id, v.indicator_code, v.period, v.scope_path, regexp_replace(v.scope_path, '^.*/', ''), v.num,
+               v.num, v.num + 1, 1
+        FROM stat_values v JOIN programs p ON p.id = v.program_id WHERE p.code = '{PROGRAM}' AND v.period = '{PERIOD}';
+        SELECT count(*) FROM stat_deltas;
+        {figures}
+        SELECT stats_fold_batch(3);
+        SELECT count(*) FROM stat_deltas;
+        {figures}
+        SELECT sum(stats_fold_batch(3)) FROM generate_series(1, 2000);
+        SELECT count(*) FROM stat_deltas;
+        {figures}
+        ROLLBACK;""")
+    pending, before, moved, pending1, mid, _, pending_end, after = out
+    assert int(pending) >= 5, out         # at least the entered values of h1's report
+    assert int(moved) == 3 and int(pending1) == int(pending) - 3, out
+    assert int(pending_end) == 0, out
+    assert before == mid == after, out
+
+
+def test_stats_pages_in_the_browser(gw, suite, world, browsers, tmp_path):
     """The centre's 统计分析 (figures, a bar chart and a trend drawn as SVG with their tables
     and downloads, drill-down to the city) and 数据监测 (drill-down to the missing institution,
     reminder); the hospital's 对比分析. No console errors."""
@@ -281,8 +351,24 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     assert "P07" in row.text
     assert b.all("[data-role='chart'] svg rect") and b.all("[data-role='chart'] svg path")
     assert b.all("[data-role='chart'] a[data-role='chart-download'][download]")
+    # The dot map: one circle per child region with a value, titled with the region's name.
+    view = rollup(gw, centre, "86/" + world["province"])
+    drawn = [r for r in view["rows"] if r["level"] == "child" and r["indicator"] == "P07"
+             and r["value"] is not None and r.get("longitude") is not None]
+    assert any(r["node"] == city_node for r in drawn)
+    def dots():   # read in one script: the page may redraw between two selenium calls
+        return dict(b.js("return [...document.querySelectorAll(\"[data-role='chart'][data-kind='map'] svg circle\")]"
+                         ".map(c => [c.getAttribute('data-node'), c.querySelector('title').textContent])") or [])
+    got = until(lambda: (lambda d: d if sorted(d) == sorted(r["node"] for r in drawn) else None)(dots()),
+                what="one map circle per child region with data")
+    city_name = next(r["name"] for r in drawn if r["node"] == city_node)
+    assert got[city_node].startswith(city_name + "："), got
+    assert b.all("[data-role='chart'][data-kind='map'] [data-role='map-legend'] rect")
+    assert b.all("[data-role='chart'][data-kind='map'] a[data-role='chart-download'][download]")
+    b.js("arguments[0].scrollIntoView()", b.css("[data-role='chart'][data-kind='map']"))
+    b.shot("stats-map")
     js_click(b, f"[data-role='stats-body'][data-range$='{PERIOD}~{PERIOD}'] [data-role='stats-children'] tr[data-node='{city_node}'] button")
-    b.text_in("[data-role='stats-crumbs']", city_node.split("/")[-1])
+    b.text_in("[data-role='stats-crumbs']", city_name)
     b.shot("stats-rollup")
 
     b.go("#/stats/monitor")
@@ -290,7 +376,14 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers):
     b.fill("填报项目", PROGRAM)
     b.fill("期间", PERIOD)
     b.send_keys(Keys.TAB)
-    # the table of the chosen period (an earlier render is of the default period), then drill down
+    # the table of the chosen period (an earlier render is of the default period)
+    b.css(f"[data-role='monitor-table'][data-period='{PERIOD}'] tr[data-node='{city_node}']")
+    # the completeness table downloads as .xlsx (the server's writer) from the page
+    js_click(b, "[data-role='monitor-xlsx']")
+    def xlsx_downloaded():
+        files = [f for f in tmp_path.iterdir() if f.suffix == ".xlsx"]
+        return files and files[0].read_bytes()[:2] == b"PK"
+    until(xlsx_downloaded, what="the completeness .xlsx download")
     js_click(b, f"[data-role='monitor-table'][data-period='{PERIOD}'] tr[data-node='{city_node}'] button")
     listed = f"[data-role='missing-list'][data-period='{PERIOD}'][data-node='{city_node}']"
     b.css(f"{listed} li[data-org='{h3.org_id}']")

@@ -7,7 +7,7 @@ import { field } from "../components/field.js";
 import { barChart } from "../components/chart.js";
 import { toast } from "../components/toast.js";
 import { user } from "../session.js";
-import { STATS, CENTRE_ROLES, hasRole, defaultPeriod, nodeLabel, isRegion, downloadServerCSV } from "../stats/common.js";
+import { STATS, CENTRE_ROLES, hasRole, defaultPeriod, nodeLabel, isRegion, downloadServer, downloadServerCSV } from "../stats/common.js";
 
 const API = "/api/reporting/v1";
 
@@ -54,6 +54,8 @@ export default async function statsMonitor({ root, alive }) {
     const t = v.total;
     const csv = h("button", { type: "button", class: "btn btn-sm", "data-role": "monitor-csv" }, "下载CSV");
     csv.addEventListener("click", () => downloadServerCSV(`${STATS}/completeness`, query(), "stats-completeness.csv"));
+    const xlsx = h("button", { type: "button", class: "btn btn-sm", "data-role": "monitor-xlsx" }, "下载Excel");
+    xlsx.addEventListener("click", () => downloadServer(`${STATS}/completeness`, query(), "stats-completeness.xlsx", "xlsx"));
     const regions = v.rows;
     const missingBox = h("div", { "data-role": "missing" });
     mount(body,
@@ -65,7 +67,7 @@ export default async function statsMonitor({ root, alive }) {
       v.deadline ? h("p", { class: "muted" }, `截止日期：${v.deadline}`) : null,
       barChart({ title: "各地区上报率（%）", unit: "%", fileName: `completeness-${v.program}-${v.period}.csv`,
         points: regions.map(r => ({ label: r.name || nodeLabel(r.node), node: r.node, value: r.submittedRate })), onSelect: p => { if (isRegion(p.node)) drill(p.node); } }),
-      h("div", { class: "toolbar" }, h("h2", null, "明细"), csv),
+      h("div", { class: "toolbar" }, h("h2", null, "明细"), csv, xlsx),
       h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "monitor-table", "data-period": v.period, "data-node": v.node },
         h("thead", null, h("tr", null, ["地区/机构", "应报", "按时", "逾期", "未报", "上报率", ""].map(x => h("th", null, x)))),
         h("tbody", null, v.rows.map(r => h("tr", { "data-node": r.node },

@@ -4,7 +4,7 @@
 import { h, mount } from "../dom.js";
 import { api } from "../api.js";
 import { field } from "../components/field.js";
-import { barChart, lineChart } from "../components/chart.js";
+import { barChart, dotMap, lineChart } from "../components/chart.js";
 import { STATS, defaultPeriod, nodeLabel, isRegion, downloadServerCSV } from "../stats/common.js";
 
 const API = "/api/reporting/v1";
@@ -20,6 +20,8 @@ export default async function statsRollup({ root, alive }) {
   const crumbs = h("nav", { class: "toolbar", "aria-label": "地区层级", "data-role": "stats-crumbs" });
   const body = h("div", { "data-role": "stats-body" });
   let node = null, trail = [], view = null;
+  const names = new Map(); // node → region name (from the server's answers)
+  const label = n => names.get(n) || nodeLabel(n);
 
   function type() { return (programs.find(p => p.code === program.value) || programs[0]).periodType; }
   function resetPeriods() { from.value = defaultPeriod(type(), 12); to.value = defaultPeriod(type(), 1); }
@@ -43,13 +45,15 @@ export default async function statsRollup({ root, alive }) {
     if (!alive() || mine !== seq) return;
     view = got;
     body.dataset.range = `${view.node} ${view.from}~${view.to}`;
+    if (view.nodeName) names.set(view.node, view.nodeName);
+    for (const r of view.rows) if (r.name) names.set(r.node, r.name);
     if (!node) trail = [view.node];
     node = view.node;
     const keep = indicator.value;
     mount(indicator.input, view.indicators.map(i => h("option", { value: i.code }, `${i.code} ${i.name}`)));
     indicator.value = view.indicators.some(i => i.code === keep) ? keep : (view.indicators.find(i => i.kind === "rate") || view.indicators[0] || {}).code || "";
-    mount(crumbs, trail.map((n, k) => k === trail.length - 1 ? h("span", { class: "btn btn-sm btn-primary", "aria-current": "page" }, nodeLabel(n))
-      : h("button", { type: "button", class: "btn btn-sm", onclick: () => { trail = trail.slice(0, k + 1); node = n; load(); } }, nodeLabel(n))));
+    mount(crumbs, trail.map((n, k) => k === trail.length - 1 ? h("span", { class: "btn btn-sm btn-primary", "aria-current": "page" }, label(n))
+      : h("button", { type: "button", class: "btn btn-sm", onclick: () => { trail = trail.slice(0, k + 1); node = n; load(); } }, label(n))));
     await draw();
   }
 
@@ -67,11 +71,17 @@ export default async function statsRollup({ root, alive }) {
     const parts = [];
     if (ind) {
       parts.push(barChart({ title: `${ind.name}（${view.from}～${view.to}）按地区`, unit: ind.unit, fileName: `stats-${view.program}-${ind.code}-regions.csv`,
-        points: children.map(r => ({ label: nodeLabel(r.node), node: r.node, value: r.value })), onSelect: p => drill(p.node) }));
+        points: children.map(r => ({ label: label(r.node), node: r.node, value: r.value })), onSelect: p => drill(p.node) }));
+      if (children.some(r => r.longitude != null && r.latitude != null)) {
+        parts.push(dotMap({ title: `${ind.name}（${view.from}～${view.to}）地图：${label(view.node)}`, unit: ind.unit,
+          fileName: `stats-${view.program}-${ind.code}-map.csv`,
+          points: children.map(r => ({ label: label(r.node), node: r.node, value: r.value, lon: r.longitude, lat: r.latitude })),
+          onSelect: p => drill(p.node) }));
+      }
       try {
         const t = await api.get(`${STATS}/trend`, { query: { ...query(), indicator: ind.code } });
         if (!alive()) return;
-        parts.push(lineChart({ title: `${ind.name} 趋势（${nodeLabel(view.node)}）`, unit: ind.unit, fileName: `stats-${view.program}-${ind.code}-trend.csv`,
+        parts.push(lineChart({ title: `${ind.name} 趋势（${label(view.node)}）`, unit: ind.unit, fileName: `stats-${view.program}-${ind.code}-trend.csv`,
           points: t.rows.map(r => ({ label: r.period, value: r.value })) }));
       } catch { /* the bar chart is enough */ }
     }
@@ -79,7 +89,7 @@ export default async function statsRollup({ root, alive }) {
     const csv = h("button", { type: "button", class: "btn btn-sm", "data-role": "stats-csv" }, "下载统计表CSV");
     csv.addEventListener("click", () => downloadServerCSV(`${STATS}/rollup`, query(), "stats-rollup.csv"));
     mount(body, parts,
-      h("div", { class: "toolbar" }, h("h2", null, `${nodeLabel(view.node)} 全部指标`), csv),
+      h("div", { class: "toolbar" }, h("h2", null, `${label(view.node)} 全部指标`), csv),
       h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "stats-table" },
         h("thead", null, h("tr", null, ["指标", "数值", "分子合计", "分母合计", "机构数"].map(t => h("th", null, t)))),
         h("tbody", null, view.indicators.map(i => {
@@ -96,7 +106,7 @@ export default async function statsRollup({ root, alive }) {
       h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "stats-children" },
         h("thead", null, h("tr", null, ["地区", "数值", "机构数", ""].map(t => h("th", null, t)))),
         h("tbody", null, children.map(r => h("tr", { "data-node": r.node },
-          h("td", { "data-label": "地区" }, nodeLabel(r.node)),
+          h("td", { "data-label": "地区" }, label(r.node)),
           h("td", { "data-label": "数值", class: "num" }, r.value != null ? String(r.value) : "—"),
           h("td", { "data-label": "机构数", class: "num" }, String(r.institutions)),
           h("td", null, isRegion(r.node) ? h("button", { type: "button", class: "btn btn-sm", onclick: () => drill(r.node) }, "下钻") : null)))))));

@@ -38,9 +38,12 @@ export function nodeLabel(node) {
   return parts.length === 1 ? "全国" : `${names[parts.length - 1] || "机构"} ${parts[parts.length - 1]}`;
 }
 
-export async function downloadServerCSV(path, query, fallbackName) {
+export function downloadServerCSV(path, query, fallbackName) { return downloadServer(path, query, fallbackName, "csv"); }
+
+/** The server's download of a statistics table (`format` csv or xlsx). */
+export async function downloadServer(path, query, fallbackName, format = "csv") {
   try {
-    const file = await fetchBlob(path, { query: { ...query, format: "csv" }, fallbackName });
+    const file = await fetchBlob(path, { query: { ...query, format }, fallbackName });
     const url = URL.createObjectURL(file.blob);
     const a = h("a", { href: url, download: file.fileName, hidden: true });
     document.body.append(a);

@@ -20,6 +20,11 @@ struct StatIndicatorView: Encodable, Sendable {
 /// One figure; the indicator's name, unit and kind are in the view's `indicators`.
 struct RollupFigure: Encodable, Sendable {
     var node: String
+    /// The region's name and coordinates (identity's GB/T 2260 table, RegionNames); absent for
+    /// an institution or when identity does not answer.
+    var name: String?
+    var longitude: Double?
+    var latitude: Double?
     var level: String
     var period: String?
     var indicator: String
@@ -36,6 +41,8 @@ struct RollupView: Encodable, Sendable {
     var program: String
     var programName: String
     var node: String
+    /// The node's name (全国, 浙江省…) when known.
+    var nodeName: String?
     var from: String
     var to: String
     var indicators: [StatIndicatorView]
@@ -188,7 +195,7 @@ enum Stats {
 
     static func figure(_ r: RollupRow, _ i: StatIndicator, level: String) -> RollupFigure {
         let rate = i.formula == "ratio"
-        return RollupFigure(node: r.node, level: level, period: r.period, indicator: i.code,
+        return RollupFigure(node: r.node, name: nil, longitude: nil, latitude: nil, level: level, period: r.period, indicator: i.code,
                             value: double(StatsMath.figure(formula: i.formula, type: i.type, valueSum: r.valueSum,
                                                            numerator: r.numerator, denominator: r.denominator,
                                                            institutions: r.institutions, factor: i.factor, decimals: i.decimals)),
@@ -201,7 +208,7 @@ enum Stats {
 
     /// The node and its children, every indicator (or one), summed over `from…to`.
     static func rollup(_ context: ServiceContext, caller: Caller, q: [String: String]) throws -> RollupView {
-        try context.database.withConnection { conn in
+        try named(context, context.database.withConnection { conn in
             let s = try scoped(conn, caller: caller, programCode: q["program"], node: q["node"])
             let (from, to) = try periodRange(s.program, from: q["from"] ?? q["period"], to: q["to"])
             let code = try indicatorCode(q["indicator"], required: false)
@@ -209,17 +216,36 @@ enum Stats {
             let byCode = Dictionary(indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             let rows = try StatsStore.rollup(conn, caller: caller, programID: s.program.id, node: s.node, depth: s.depth,
                                              from: from, to: to, indicator: code)
-            return RollupView(program: s.program.code, programName: s.program.name, node: s.node, from: from, to: to,
+            return RollupView(program: s.program.code, programName: s.program.name, node: s.node, nodeName: nil, from: from, to: to,
                               indicators: indicators.filter { code == nil || $0.code == code }.map(view),
                               rows: rows.compactMap { r in
                                   byCode[r.indicator].map { figure(r, $0, level: r.depth == s.depth ? "self" : "child") }
                               })
+        })
+    }
+
+    /// The view with its node's and rows' region names and coordinates (after the database
+    /// work: identity is asked with no connection held; cached, RegionNames).
+    static func named(_ context: ServiceContext, _ view: RollupView) -> RollupView {
+        var v = view
+        v.nodeName = RegionNames.name(context, node: v.node)
+        var cache: [String: RegionNames.Region?] = [:]
+        for k in v.rows.indices {
+            let node = v.rows[k].node
+            if node == "86" { v.rows[k].name = "全国"; continue }
+            let region: RegionNames.Region?
+            if let hit = cache[node] { region = hit } else { region = RegionNames.region(context, node: node); cache[node] = region }
+            guard let region else { continue }
+            v.rows[k].name = region.name
+            v.rows[k].longitude = region.longitude
+            v.rows[k].latitude = region.latitude
         }
+        return v
     }
 
     /// One indicator at one node per period.
     static func trend(_ context: ServiceContext, caller: Caller, q: [String: String]) throws -> RollupView {
-        try context.database.withConnection { conn in
+        try named(context, context.database.withConnection { conn in
             let s = try scoped(conn, caller: caller, programCode: q["program"], node: q["node"])
             let (from, to) = try periodRange(s.program, from: q["from"], to: q["to"])
             let code = try indicatorCode(q["indicator"], required: true)!
@@ -228,9 +254,9 @@ enum Stats {
             }
             let rows = try StatsStore.trend(conn, caller: caller, programID: s.program.id, node: s.node, from: from, to: to,
                                             indicator: code)
-            return RollupView(program: s.program.code, programName: s.program.name, node: s.node, from: from, to: to,
+            return RollupView(program: s.program.code, programName: s.program.name, node: s.node, nodeName: nil, from: from, to: to,
                               indicators: [view(ind)], rows: rows.map { figure($0, ind, level: "self") })
-        }
+        })
     }
 
     /// A hospital's own value of an indicator and period next to its province's and the
@@ -301,6 +327,9 @@ enum Stats {
         }
         // Region codes are digits (GB/T 2260); a child whose last segment is not is an institution.
         let institution = { (node: String) in node.split(separator: "/").last.map { !$0.allSatisfy(\.isNumber) } ?? false }
+        for k in view.rows.indices where !institution(view.rows[k].node) {
+            view.rows[k].name = RegionNames.name(context, node: view.rows[k].node)
+        }
         if view.rows.contains(where: { institution($0.node) }) {
             let names = organisationNames(context, under: view.node)
             for k in view.rows.indices {
@@ -404,10 +433,10 @@ enum StatsTable {
 
     static func rollup(_ v: RollupView) -> [[String]] {
         let indicators = Dictionary(v.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        return [["地区节点", "层级", "期间", "指标代码", "指标名称", "单位", "口径", "数值", "合计", "分子", "分母", "机构数"]]
+        return [["地区节点", "地区名称", "层级", "期间", "指标代码", "指标名称", "单位", "口径", "数值", "合计", "分子", "分母", "机构数"]]
             + v.rows.map { r in
                 let i = indicators[r.indicator]
-                return [r.node, r.level == "self" ? "本级" : "下级", r.period ?? "\(v.from)~\(v.to)", r.indicator, i?.name ?? "",
+                return [r.node, r.name ?? "", r.level == "self" ? "本级" : "下级", r.period ?? "\(v.from)~\(v.to)", r.indicator, i?.name ?? "",
                         i?.unit ?? "", i?.kind == "rate" ? "率（分子合计/分母合计）" : (i?.kind == "sum" ? "合计" : "均值"),
                         number(r.value), number(r.sum), number(r.numerator), number(r.denominator), String(r.institutions)]
             }
@@ -472,16 +501,19 @@ enum StatsTable {
 }
 
 /// The background task folding the statistics' deltas into the rollups every second (the
-/// reads see both, so this is housekeeping, not freshness).
+/// reads see both, so this is housekeeping, not freshness), in batches of at most
+/// `STATS_FOLD_BATCH` (500) deltas, one short transaction each, until a batch comes back short.
 enum StatsFolder {
     static func task(_ context: ServiceContext) -> BackgroundTask {
-        BackgroundTask(name: "reporting-stats-fold", interval: Env.double("STATS_FOLD_INTERVAL", 1)) {
+        let batch = max(1, min(100_000, Env.int("STATS_FOLD_BATCH", 500)))
+        return BackgroundTask(name: "reporting-stats-fold", interval: Env.double("STATS_FOLD_INTERVAL", 1)) {
             do {
-                _ = try context.database.withConnection { try StatsStore.fold($0) }
+                let moved = try context.database.withConnection { try StatsStore.foldBatch($0, limit: batch) }
+                return moved >= batch
             } catch {
                 context.logger.warning("stats fold failed", ["error": "\(error)"])
+                return false
             }
-            return false
         }
     }
 }

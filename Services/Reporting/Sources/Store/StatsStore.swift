@@ -116,6 +116,13 @@ enum StatsStore {
         try conn.query("SELECT stats_fold() AS n").first?.int("n") ?? 0
     }
 
+    /// Folds at most `limit` deltas (the oldest) into the rollups in one short statement
+    /// (migration 011); the number of deltas moved (fewer than `limit`: nothing left, or
+    /// another folder holds the lock).
+    static func foldBatch(_ conn: PGConnection, limit: Int) throws -> Int {
+        try conn.query("SELECT stats_fold_batch($1::int) AS n", [limit]).first?.int("n") ?? 0
+    }
+
     // MARK: scope
 
     private static let grants = """
