@@ -285,6 +285,12 @@ def js_click(b, selector):
                        selector), what=f"a click on {selector}")
 
 
+def downloaded(directory, stem):
+    """An .xlsx file whose name starts with `stem` was saved in `directory` (a zip: PK)."""
+    return any(f.suffix == ".xlsx" and f.name.startswith(stem) and f.read_bytes()[:2] == b"PK"
+               for f in directory.iterdir())
+
+
 def psql_lines(sql):
     """Runs statements on reporting's database, one result line per SELECT."""
     url = read_env_file(os.environ["TEST_SERVICES_ENV"])["REPORTING_DATABASE_URL"]
@@ -367,6 +373,8 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers, tmp_path):
     assert b.all("[data-role='chart'][data-kind='map'] a[data-role='chart-download'][download]")
     b.js("arguments[0].scrollIntoView()", b.css("[data-role='chart'][data-kind='map']"))
     b.shot("stats-map")
+    js_click(b, "[data-role='rollup-xlsx']")
+    until(lambda: downloaded(tmp_path, "stats-rollup"), what="the rollup's .xlsx download")
     js_click(b, f"[data-role='stats-body'][data-range$='{PERIOD}~{PERIOD}'] [data-role='stats-children'] tr[data-node='{city_node}'] button")
     b.text_in("[data-role='stats-crumbs']", city_name)
     b.shot("stats-rollup")
@@ -380,10 +388,7 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers, tmp_path):
     b.css(f"[data-role='monitor-table'][data-period='{PERIOD}'] tr[data-node='{city_node}']")
     # the completeness table downloads as .xlsx (the server's writer) from the page
     js_click(b, "[data-role='monitor-xlsx']")
-    def xlsx_downloaded():
-        files = [f for f in tmp_path.iterdir() if f.suffix == ".xlsx"]
-        return files and files[0].read_bytes()[:2] == b"PK"
-    until(xlsx_downloaded, what="the completeness .xlsx download")
+    until(lambda: downloaded(tmp_path, "stats-completeness"), what="the completeness .xlsx download")
     js_click(b, f"[data-role='monitor-table'][data-period='{PERIOD}'] tr[data-node='{city_node}'] button")
     listed = f"[data-role='missing-list'][data-period='{PERIOD}'][data-node='{city_node}']"
     b.css(f"{listed} li[data-org='{h3.org_id}']")
@@ -411,5 +416,9 @@ def test_stats_pages_in_the_browser(gw, suite, world, browsers, tmp_path):
     hb.send_keys(Keys.TAB)
     hb.css("[data-role='compare-table'] tr[data-level='province']")
     assert hb.all("[data-role='chart'] svg rect")
+    # every statistics table downloads as .xlsx too: the comparison here, the rollup above
+    js_click(hb, "[data-role='compare-xlsx']")
+    until(lambda: downloaded(tmp_path, "stats-compare"), what="the comparison's .xlsx download")
+    assert downloaded(tmp_path, "stats-rollup")
     hb.shot("stats-compare")
     assert hb.console_errors() == []

@@ -4,7 +4,7 @@ import { h, mount } from "../dom.js";
 import { api } from "../api.js";
 import { field } from "../components/field.js";
 import { barChart } from "../components/chart.js";
-import { STATS, defaultPeriod, downloadServerCSV } from "../stats/common.js";
+import { STATS, defaultPeriod, downloadServer, downloadServerCSV } from "../stats/common.js";
 
 const API = "/api/reporting/v1";
 
@@ -30,11 +30,13 @@ export default async function statsCompare({ root, alive }) {
     const name = { province: "全省", nation: "全国" };
     const csv = h("button", { type: "button", class: "btn btn-sm" }, "下载CSV");
     csv.addEventListener("click", () => downloadServerCSV(`${STATS}/compare`, query(), "stats-compare.csv"));
+    const xlsx = h("button", { type: "button", class: "btn btn-sm", "data-role": "compare-xlsx" }, "下载Excel");
+    xlsx.addEventListener("click", () => downloadServer(`${STATS}/compare`, query(), "stats-compare.xlsx", "xlsx"));
     mount(body,
       barChart({ title: `${v.indicator.name}（${v.period}）`, unit: v.indicator.unit, labelHead: "范围", fileName: `compare-${v.indicator.code}-${v.period}.csv`,
         points: [{ label: "本机构", value: v.own }, ...v.levels.flatMap(l => [
           { label: `${name[l.level]}合计`, value: l.value }, { label: `${name[l.level]}中位数`, value: l.median }])] }),
-      h("div", { class: "toolbar" }, h("h2", null, "分布"), csv),
+      h("div", { class: "toolbar" }, h("h2", null, "分布"), csv, xlsx),
       h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "compare-table" },
         h("thead", null, h("tr", null, ["范围", "机构数", "合计口径", "P25", "中位数", "P75"].map(x => h("th", null, x)))),
         h("tbody", null, v.levels.map(l => h("tr", { "data-level": l.level },

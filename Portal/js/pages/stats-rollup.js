@@ -5,7 +5,7 @@ import { h, mount } from "../dom.js";
 import { api } from "../api.js";
 import { field } from "../components/field.js";
 import { barChart, dotMap, lineChart } from "../components/chart.js";
-import { STATS, defaultPeriod, nodeLabel, isRegion, downloadServerCSV } from "../stats/common.js";
+import { STATS, defaultPeriod, nodeLabel, isRegion, downloadServer, downloadServerCSV } from "../stats/common.js";
 
 const API = "/api/reporting/v1";
 
@@ -88,8 +88,10 @@ export default async function statsRollup({ root, alive }) {
     const selfRows = view.rows.filter(r => r.level === "self");
     const csv = h("button", { type: "button", class: "btn btn-sm", "data-role": "stats-csv" }, "下载统计表CSV");
     csv.addEventListener("click", () => downloadServerCSV(`${STATS}/rollup`, query(), "stats-rollup.csv"));
+    const xlsx = h("button", { type: "button", class: "btn btn-sm", "data-role": "rollup-xlsx" }, "下载Excel");
+    xlsx.addEventListener("click", () => downloadServer(`${STATS}/rollup`, query(), "stats-rollup.xlsx", "xlsx"));
     mount(body, parts,
-      h("div", { class: "toolbar" }, h("h2", null, `${label(view.node)} 全部指标`), csv),
+      h("div", { class: "toolbar" }, h("h2", null, `${label(view.node)} 全部指标`), csv, xlsx),
       h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "stats-table" },
         h("thead", null, h("tr", null, ["指标", "数值", "分子合计", "分母合计", "机构数"].map(t => h("th", null, t)))),
         h("tbody", null, view.indicators.map(i => {
