@@ -169,7 +169,7 @@ def operator_actor(gw, suite):
             assert r.status_code == 401, r.text
             username, _, session = first_login(gw, OPERATOR_PHONE, OPERATOR_PASSWORD)
         actor = {"username": username, "access": session["accessToken"], "at": time.monotonic(),
-                 "roles": session["user"]["roles"]}
+                 "roles": session["user"]["roles"], "session": session}
         _ACTORS[key] = actor
     actor["headers"] = auth(actor["access"])
     return actor

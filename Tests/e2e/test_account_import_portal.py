@@ -17,7 +17,7 @@ def test_operator_imports_and_an_administrator_activates_in_the_browser(gw, suit
     good_file.write_bytes(csv_bytes(table))
 
     b = browsers("operator")
-    b.login(op["username"], helpers.OPERATOR_PASSWORD, helpers.OPERATOR_PHONE)
+    b.signed_in_as(op["access"])   # the operator's one real sign-in of the run
     b.go("#/account-import")
     b.page("account-import")
     b.css("#import-file").send_keys(str(bad_file))

@@ -176,7 +176,7 @@ def test_notice_and_feedback_in_the_portal(suite, gw, browsers):
     h.text_in("[data-role='my-feedback'] li", text)
 
     o = browsers("operator")
-    o.login(operator.username, operator.password, operator.phone)
+    o.signed_in_as(operator.access)   # the operator's one real sign-in of the run (actors)
     o.css("[data-nav='feedback-admin']").click()
     o.page("feedback-admin")
     li = o.text_in("[data-role='feedback-admin-list'] li", text)

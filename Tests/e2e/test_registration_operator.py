@@ -86,7 +86,7 @@ def test_operator_page_registers_a_centre_and_opens_an_account(gw, suite, browse
     name = f"国家先心病介入质控中心{uuid.uuid4().hex[:4]}"
     phone = unique_phone()
     b = browsers("operator")
-    b.login(op["username"], helpers.OPERATOR_PASSWORD, helpers.OPERATOR_PHONE)
+    b.signed_in_as(op["access"])   # the operator's one real sign-in of the run
     b.css("[data-nav='registration-national']")
     b.go("#/national-centres")
     b.page("registration-national")
@@ -126,7 +126,7 @@ def test_inbox_marks_stale_items_with_a_badge(gw, suite, browsers):  # noqa: F81
         inbox = requests.get(gw + "/api/approval/v1/inbox", headers=op["headers"], params={"q": name}, timeout=10).json()
         assert [i["stale"] for i in inbox["items"] if i["id"] == rid] == [False]
         b = browsers("operator", base=suite.url("gateway", instance=6))
-        b.login(op["username"], helpers.OPERATOR_PASSWORD, helpers.OPERATOR_PHONE)
+        b.signed_in_as(op["access"])
         b.go(f"#/approvals?q={name}")
         b.page("approvals")
         row = b.css(f"tr[data-request='{rid}'] [data-stale='true']")
