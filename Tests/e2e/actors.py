@@ -246,9 +246,12 @@ class Actors:
             return actor
         return self._cached(("centre", province, specialty), make)
 
-    def centre_account(self, org_id):
+    def centre_account(self, org_id, specialty=None):
         """An account of an existing provincial centre organisation (ours, or one another test
-        put in the directory: then an operator-made account of it)."""
+        put in the directory: then an operator-made account of it). With `specialty`: a new
+        operator-made account whose grant is limited to that specialty (not cached)."""
+        if specialty:
+            return self._operator_made(org_id, "provincial_centre", f"专科质控 {specialty}"[:20], specialty)
         with _lock:
             if org_id not in self._centre_accounts:
                 self._centre_accounts[org_id] = self._operator_made(org_id, "provincial_centre", "省级质控中心审批人")

@@ -258,24 +258,6 @@ def test_general_information_carries_over_until_confirmed(gw, suite, hospital, c
     assert r.status_code == 200 and r.json()["report"]["status"] == "under_review", r.text
 
 
-def centre_user(gw, suite, org_id, specialty):
-    """An operator-made account of the Zhejiang provincial centre organisation with a grant
-    limited to `specialty`, signed in through password + SMS code."""
-    import uuid
-    import requests
-    from conftest import unique_phone
-    from helpers import full_login
-    phone = unique_phone()
-    password = "Qc#" + phone[-6:] + "sP7"
-    username = "sp" + uuid.uuid4().hex[:10]
-    r = requests.post(suite.url("identity") + "/api/identity/v1/internal/users", timeout=10,
-                      headers={"X-Internal-Token": suite.internal_token},
-                      json={"orgId": org_id, "role": "provincial_centre", "displayName": "专科质控", "phone": phone,
-                            "password": password, "username": username, "specialty": specialty})
-    assert r.status_code == 201, r.text
-    return {"access": full_login(gw, username, password, phone)["accessToken"]}
-
-
 def test_specialty_program_is_read_by_its_specialty_only(gw, suite, hospital, centre):
     """NCCQI PCI (coronary intervention): a provincial-centre grant of another specialty gets 404
     on the report and does not list it; one of coronary intervention reads it (read-only); the
@@ -290,8 +272,9 @@ def test_specialty_program_is_read_by_its_specialty_only(gw, suite, hospital, ce
     pci = r.json()["report"]["id"]
     zj, _ = month(gw, hospital, "2021-06", {"A01": 5})
 
-    other = centre_user(gw, suite, centre["org"]["id"], "heart_failure")
-    same = centre_user(gw, suite, centre["org"]["id"], "coronary_intervention")
+    from actors import actors_for
+    other = {"access": actors_for(suite).centre_account(centre["org"]["id"], "heart_failure").access}
+    same = {"access": actors_for(suite).centre_account(centre["org"]["id"], "coronary_intervention").access}
 
     assert call(gw, "GET", f"/reports/{pci}", other).status_code == 404
     assert call(gw, "GET", f"/reports/{pci}/export.csv", other).status_code == 404
