@@ -77,15 +77,12 @@ final class StreamingBodyTests: XCTestCase {
         router.post("/buffered", options: RouteOptions(maxBody: 1 << 20)) { req in
             .text("\(req.body.count) \(req.bodyStream == nil)")
         }
-        var config = ServerConfig()
-        config.port = 0
-        config.eventLoops = 1
-        config.workers = 4
-        config.bodyTimeout = 30
-        config.accessLog = false
-        config.shutdownGrace = 5
-        server = HTTPServer(config: config, router: router)
-        try server.start()
+        server = try startTestServer(router) { config in
+            config.eventLoops = 1
+            config.headTimeout = 10
+            config.bodyTimeout = 30
+            config.idleTimeout = 60
+        }
     }
 
     override func tearDown() {
