@@ -11,9 +11,9 @@ public struct AESGCM: Sendable {
     private let key: [UInt8]
 
     /// The cipher, fetched once: an implicit fetch on every init (what `EVP_aes_256_gcm()` costs
-    /// with OpenSSL 3) dominates sealing many small values.
+    /// with OpenSSL 3) dominates sealing many small values. `BulkSealer` uses it too.
     nonisolated(unsafe) private static let cipher: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
-    private static var method: OpaquePointer? { cipher ?? EVP_aes_256_gcm() }
+    static var method: OpaquePointer? { cipher ?? EVP_aes_256_gcm() }
 
     public init(key: [UInt8]) throws {
         guard key.count == AESGCM.keySize else { throw CryptoError.invalidKey }

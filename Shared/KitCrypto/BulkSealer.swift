@@ -14,13 +14,11 @@ public final class BulkSealer {
     private var nonceOffset = 12 * 256
     private var inside = [UInt8](repeating: 0, count: 32)
 
-    nonisolated(unsafe) private static let cipher: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
-
     public init(key: [UInt8], digest: KeyedHMAC) throws {
         guard key.count == AESGCM.keySize, let c = EVP_CIPHER_CTX_new() else { throw CryptoError.invalidKey }
         guard let m = EVP_MD_CTX_new() else { EVP_CIPHER_CTX_free(c); throw CryptoError.invalidKey }
         let ok = key.withUnsafeBufferPointer { k in
-            EVP_EncryptInit_ex(c, BulkSealer.cipher ?? EVP_aes_256_gcm(), nil, k.baseAddress, nil) == 1
+            EVP_EncryptInit_ex(c, AESGCM.method, nil, k.baseAddress, nil) == 1
         }
         guard ok else { EVP_CIPHER_CTX_free(c); EVP_MD_CTX_free(m); clearOpenSSLErrors(); throw CryptoError.invalidKey }
         ctx = c

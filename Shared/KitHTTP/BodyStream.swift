@@ -21,18 +21,6 @@ public enum BodyStreamError: Error, Sendable {
     case clientGone
 }
 
-extension RequestBodyStream {
-    /// Reads the rest of the body into memory; 413 when it exceeds `limit` bytes.
-    public func readAll(limit: Int) throws -> [UInt8] {
-        var out: [UInt8] = []
-        while let chunk = try next() {
-            if chunk.count > limit - out.count { throw APIError.payloadTooLarge }
-            out.append(contentsOf: chunk)
-        }
-        return out
-    }
-}
-
 /// A body already in memory, handed out in chunks (tests; handlers called directly).
 public final class BufferedBodyStream: RequestBodyStream, @unchecked Sendable {
     public let declaredLength: Int?

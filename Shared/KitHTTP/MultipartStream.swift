@@ -36,6 +36,10 @@ public struct MultipartStreamParser {
     /// Body state: where the part's content starts in `buf` (the delimiter search starts at 0:
     /// the blank line's last CRLF may be the delimiter's own).
     private var dataStart = 0
+    /// Preamble and header states: where the next search in `buf` starts (what precedes it was
+    /// searched already), so a body trickling in byte by byte is not searched again from its
+    /// start on every piece (quadratic work on 64 KiB of preamble). Reset when bytes are dropped.
+    private var scanFrom = 0
     private var parts = 0
     private var sawBytes = false
 
@@ -111,6 +115,7 @@ public struct MultipartStreamParser {
         guard n > 0 else { return }
         if n >= buf.count { buf.removeAll(keepingCapacity: true) } else { buf.removeFirst(n) }
         dataStart = max(0, dataStart - n)
+        scanFrom = 0
     }
 
     private mutating func process(final: Bool, _ sink: (MultipartStreamEvent) throws -> Void) throws {
@@ -140,15 +145,17 @@ public struct MultipartStreamParser {
             case .none: startsWithDash = false
             }
         }
-        var from = 0
+        var from = scanFrom
         while let hit = find(delimiter, from: from) {
             switch try lineEnd(after: hit + delimiter.count, final: final) {
             case .delimiter(let close, let next): return open(close: close, next: next)
-            case .needMore: return false
+            case .needMore: scanFrom = hit; return false
             case .none: from = hit + 1
             }
         }
         if buf.count > MultipartStreamParser.maxPreambleBytes { throw MultipartError.malformed("no opening boundary") }
+        // No delimiter starts before the last `delimiter.count - 1` bytes, nor at a ruled-out hit.
+        scanFrom = max(from, buf.count - (delimiter.count - 1))
         return false
     }
 
@@ -166,8 +173,9 @@ public struct MultipartStreamParser {
             throw MultipartError.malformed("part \(parts + 1): missing Content-Disposition")
         }
         let limit = Multipart.maxHeaderBytes + 4
-        guard let blank = find([0x0D, 0x0A, 0x0D, 0x0A], from: 0, limit: limit) else {
+        guard let blank = find([0x0D, 0x0A, 0x0D, 0x0A], from: scanFrom, limit: limit) else {
             if buf.count >= limit { throw MultipartError.headerTooLarge }
+            scanFrom = max(0, buf.count - 3)
             return false
         }
         let headers = try buf.withUnsafeBufferPointer { b in

@@ -133,23 +133,7 @@ public final class PGConnection {
     /// imports build it in parallel): each buffer is sent as it is, in one `PQputCopyData` per
     /// 1 MiB. Returns the rows copied.
     public func copyIn(_ sql: String, text buffers: [[UInt8]]) throws -> Int {
-        let conn = try handle()
-        retryUnsafe = true
-        reusedFromIdle = false
-        guard let start = exec(conn, { PQsendQuery(conn, sql) }).result else {
-            throw record(PGError.from(result: nil, connection: conn))
-        }
-        let status = PQresultStatus(start)
-        guard status == PGRES_COPY_IN else {
-            defer { PQclear(start) }
-            if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR {
-                throw record(PGError.from(result: start, connection: conn))
-            }
-            drainCopyOut(conn, status)
-            while let r = PQgetResult(conn) { PQclear(r) }
-            throw record(PGError(kind: .query, message: "copyIn needs a COPY … FROM STDIN statement"))
-        }
-        PQclear(start)
+        let conn = try beginCopyIn(sql)
         var sendFailed = false
         outer: for buffer in buffers {
             var offset = 0
@@ -164,47 +148,13 @@ public final class PGConnection {
                 offset += n
             }
         }
-        let endOK = PQputCopyEnd(conn, nil)
-        var error: PGError?
-        var copied = 0
-        while let res = PQgetResult(conn) {
-            let st = PQresultStatus(res)
-            if st == PGRES_COMMAND_OK {
-                copied = Int(String(cString: PQcmdTuples(res))) ?? 0
-            } else if error == nil {
-                error = PGError.from(result: res, connection: conn)
-            }
-            PQclear(res)
-            if PQstatus(conn) != CONNECTION_OK { break }
-        }
-        if let error { throw record(error) }
-        if sendFailed || endOK != 1 || PQstatus(conn) != CONNECTION_OK {
-            throw record(PGError(kind: .connection, message: PGError.connectionMessage(conn, fallback: "COPY failed")))
-        }
-        return copied
+        return try endCopyIn(conn, sendFailed: sendFailed, abortReason: nil)
     }
 
     /// COPY … FROM STDIN in text format: each row's fields are tab-separated with `\`, tab,
     /// newline and carriage return escaped and nil sent as `\N`. Returns the rows copied.
     public func copyIn(_ sql: String, rows: some Sequence<[String?]>) throws -> Int {
-        let conn = try handle()
-        retryUnsafe = true
-        reusedFromIdle = false
-        guard let start = exec(conn, { PQsendQuery(conn, sql) }).result else {
-            throw record(PGError.from(result: nil, connection: conn))
-        }
-        let status = PQresultStatus(start)
-        if status != PGRES_COPY_IN {
-            defer { PQclear(start) }
-            if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR {
-                throw record(PGError.from(result: start, connection: conn))
-            }
-            drainCopyOut(conn, status)
-            while let r = PQgetResult(conn) { PQclear(r) }
-            throw record(PGError(kind: .query, message: "copyIn needs a COPY … FROM STDIN statement"))
-        }
-        PQclear(start)
-
+        let conn = try beginCopyIn(sql)
         var buffer = [UInt8]()
         buffer.reserveCapacity(1 << 16)
         var sendFailed = false
@@ -244,9 +194,35 @@ public final class PGConnection {
             if sendFailed { break }
         }
         if abortReason == nil { flush() } else { buffer.removeAll() }
-        let endOK = abortReason.map { PQputCopyEnd(conn, $0) } ?? PQputCopyEnd(conn, nil)
+        return try endCopyIn(conn, sendFailed: sendFailed, abortReason: abortReason)
+    }
 
-        // Collect the final result(s).
+    /// Sends a COPY … FROM STDIN statement; returns once the server waits for the data.
+    private func beginCopyIn(_ sql: String) throws -> OpaquePointer {
+        let conn = try handle()
+        retryUnsafe = true
+        reusedFromIdle = false
+        guard let start = exec(conn, { PQsendQuery(conn, sql) }).result else {
+            throw record(PGError.from(result: nil, connection: conn))
+        }
+        let status = PQresultStatus(start)
+        guard status == PGRES_COPY_IN else {
+            defer { PQclear(start) }
+            if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR {
+                throw record(PGError.from(result: start, connection: conn))
+            }
+            drainCopyOut(conn, status)
+            while let r = PQgetResult(conn) { PQclear(r) }
+            throw record(PGError(kind: .query, message: "copyIn needs a COPY … FROM STDIN statement"))
+        }
+        PQclear(start)
+        return conn
+    }
+
+    /// Ends the data (aborting the COPY with `abortReason` when given), collects the final
+    /// result(s) and returns the rows copied.
+    private func endCopyIn(_ conn: OpaquePointer, sendFailed: Bool, abortReason: String?) throws -> Int {
+        let endOK = abortReason.map { PQputCopyEnd(conn, $0) } ?? PQputCopyEnd(conn, nil)
         var error: PGError?
         var copied = 0
         while let res = PQgetResult(conn) {

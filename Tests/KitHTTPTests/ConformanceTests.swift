@@ -36,17 +36,7 @@ final class ConformanceTests: XCTestCase {
         }
         router.use(BearerRequired())
         router.post("/secure", options: RouteOptions(maxBody: 1 << 20)) { req in .text("\(req.body.count)") }
-        var config = ServerConfig()
-        config.port = 0
-        config.eventLoops = 2
-        config.workers = 4
-        config.headTimeout = 1
-        config.bodyTimeout = 1
-        config.idleTimeout = 3
-        config.accessLog = false
-        config.shutdownGrace = 5
-        server = HTTPServer(config: config, router: router)
-        try server.start()
+        server = try startTestServer(router)
     }
 
     override func tearDown() {

@@ -49,6 +49,15 @@ final class MultipartStreamTests: XCTestCase {
               "Content-Disposition: form-data; name=\"f\"\r\n\r\n--XyZ--")
     }
 
+    /// A long preamble full of near-delimiters and a header block full of CRLFs, fed a byte at a
+    /// time: the search resumes where it stopped (each byte is searched once, not once per piece).
+    func testLongPreambleAndHeadersTrickledIn() {
+        let nearMisses = String(repeating: "\r\n--XyZ!\r\n--Xy", count: 3000)
+        let header = "Content-Disposition: form-data; name=\"a\"\r\n" + String(repeating: "X-Pad: \r\n", count: 700)
+        agree(nearMisses + "\r\n--XyZ\r\n" + header + "\r\nvalue\r\n--XyZ--")
+        agree(nearMisses + "\r\n--XyZ\r\n" + header + "unterminated")
+    }
+
     func testMalformedAgree() {
         agree("")
         agree("--XyZ\r\n\r\nno headers\r\n--XyZ--")

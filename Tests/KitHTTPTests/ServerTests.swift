@@ -26,17 +26,7 @@ final class ServerTests: XCTestCase {
         let file = NSTemporaryDirectory() + "kit-http-file-\(getpid()).bin"
         _ = FileManager.default.createFile(atPath: file, contents: Data(repeating: 65, count: 200_000))
         router.get("/file") { _ in Response(contentType: "application/octet-stream", file: file, size: 200_000) }
-        var config = ServerConfig()
-        config.port = 0
-        config.eventLoops = 2
-        config.workers = 4
-        config.headTimeout = 1
-        config.bodyTimeout = 1
-        config.idleTimeout = 3
-        config.accessLog = false
-        config.shutdownGrace = 5
-        server = HTTPServer(config: config, router: router)
-        try server.start()
+        server = try startTestServer(router)
     }
 
     override func tearDown() {

@@ -48,6 +48,30 @@ final class CopyInTests: XCTestCase {
         XCTAssertFalse(db.inTransaction)
     }
 
+    /// `copyIn(text:)`: COPY text the caller built, in buffers (one larger than the 1 MiB sent at
+    /// once, rows split across buffers); errors as for rows.
+    func testCopyPreparedText() throws {
+        let scratch = try ScratchSchema()
+        defer { scratch.drop() }
+        let db = scratch.admin
+        try db.execute("CREATE TABLE imported (id int PRIMARY KEY, name text)")
+        var big: [UInt8] = []
+        for i in 0..<60_000 { big += Array("\(i)\tname \(i) with a tab\\there\n".utf8) }
+        XCTAssertGreaterThan(big.count, 1 << 20)
+        let copied = try db.copyIn("COPY imported FROM STDIN", text: [big, Array("60000\tsplit ".utf8), Array("row\n60001\t\\N\n".utf8)])
+        XCTAssertEqual(copied, 60_002)
+        XCTAssertEqual(try db.query("SELECT name FROM imported WHERE id = $1", [59_999]).first?.string("name"), "name 59999 with a tab\there")
+        XCTAssertEqual(try db.query("SELECT name FROM imported WHERE id = $1", [60_000]).first?.string("name"), "split row")
+        XCTAssertNil(try db.query("SELECT name FROM imported WHERE id = $1", [60_001]).first?.optionalString("name"))
+        XCTAssertThrowsError(try db.copyIn("COPY imported FROM STDIN", text: [Array("1\tagain\n".utf8)])) { error in
+            XCTAssertEqual((error as? PGError)?.sqlState, "23505")
+        }
+        XCTAssertThrowsError(try db.copyIn("SELECT 1", text: []))
+        XCTAssertEqual(try db.copyIn("COPY imported FROM STDIN", text: []), 0)
+        XCTAssertEqual(try db.query("SELECT count(*) AS n FROM imported").first?.int("n"), 60_002)
+        XCTAssertFalse(db.inTransaction)
+    }
+
     func testCopyThroughPool() throws {
         let scratch = try ScratchSchema()
         defer { scratch.drop() }

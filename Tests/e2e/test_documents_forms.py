@@ -12,8 +12,7 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import unique_phone
-from helpers import V1, latest_code, send_code
+from helpers import V1
 from actors import actors_for
 from test_documents_support import (API, bearer, fresh_application, internal_headers, nosniff, sha256, stored_files,
                                     upload)
@@ -32,17 +31,12 @@ def actors(suite):
 
 
 @pytest.fixture(scope="module")
-def application(gw, suite):
-    """A registration application made through identity's wizard (phone, captcha, SMS code,
-    details), its applicant token, and its form data as identity's internal endpoint gives it
-    to documents (contracts.md)."""
-    phone = unique_phone()
-    r = send_code(gw, phone, "register")
-    assert r.status_code == 201, r.text
-    code, _ = latest_code(gw, phone)
-    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
-    assert r.status_code == 201, r.text
-    app_id, token = r.json()["created"]["id"], r.json()["created"]["applicantToken"]
+def application(gw, suite, actors):
+    """A registration application made through identity's wizard (phone, SMS code, details),
+    its applicant token, and its form data as identity's internal endpoint gives it to
+    documents (contracts.md)."""
+    applicant = actors.applicant()
+    phone, app_id, token = applicant.phone, applicant.id, applicant.token
     body = {"role": "institution_admin", "regionCode": "330100", "specialties": ["coronary_intervention"],
             "organisation": {"name": f"杭州市表格测试医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33010211",
                              "level": "三级甲等", "category": "综合医院", "address": "杭州市上城区解放路1号",

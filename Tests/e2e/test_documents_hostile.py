@@ -3,36 +3,22 @@ bombs and polyglots are refused with a clear 4xx, and the service keeps serving.
 import struct
 import zlib
 
+import pytest
 import requests
 
-from conftest import unique_phone
-from helpers import latest_code, send_code
+from actors import actors_for
 
 API = "/api/documents/v1"
 
 
-def applicant(gw):
-    """An applicant token and its application, from the real wizard (SMS code, verify)."""
-    phone = unique_phone()
-    assert send_code(gw, phone, "register").status_code == 201
-    code, _ = latest_code(gw, phone)
-    r = requests.post(gw + "/api/identity/v1/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
-    assert r.status_code in (200, 201), r.text
-    created = r.json()["created"]
-    return created["applicantToken"], created["id"]
+@pytest.fixture(scope="module")
+def actors(suite):
+    return actors_for(suite)
 
 
-def upload(gw, token, data, name):
-    return requests.post(gw + API + "/documents", params={"kind": "licence_scan", "object": f"registration:{app_id_of(token)}"},
-                         files={"file": (name, data, "application/octet-stream")},
-                         headers={"Authorization": f"Bearer {token}"}, timeout=60)
-
-
-_apps = {}
-
-
-def app_id_of(token):
-    return _apps[token]
+def upload(gw, applicant, data, name):
+    return requests.post(gw + API + "/documents", params={"kind": "licence_scan", "object": applicant.object},
+                         files={"file": (name, data, "application/octet-stream")}, headers=applicant.headers, timeout=60)
 
 
 def png(width, height):
@@ -68,9 +54,8 @@ def zip_bytes():
     return buf.getvalue()
 
 
-def test_hostile_files_are_refused_and_the_service_keeps_serving(gw, suite):
-    token, app_id = applicant(gw)
-    _apps[token] = app_id
+def test_hostile_files_are_refused_and_the_service_keeps_serving(gw, suite, actors):
+    applicant = actors.applicant()  # the real wizard: SMS code, applications/verify
     cases = [
         # The 50 bytes that killed the first release (startxref with nineteen 9s).
         ("overflow.pdf", b"%PDF-1.4\nstartxref\n" + b"9" * 19 + b"\n%%EOF\n"),
@@ -82,13 +67,13 @@ def test_hostile_files_are_refused_and_the_service_keeps_serving(gw, suite):
     expected = {"overflow.pdf": "malformed_file", "longer-overflow.pdf": "malformed_file", "bomb.png": "image_too_large",
                 "bomb.jpg": "image_too_large", "zip-after-eof.pdf": "polyglot_file"}
     for name, data in cases:
-        r = upload(gw, token, data, name)
+        r = upload(gw, applicant, data, name)
         assert r.status_code == 422 and r.json()["error"]["code"] == expected[name], (name, r.status_code, r.text)
         assert requests.get(suite.url("documents") + "/readyz", timeout=5).status_code == 200, f"documents died on {name}"
     # Nothing was stored for the application.
-    listing = requests.get(gw + API + "/documents", params={"object": f"registration:{app_id}"},
-                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    listing = requests.get(gw + API + "/documents", params={"object": applicant.object}, headers=applicant.headers,
+                           timeout=10)
     assert listing.status_code == 200 and listing.json()["items"] == [], listing.text
     # The same PDF without the appended archive is accepted: the refusal was for the polyglot.
-    r = upload(gw, token, small_pdf(), "clean.pdf")
+    r = upload(gw, applicant, small_pdf(), "clean.pdf")
     assert r.status_code == 201, r.text

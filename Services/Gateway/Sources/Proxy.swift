@@ -47,7 +47,6 @@ struct Proxy: Sendable {
                 req.bodySource = streamed.next
                 req.bodyLength = streamed.stream.declaredLength
             }
-            let retryable = streamed?.started != true
             do {
                 let r = try client.sendOnce(req)
                 if r.status == 502 || r.status == 503, idempotent, streamed?.started != true {
@@ -60,7 +59,7 @@ struct Proxy: Sendable {
             } catch let e as ClientError {
                 upstream.markDown(i)
                 lastError = e
-                guard retryable, streamed?.started != true else { break }
+                guard streamed?.started != true else { break } // part of the body is gone
                 if case .connect = e { continue }
                 if idempotent { continue }
                 break

@@ -1,13 +1,12 @@
 import Foundation
-import KitCrypto
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Content-addressed file store: a file's bytes live at `<root>/sha256/<h0h1>/<h2h3>/<hash>`,
 /// named by their SHA-256 alone (never by anything a client sent), so the same bytes are stored
-/// once. Writes go to a temporary file in the destination directory, are fsynced, renamed into
-/// place and the directory fsynced: a crash leaves either the whole file or none.
+/// once. Uploads are written to a temporary file in `incoming/` (`BlobWriter`), fsynced, renamed
+/// into place and the directory fsynced: a crash leaves either the whole file or none.
 struct BlobStore: Sendable {
     let root: String
 
@@ -47,11 +46,6 @@ struct BlobStore: Sendable {
     /// Where uploads are written while they arrive (`BlobWriter`), on the blobs' file system.
     var incomingDirectory: String { root + "/incoming" }
 
-    /// Lowercase hex SHA-256 of the bytes.
-    static func hash(_ bytes: ArraySlice<UInt8>) -> String {
-        SHA256.hex(bytes)
-    }
-
     /// Where the bytes of `sha256` live. Throws for anything but 64 lowercase hex digits.
     func path(_ sha256: String) throws -> String {
         guard BlobStore.isHash(sha256) else { throw Failure.invalidHash }
@@ -65,42 +59,6 @@ struct BlobStore: Sendable {
         guard let p = try? path(sha256) else { return false }
         var st = stat()
         return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && Int(st.st_size) == size
-    }
-
-    /// Stores `bytes` under `sha256` (their hash, computed by the caller) unless they are there
-    /// already. Returns true when a new file was written.
-    @discardableResult
-    func put(_ bytes: ArraySlice<UInt8>, sha256: String) throws -> Bool {
-        if contains(sha256, size: bytes.count) { return false }
-        let final = try path(sha256)
-        let dir = String(final[..<final.lastIndex(of: "/")!])
-        try BlobStore.makeDirectories(dir)
-        let temp = "\(dir)/.tmp-\(Hex.encode(SecureRandom.bytes(8)))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw Failure.io("create \(temp)", errno) }
-        var ok = false
-        defer {
-            if !ok { unlink(temp) }
-        }
-        do {
-            defer { close(fd) }
-            try bytes.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw Failure.io("write \(temp)", errno)
-                    }
-                    done += n
-                }
-            }
-            guard fsync(fd) == 0 else { throw Failure.io("fsync \(temp)", errno) }
-        }
-        guard rename(temp, final) == 0 else { throw Failure.io("rename \(temp)", errno) }
-        ok = true
-        BlobStore.syncDirectory(dir)
-        return true
     }
 
     /// Removes a blob (no longer referenced). Missing files are fine.
