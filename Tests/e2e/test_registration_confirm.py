@@ -3,6 +3,7 @@ at least every six months; a confirmation with a new liaison makes it the instit
 contact; reminders by SMS to the institution administrators before the confirmation lapses,
 once per due date (dev trigger with a fixed "now", like reporting's reminders)."""
 import time
+import uuid
 from datetime import datetime, timedelta
 
 import requests
@@ -122,3 +123,34 @@ def test_new_zhejiang_institution_brings_its_stamped_liaison_form(gw, suite):
         assert r.status_code == 200 and r.json()["status"] == "pending", r.text
     finally:
         suite.kill("identity#5", signal.SIGTERM)
+
+
+def test_notify_reaches_the_institution_admins_once_per_idempotency_key(gw, suite):
+    """Identity's internal notify (reporting's deadline reminders use it): one SMS and one e-mail
+    to each institution administrator; the same Idempotency-Key repeated queues nothing new, a
+    new key queues again; the internal token is required."""
+    actors = actors_for(suite)
+    hospital = actors.institution(actors.random_city_province(), tag="notify")
+    url = suite.url("identity") + V1 + f"/internal/organisations/{hospital.org_id}/notify"
+    body = {"subject": "数据报送提醒", "text": f"通知测试{uuid.uuid4().hex[:8]}"}
+    internal = {"X-Internal-Token": suite.internal_token}
+
+    def sent(key):
+        r = requests.post(url, json=body, headers={**internal, "Idempotency-Key": key}, timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def queued():
+        sms = [m for m in helpers.messages(gw, hospital.phone) if body["text"] in m["body"]]
+        mail = [m for m in helpers.messages(gw, f"admin{hospital.phone}@example.com") if body["text"] in m["body"]]
+        return len(sms), len(mail)
+
+    r = requests.post(url, json=body, timeout=10)
+    assert r.status_code in (401, 403), r.text
+    assert queued() == (0, 0)
+    key = str(uuid.uuid4())
+    assert sent(key) == {"sms": 1, "email": 1}
+    assert sent(key) == {"sms": 0, "email": 0}
+    assert queued() == (1, 1)
+    assert sent(str(uuid.uuid4())) == {"sms": 1, "email": 1}
+    assert queued() == (2, 2)

@@ -136,6 +136,15 @@ struct UserStore: Sendable {
             }
     }
 
+    /// The phones (and e-mail addresses where on file) of the active institution administrators
+    /// of an organisation, one per phone: whom notices and reminders to an institution reach.
+    static func activeAdminContacts(_ conn: PGConnection, orgID: String) throws -> [(phone: String, email: String?)] {
+        try conn.query("""
+            SELECT DISTINCT ON (u.phone) u.phone, u.email FROM role_assignments r JOIN users u ON u.id = r.user_id
+            WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.status = 'active' ORDER BY u.phone, u.email
+            """, [orgID]).rows.map { (try $0.string("phone"), $0.optionalString("email")) }
+    }
+
     func removeRole(_ conn: PGConnection, userID: String, role: Role, orgID: String) throws {
         try conn.query("DELETE FROM role_assignments WHERE user_id = $1::uuid AND role = $2 AND org_id = $3::uuid",
                        [userID, role.rawValue, orgID])
