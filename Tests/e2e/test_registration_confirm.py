@@ -97,7 +97,6 @@ def test_new_zhejiang_institution_brings_its_stamped_liaison_form(gw, suite):
     """The 联络员信息表（盖章） is a documents kind (JPG/PDF, 5 MB) and a required material of a new
     institution registering for the Zhejiang program (identity's check on)."""
     import signal
-    from test_registration_documents import applicant, upload
 
     kinds = requests.get(gw + "/api/documents/v1/kinds", timeout=10).json()
     kind = next(k for k in (kinds["items"] if isinstance(kinds, dict) else kinds) if k["code"] == "liaison_form")
@@ -105,12 +104,13 @@ def test_new_zhejiang_institution_brings_its_stamped_liaison_form(gw, suite):
     suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
     checking = suite.url("identity", instance=5) + V1
     try:
-        phone, app_id, tok = applicant(gw)
+        a = actors_for(suite).applicant()
+        phone, app_id, tok = a.phone, a.id, a.token
         body = {"role": "institution_admin", "regionCode": "330100", "specialties": [], "program": "zhejiang",
                 "organisation": {"name": f"浙江联络医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33017713", "level": "二级甲等",
                                  "category": "综合医院", "address": "人民路3号", "headName": "浙院长"},
                 "person": {"name": "浙管理"}}
-        ids = [upload(gw, tok, app_id, k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan")]
+        ids = [a.upload(k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan")]
 
         def submit(ids):
             r = requests.put(checking + f"/applications/{app_id}", json={**body, "documentIds": ids}, headers=auth(tok), timeout=10)
@@ -119,7 +119,7 @@ def test_new_zhejiang_institution_brings_its_stamped_liaison_form(gw, suite):
 
         r = submit(ids)
         assert r.status_code == 422 and r.json()["error"]["field"] == "upload:liaison_form", r.text
-        r = submit(ids + [upload(gw, tok, app_id, "liaison_form")])
+        r = submit(ids + [a.upload("liaison_form")])
         assert r.status_code == 200 and r.json()["status"] == "pending", r.text
     finally:
         suite.kill("identity#5", signal.SIGTERM)

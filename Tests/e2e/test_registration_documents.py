@@ -7,41 +7,21 @@ import uuid
 
 import requests
 
-from conftest import unique_phone  # noqa: F401
-from helpers import V1, auth, latest_code, pdf_document, send_code, wait_request
-
-DOCS = "/api/documents/v1/documents"
-
-
-def upload(gw, tok, app_id, kind):
-    r = requests.post(gw + DOCS, params={"kind": kind, "object": f"registration:{app_id}"}, headers=auth(tok), timeout=60,
-                      files={"file": (f"{kind}.pdf", pdf_document(kind), "application/pdf")})
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
-
-
-def applicant(gw):
-    phone = unique_phone()
-    r = send_code(gw, phone, "register")
-    assert r.status_code == 201, r.text
-    code, _ = latest_code(gw, phone)
-    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
-    assert r.status_code == 201, r.text
-    return phone, r.json()["created"]["id"], r.json()["created"]["applicantToken"]
+from actors import actors_for
+from helpers import V1, auth, wait_request
 
 
 def test_submit_needs_every_required_kind_on_this_application(gw, suite):
     suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
     checking = suite.url("identity", instance=5) + V1
     try:
-        phone, app_id, tok = applicant(gw)
+        a = actors_for(suite).applicant()
+        phone, app_id, tok = a.phone, a.id, a.token
         body = {"role": "institution_admin", "regionCode": "330100", "specialties": [], "program": "hqms",
                 "organisation": {"name": f"材料测试医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33017711", "level": "二级甲等",
                                  "category": "综合医院", "address": "人民路1号", "headName": "材院长"},
                 "person": {"name": "材管理"}}
-        form = upload(gw, tok, app_id, "signed_application_form")
-        pledge = upload(gw, tok, app_id, "confidentiality_pledge")
-        licence = upload(gw, tok, app_id, "licence_scan")
+        form, pledge, licence = (a.upload(k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan"))
 
         def submit(ids):
             r = requests.put(checking + f"/applications/{app_id}", json={**body, "documentIds": ids}, headers=auth(tok), timeout=10)
@@ -53,14 +33,13 @@ def test_submit_needs_every_required_kind_on_this_application(gw, suite):
         assert r.status_code == 422 and r.json()["error"]["code"] == "missing_document", r.text
         assert r.json()["error"]["field"] == "upload:terms_consent_form"
         # a document of another application (uploaded by another applicant) does not count
-        _, other_id, other_tok = applicant(gw)
-        foreign = upload(gw, other_tok, other_id, "terms_consent_form")
+        foreign = actors_for(suite).applicant().upload("terms_consent_form")
         r = submit([form, pledge, licence, foreign])
         assert r.status_code == 422 and r.json()["error"]["code"] == "document_not_owned", r.text
         r = submit([form, pledge, licence, str(uuid.uuid4())])  # nobody's
         assert r.status_code == 422 and r.json()["error"]["code"] == "document_not_owned", r.text
         # a new institution without its licence scan
-        consent = upload(gw, tok, app_id, "terms_consent_form")
+        consent = a.upload("terms_consent_form")
         r = submit([form, pledge, consent])
         assert r.status_code == 422 and r.json()["error"]["field"] == "upload:licence_scan", r.text
         shown = requests.get(checking + f"/applications/{app_id}", headers=auth(tok), timeout=10).json()

@@ -7,28 +7,11 @@ import signal
 import requests
 
 from actors import actors_for
-from conftest import unique_phone  # noqa: F401
-from helpers import V1, auth, latest_code, pdf_document, send_code, wait_request
+from helpers import V1, auth, wait_request
+from test_documents_support import pdf
 
 DOCS = "/api/documents/v1/documents"
 MIB = 1024 * 1024
-
-
-def upload(gw, tok, app_id, kind, data=None, name=None, ctype="application/pdf"):
-    r = requests.post(gw + DOCS, params={"kind": kind, "object": f"registration:{app_id}"}, headers=auth(tok), timeout=60,
-                      files={"file": (name or f"{kind}.pdf", data or pdf_document(kind), ctype)})
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
-
-
-def pdf_of_size(size):
-    """A valid PDF of exactly `size` bytes (the padding's length changes the digits around it)."""
-    pad = size - len(pdf_document("licence_scan", pad=0))
-    while True:
-        data = pdf_document("licence_scan", pad=pad)
-        if len(data) == size:
-            return data
-        pad += size - len(data)
 
 
 def png_bytes():
@@ -42,16 +25,6 @@ def png_bytes():
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def applicant(gw):
-    phone = unique_phone()
-    r = send_code(gw, phone, "register")
-    assert r.status_code == 201, r.text
-    code, _ = latest_code(gw, phone)
-    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
-    assert r.status_code == 201, r.text
-    return phone, r.json()["created"]["id"], r.json()["created"]["applicantToken"]
-
-
 def ncis_body(phone, program="ncis"):
     return {"role": "institution_admin", "regionCode": "330100", "specialties": [], "program": program,
             "organisation": {"name": f"抽样调查医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33017712", "level": "二级甲等",
@@ -62,8 +35,9 @@ def ncis_body(phone, program="ncis"):
 def test_ncis_at_most_three_files_on_save_and_submit(gw, suite):
     """The suite's identity (documents check off) still refuses a fourth file for NCIS, at save
     and at submit; the same four files are fine for NCCQI."""
-    phone, app_id, tok = applicant(gw)
-    ids = [upload(gw, tok, app_id, k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan", "licence_scan")]
+    a = actors_for(suite).applicant()
+    phone, app_id, tok = a.phone, a.id, a.token
+    ids = [a.upload(k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan", "licence_scan")]
     body = ncis_body(phone)
     r = requests.put(gw + V1 + f"/applications/{app_id}", json={**body, "documentIds": ids}, headers=auth(tok), timeout=10)
     assert r.status_code == 422, r.text
@@ -92,13 +66,14 @@ def test_ncis_files_jpg_or_pdf_of_at_most_5_mib(gw, suite):
     suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
     checking = suite.url("identity", instance=5) + V1
     try:
-        phone, app_id, tok = applicant(gw)
+        a = actors_for(suite).applicant()
+        phone, app_id, tok = a.phone, a.id, a.token
         body = ncis_body(phone)
-        form = upload(gw, tok, app_id, "signed_application_form")
-        pledge = upload(gw, tok, app_id, "confidentiality_pledge")
-        big = upload(gw, tok, app_id, "licence_scan", data=pdf_of_size(5 * MIB + 1))
-        png = upload(gw, tok, app_id, "licence_scan", data=png_bytes(), name="licence.png", ctype="image/png")
-        exact = upload(gw, tok, app_id, "licence_scan", data=pdf_of_size(5 * MIB))
+        form = a.upload("signed_application_form")
+        pledge = a.upload("confidentiality_pledge")
+        big = a.upload("licence_scan", data=pdf("licence_scan", size=5 * MIB + 1))
+        png = a.upload("licence_scan", data=png_bytes(), name="licence.png", ctype="image/png")
+        exact = a.upload("licence_scan", data=pdf("licence_scan", size=5 * MIB))
         listed = {d["id"]: d for d in requests.get(gw + DOCS, params={"object": f"registration:{app_id}"},
                                                    headers=auth(tok), timeout=10).json()["items"]}
         assert listed[big]["size"] == 5 * MIB + 1 and listed[exact]["size"] == 5 * MIB
@@ -128,9 +103,10 @@ def test_ncis_large_file_is_fine_for_nccqi(gw, suite):
     suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
     checking = suite.url("identity", instance=5) + V1
     try:
-        phone, app_id, tok = applicant(gw)
-        ids = [upload(gw, tok, app_id, "signed_application_form"), upload(gw, tok, app_id, "confidentiality_pledge"),
-               upload(gw, tok, app_id, "licence_scan", data=pdf_of_size(6 * MIB))]
+        a = actors_for(suite).applicant()
+        phone, app_id, tok = a.phone, a.id, a.token
+        ids = [a.upload("signed_application_form"), a.upload("confidentiality_pledge"),
+               a.upload("licence_scan", data=pdf("licence_scan", size=6 * MIB))]
         r = requests.put(checking + f"/applications/{app_id}", json={**ncis_body(phone, "nccqi"), "documentIds": ids},
                          headers=auth(tok), timeout=10)
         assert r.status_code == 200, r.text
