@@ -2,8 +2,6 @@
 most 5 MiB per application, the licence scan included (the seeds: 最多只允许上传三份文件，每份文件的
 大小不能超过5M); a 医师个人 account (data entry as an individual physician) exists only for the
 three intervention specialties (冠心病介入、先心病介入、心律失常介入)."""
-import signal
-
 import requests
 
 from actors import actors_for
@@ -60,60 +58,50 @@ def test_ncis_at_most_three_files_on_save_and_submit(gw, suite):
     assert wait_request(suite, app_id)["chain"] == "platform_registration"
 
 
-def test_ncis_files_jpg_or_pdf_of_at_most_5_mib(gw, suite):
+def test_ncis_files_jpg_or_pdf_of_at_most_5_mib(gw, suite, checking_identity):
     """With the documents check on: a PDF over 5 MiB (documents takes up to 10 MB for NCCQI) or a
     PNG is refused for NCIS at submit with the upload box's field; 5 MiB exactly passes."""
-    suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
-    checking = suite.url("identity", instance=5) + V1
-    try:
-        a = actors_for(suite).applicant()
-        phone, app_id, tok = a.phone, a.id, a.token
-        body = ncis_body(phone)
-        form = a.upload("signed_application_form")
-        pledge = a.upload("confidentiality_pledge")
-        big = a.upload("licence_scan", data=pdf("licence_scan", size=5 * MIB + 1))
-        png = a.upload("licence_scan", data=png_bytes(), name="licence.png", ctype="image/png")
-        exact = a.upload("licence_scan", data=pdf("licence_scan", size=5 * MIB))
-        listed = {d["id"]: d for d in requests.get(gw + DOCS, params={"object": f"registration:{app_id}"},
-                                                   headers=auth(tok), timeout=10).json()["items"]}
-        assert listed[big]["size"] == 5 * MIB + 1 and listed[exact]["size"] == 5 * MIB
+    a = actors_for(suite).applicant()
+    phone, app_id, tok = a.phone, a.id, a.token
+    body = ncis_body(phone)
+    form = a.upload("signed_application_form")
+    pledge = a.upload("confidentiality_pledge")
+    big = a.upload("licence_scan", data=pdf("licence_scan", size=5 * MIB + 1))
+    png = a.upload("licence_scan", data=png_bytes(), name="licence.png", ctype="image/png")
+    exact = a.upload("licence_scan", data=pdf("licence_scan", size=5 * MIB))
+    listed = {d["id"]: d for d in requests.get(gw + DOCS, params={"object": f"registration:{app_id}"},
+                                               headers=auth(tok), timeout=10).json()["items"]}
+    assert listed[big]["size"] == 5 * MIB + 1 and listed[exact]["size"] == 5 * MIB
 
-        def submit(ids, program="ncis"):
-            r = requests.put(checking + f"/applications/{app_id}", json={**body, "program": program, "documentIds": ids},
-                             headers=auth(tok), timeout=10)
-            assert r.status_code == 200, r.text
-            return requests.post(checking + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
-
-        r = submit([form, pledge, big])
-        assert r.status_code == 422, r.text
-        err = r.json()["error"]
-        assert err["code"] == "file_too_large" and err["field"] == "upload:licence_scan" and "5M" in err["message"]
-        r = submit([form, pledge, png])
-        assert r.status_code == 422 and r.json()["error"]["code"] == "unsupported_file_type", r.text
-        assert requests.get(checking + f"/applications/{app_id}", headers=auth(tok), timeout=10).json()["status"] == "draft"
-        # 5 MiB exactly: submitted
-        r = submit([form, pledge, exact])
-        assert r.status_code == 200 and r.json()["status"] == "pending", r.text
-    finally:
-        suite.kill("identity#5", signal.SIGTERM)
-
-
-def test_ncis_large_file_is_fine_for_nccqi(gw, suite):
-    """The 5 MiB bound is NCIS's: the same large licence scan passes for an NCCQI institution."""
-    suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
-    checking = suite.url("identity", instance=5) + V1
-    try:
-        a = actors_for(suite).applicant()
-        phone, app_id, tok = a.phone, a.id, a.token
-        ids = [a.upload("signed_application_form"), a.upload("confidentiality_pledge"),
-               a.upload("licence_scan", data=pdf("licence_scan", size=6 * MIB))]
-        r = requests.put(checking + f"/applications/{app_id}", json={**ncis_body(phone, "nccqi"), "documentIds": ids},
+    def submit(ids, program="ncis"):
+        r = requests.put(checking_identity + f"/applications/{app_id}", json={**body, "program": program, "documentIds": ids},
                          headers=auth(tok), timeout=10)
         assert r.status_code == 200, r.text
-        r = requests.post(checking + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
-        assert r.status_code == 200 and r.json()["status"] == "pending", r.text
-    finally:
-        suite.kill("identity#5", signal.SIGTERM)
+        return requests.post(checking_identity + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
+
+    r = submit([form, pledge, big])
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "file_too_large" and err["field"] == "upload:licence_scan" and "5M" in err["message"]
+    r = submit([form, pledge, png])
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unsupported_file_type", r.text
+    assert requests.get(checking_identity + f"/applications/{app_id}", headers=auth(tok), timeout=10).json()["status"] == "draft"
+    # 5 MiB exactly: submitted
+    r = submit([form, pledge, exact])
+    assert r.status_code == 200 and r.json()["status"] == "pending", r.text
+
+
+def test_ncis_large_file_is_fine_for_nccqi(gw, suite, checking_identity):
+    """The 5 MiB bound is NCIS's: the same large licence scan passes for an NCCQI institution."""
+    a = actors_for(suite).applicant()
+    phone, app_id, tok = a.phone, a.id, a.token
+    ids = [a.upload("signed_application_form"), a.upload("confidentiality_pledge"),
+           a.upload("licence_scan", data=pdf("licence_scan", size=6 * MIB))]
+    r = requests.put(checking_identity + f"/applications/{app_id}", json={**ncis_body(phone, "nccqi"), "documentIds": ids},
+                     headers=auth(tok), timeout=10)
+    assert r.status_code == 200, r.text
+    r = requests.post(checking_identity + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
+    assert r.status_code == 200 and r.json()["status"] == "pending", r.text
 
 
 def test_individual_physician_only_for_intervention_specialties(gw, suite):
