@@ -9,6 +9,7 @@ import pytest
 import requests
 
 import helpers
+from actors import until
 from conftest import unique_phone
 from helpers import V1, approved_account, auth, captcha, full_login, latest_code, login, messages, operator_actor
 
@@ -323,16 +324,9 @@ def test_rename_login_name(gw, suite):
     login(gw, new, acct["password"], expect=202)
 
 
-def wait_messages(gw, recipient, needle, timeout=30):
+def wait_messages(gw, recipient, needle):
     """Messages to `recipient` whose body contains `needle`, once there is one (polled)."""
-    import time
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [m for m in messages(gw, recipient) if needle in m["body"]]
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"no message with {needle!r} to {recipient}")
+    return until(lambda: [m for m in messages(gw, recipient) if needle in m["body"]], what=f"a message with {needle!r} to {recipient}")
 
 
 def test_org_change_with_new_data_administrator(gw, suite):
