@@ -13,9 +13,9 @@ public enum ChineseFormats {
         return String(s.prefix(3)) + "****" + String(s.suffix(4))
     }
 
-    /// GB/T 2260 six-digit region code (or its 2/4-digit province/city prefix).
+    /// GB/T 2260 six-digit region code (province 330000, city 330100, county 330106).
     public static func isRegionCode(_ s: String) -> Bool {
-        [2, 4, 6].contains(s.count) && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+        s.utf8.count == 6 && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
     /// 执业许可证登记号: 22 letters or digits.

@@ -29,7 +29,7 @@ import requests
 
 from conftest import unique_phone
 import helpers
-from helpers import V1, auth, credentials, latest_code, login, messages, send_code
+from helpers import V1, auth, credentials, login, messages
 
 NATIONAL_ORG = "00000000-0000-7000-8000-000000000002"
 # one city per province (GB/T 2260 six-digit codes, identity's 007_regions_gbt2260.sql).
@@ -113,10 +113,13 @@ class Applicant:
         self.object = f"registration:{app_id}"
 
     def upload_scan(self, text=None):
-        r = requests.post(self.gw + "/api/documents/v1/documents",
-                          params={"kind": "signed_application_form", "object": self.object},
-                          files={"file": ("账号申请表.pdf", sample_pdf(text or f"scan {self.id}"), "application/pdf")},
-                          headers=self.headers, timeout=20)
+        return self.upload("signed_application_form", sample_pdf(text or f"scan {self.id}"), "账号申请表.pdf")
+
+    def upload(self, kind, data=None, name=None, ctype="application/pdf"):
+        """A material of `kind` on this application (a small PDF unless `data`): its document id."""
+        r = requests.post(self.gw + "/api/documents/v1/documents", params={"kind": kind, "object": self.object},
+                          files={"file": (name or f"{kind}.pdf", data or helpers.pdf_document(kind), ctype)},
+                          headers=self.headers, timeout=60)
         assert r.status_code == 201, r.text
         return r.json()["id"]
 
@@ -148,14 +151,7 @@ class Actors:
         """A fresh application opened with the SMS code (the applicant token from
         applications/verify)."""
         phone = unique_phone()
-        r = send_code(self.gw, phone, "register")
-        assert r.status_code == 201, r.text
-        code, _ = latest_code(self.gw, phone)
-        r = requests.post(self.gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True},
-                          timeout=10)
-        assert r.status_code == 201, r.text
-        created = r.json()["created"]
-        return Applicant(self.gw, phone, created["id"], created["applicantToken"])
+        return Applicant(self.gw, phone, *helpers.open_application(self.gw, phone))
 
     def request_of(self, application_id):
         """The approval request identity opened for a submitted application (its outbox)."""

@@ -1,6 +1,7 @@
 """End-to-end fixtures: the real executables on free loopback ports, against the test
 cluster that scripts/test started (TEST_SERVICES_ENV holds the per-service database URLs)."""
 import os
+import signal
 import sys
 import uuid
 
@@ -26,7 +27,7 @@ def suite(tmp_path_factory):
     run_dir = os.path.join(ROOT, "test-artifacts", f"suite-{os.getpid()}")
     s = suite_lib.Suite(bin_dir, db_env, run_dir, extra_env={"DEV_MODE": "1", "LOG_LEVEL": "info",
                                                              # most tests submit placeholder document
-                                                             # ids; test_registration_documents turns
+                                                             # ids; the checking_identity fixture turns
                                                              # the check on for its own identity
                                                              "REGISTRATION_CHECK_DOCUMENTS": "0",
                                                              "OUTBOX_INTERVAL": "0.2",
@@ -51,6 +52,16 @@ def suite(tmp_path_factory):
     helpers.IDENTITY_DIRECT = s.url("identity")
     yield s
     s.stop_all()
+
+
+@pytest.fixture(scope="session")
+def checking_identity(suite):
+    """The API base (…/api/identity/v1) of an identity that checks the registration materials at
+    documents before submit (REGISTRATION_CHECK_DOCUMENTS=1; the suite's own identity runs with
+    the check off). Started once, on first use, for every test that submits through it."""
+    suite.start("identity", instance=8, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
+    yield suite.url("identity", instance=8) + "/api/identity/v1"
+    suite.kill("identity#8", signal.SIGTERM)
 
 
 @pytest.fixture(scope="session")

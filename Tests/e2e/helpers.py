@@ -243,16 +243,21 @@ def wait_application(gw, app_id, token, status, timeout=30):
     raise AssertionError(f"application {app_id} did not become {status}")
 
 
-def register_and_submit(gw, phone, body):
-    """Steps 1–4 of the wizard with the given details: (application id, applicant token)."""
-    import uuid
+def open_application(gw, phone):
+    """Steps 1–3 of the wizard (SMS code, applications/verify): (application id, applicant token)."""
     r = send_code(gw, phone, "register")
     assert r.status_code == 201, r.text
     code, _ = latest_code(gw, phone)
     r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
     assert r.status_code == 201, r.text
     created = r.json()["created"]
-    app_id, tok = created["id"], created["applicantToken"]
+    return created["id"], created["applicantToken"]
+
+
+def register_and_submit(gw, phone, body):
+    """Steps 1–4 of the wizard with the given details: (application id, applicant token)."""
+    import uuid
+    app_id, tok = open_application(gw, phone)
     body = {"documentIds": [str(uuid.uuid4())], **body}
     r = requests.put(gw + V1 + f"/applications/{app_id}", json=body, headers=auth(tok), timeout=10)
     assert r.status_code == 200, r.text

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 import helpers
+from actors import until
 from conftest import unique_phone
 from helpers import V1, approved_account, auth, captcha, full_login, latest_code, login, messages, operator_actor
 
@@ -201,6 +202,43 @@ def test_only_the_platform_operator_imports(gw, suite):
     assert institutions_named(gw, staged["rows"][0]["name"]) == []
 
 
+def test_a_withdrawn_operator_grant_is_refused_with_a_still_valid_token(gw, suite):
+    """The operator routes read the grant in the database, not only the token's claims: with
+    the operator's grant withdrawn (by SQL as identity's own role; no route withdraws it) its
+    token, still valid, can no longer stage, read or commit imports nor manage national
+    centres; with the grant back it can."""
+    import os
+    import subprocess
+
+    from actors import claims_of
+    from suite import read_env_file
+
+    def sql(query):
+        url = read_env_file(os.environ["TEST_SERVICES_ENV"])["IDENTITY_DATABASE_URL"]
+        out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atc", query], capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    actor = operator_actor(gw, suite)
+    ops, claims = actor["headers"], claims_of(actor["access"])
+    sub = claims["sub"]
+    assert any(r["role"] == "platform_operator" for r in claims["roles"])
+    staged = dry_run(gw, ops, csv_bytes(rows(1))).json()
+    withdraw = f"UPDATE role_assignments SET role = 'withdrawn_operator' WHERE user_id = '{sub}' AND role = 'platform_operator'"
+    restore = f"UPDATE role_assignments SET role = 'platform_operator' WHERE user_id = '{sub}' AND role = 'withdrawn_operator'"
+    assert sql(f"WITH w AS ({withdraw} RETURNING 1) SELECT count(*) FROM w") == "1"
+    try:
+        assert dry_run(gw, ops, csv_bytes(rows(1)), expect=403).json()["error"]["code"] == "forbidden"
+        assert requests.get(gw + IMPORTS + f"/{staged['id']}", headers=ops, timeout=10).status_code == 403
+        assert requests.post(gw + IMPORTS + f"/{staged['id']}/commit", headers=ops, timeout=10).status_code == 403
+        assert requests.get(gw + V1 + "/national-centres", headers=ops, timeout=10).status_code == 403
+    finally:
+        sql(restore)
+    assert requests.get(gw + IMPORTS + f"/{staged['id']}", headers=ops, timeout=10).status_code == 200
+    assert requests.get(gw + V1 + "/national-centres", headers=ops, timeout=10).status_code == 200
+    assert institutions_named(gw, staged["rows"][0]["name"]) == []
+
+
 def test_import_limits(gw, suite):
     ops = operator(gw, suite)
     # File size: 5 MiB.
@@ -286,16 +324,9 @@ def test_rename_login_name(gw, suite):
     login(gw, new, acct["password"], expect=202)
 
 
-def wait_messages(gw, recipient, needle, timeout=30):
+def wait_messages(gw, recipient, needle):
     """Messages to `recipient` whose body contains `needle`, once there is one (polled)."""
-    import time
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [m for m in messages(gw, recipient) if needle in m["body"]]
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"no message with {needle!r} to {recipient}")
+    return until(lambda: [m for m in messages(gw, recipient) if needle in m["body"]], what=f"a message with {needle!r} to {recipient}")
 
 
 def test_org_change_with_new_data_administrator(gw, suite):

@@ -14,8 +14,8 @@ import uuid
 import requests
 
 from conftest import unique_phone  # noqa: F401
-from helpers import (V1, ALL_SPECIALTIES, auth, centre_actor, decide_for_real, first_login, internal_headers, latest_code,
-                     operator_actor, register_and_submit, register_provincial_centre, send_code, wait_application,
+from helpers import (V1, ALL_SPECIALTIES, auth, centre_actor, decide_for_real, first_login, internal_headers,
+                     open_application, operator_actor, register_and_submit, register_provincial_centre, wait_application,
                      wait_request)
 from portal_helpers import browsers  # noqa: F401
 
@@ -53,12 +53,7 @@ def public_bodies(gw, kind, region):
 
 
 def draft(gw, phone, body):
-    r = send_code(gw, phone, "register")
-    assert r.status_code == 201, r.text
-    code, _ = latest_code(gw, phone)
-    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
-    assert r.status_code == 201, r.text
-    app_id, tok = r.json()["created"]["id"], r.json()["created"]["applicantToken"]
+    app_id, tok = open_application(gw, phone)
     r = requests.put(gw + V1 + f"/applications/{app_id}", json={"documentIds": [str(uuid.uuid4())], **body}, headers=auth(tok), timeout=10)
     assert r.status_code == 200, r.text
     return app_id, tok

@@ -3,6 +3,7 @@ at least every six months; a confirmation with a new liaison makes it the instit
 contact; reminders by SMS to the institution administrators before the confirmation lapses,
 once per due date (dev trigger with a fixed "now", like reporting's reminders)."""
 import time
+import uuid
 from datetime import datetime, timedelta
 
 import requests
@@ -92,33 +93,57 @@ def test_only_zhejiang_institution_admins_confirm(gw, suite):
     assert r.status_code in (401, 403, 404), r.text
 
 
-def test_new_zhejiang_institution_brings_its_stamped_liaison_form(gw, suite):
+def test_new_zhejiang_institution_brings_its_stamped_liaison_form(gw, suite, checking_identity):
     """The 联络员信息表（盖章） is a documents kind (JPG/PDF, 5 MB) and a required material of a new
     institution registering for the Zhejiang program (identity's check on)."""
-    import signal
-    from test_registration_documents import applicant, upload
-
     kinds = requests.get(gw + "/api/documents/v1/kinds", timeout=10).json()
     kind = next(k for k in (kinds["items"] if isinstance(kinds, dict) else kinds) if k["code"] == "liaison_form")
     assert kind["name"] == "联络员信息表（盖章）"
-    suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
-    checking = suite.url("identity", instance=5) + V1
-    try:
-        phone, app_id, tok = applicant(gw)
-        body = {"role": "institution_admin", "regionCode": "330100", "specialties": [], "program": "zhejiang",
-                "organisation": {"name": f"浙江联络医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33017713", "level": "二级甲等",
-                                 "category": "综合医院", "address": "人民路3号", "headName": "浙院长"},
-                "person": {"name": "浙管理"}}
-        ids = [upload(gw, tok, app_id, k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan")]
+    a = actors_for(suite).applicant()
+    phone, app_id, tok = a.phone, a.id, a.token
+    body = {"role": "institution_admin", "regionCode": "330100", "specialties": [], "program": "zhejiang",
+            "organisation": {"name": f"浙江联络医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33017713", "level": "二级甲等",
+                             "category": "综合医院", "address": "人民路3号", "headName": "浙院长"},
+            "person": {"name": "浙管理"}}
+    ids = [a.upload(k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan")]
 
-        def submit(ids):
-            r = requests.put(checking + f"/applications/{app_id}", json={**body, "documentIds": ids}, headers=auth(tok), timeout=10)
-            assert r.status_code == 200, r.text
-            return requests.post(checking + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
+    def submit(ids):
+        r = requests.put(checking_identity + f"/applications/{app_id}", json={**body, "documentIds": ids}, headers=auth(tok), timeout=10)
+        assert r.status_code == 200, r.text
+        return requests.post(checking_identity + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
 
-        r = submit(ids)
-        assert r.status_code == 422 and r.json()["error"]["field"] == "upload:liaison_form", r.text
-        r = submit(ids + [upload(gw, tok, app_id, "liaison_form")])
-        assert r.status_code == 200 and r.json()["status"] == "pending", r.text
-    finally:
-        suite.kill("identity#5", signal.SIGTERM)
+    r = submit(ids)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "upload:liaison_form", r.text
+    r = submit(ids + [a.upload("liaison_form")])
+    assert r.status_code == 200 and r.json()["status"] == "pending", r.text
+
+
+def test_notify_reaches_the_institution_admins_once_per_idempotency_key(gw, suite):
+    """Identity's internal notify (reporting's deadline reminders use it): one SMS and one e-mail
+    to each institution administrator; the same Idempotency-Key repeated queues nothing new, a
+    new key queues again; the internal token is required."""
+    actors = actors_for(suite)
+    hospital = actors.institution(actors.random_city_province(), tag="notify")
+    url = suite.url("identity") + V1 + f"/internal/organisations/{hospital.org_id}/notify"
+    body = {"subject": "数据报送提醒", "text": f"通知测试{uuid.uuid4().hex[:8]}"}
+    internal = {"X-Internal-Token": suite.internal_token}
+
+    def sent(key):
+        r = requests.post(url, json=body, headers={**internal, "Idempotency-Key": key}, timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def queued():
+        sms = [m for m in helpers.messages(gw, hospital.phone) if body["text"] in m["body"]]
+        mail = [m for m in helpers.messages(gw, f"admin{hospital.phone}@example.com") if body["text"] in m["body"]]
+        return len(sms), len(mail)
+
+    r = requests.post(url, json=body, timeout=10)
+    assert r.status_code in (401, 403), r.text
+    assert queued() == (0, 0)
+    key = str(uuid.uuid4())
+    assert sent(key) == {"sms": 1, "email": 1}
+    assert sent(key) == {"sms": 0, "email": 0}
+    assert queued() == (1, 1)
+    assert sent(str(uuid.uuid4())) == {"sms": 1, "email": 1}
+    assert queued() == (2, 2)

@@ -2,33 +2,14 @@
 most 5 MiB per application, the licence scan included (the seeds: 最多只允许上传三份文件，每份文件的
 大小不能超过5M); a 医师个人 account (data entry as an individual physician) exists only for the
 three intervention specialties (冠心病介入、先心病介入、心律失常介入)."""
-import signal
-
 import requests
 
 from actors import actors_for
-from conftest import unique_phone  # noqa: F401
-from helpers import V1, auth, latest_code, pdf_document, send_code, wait_request
+from helpers import V1, auth, wait_request
+from test_documents_support import pdf
 
 DOCS = "/api/documents/v1/documents"
 MIB = 1024 * 1024
-
-
-def upload(gw, tok, app_id, kind, data=None, name=None, ctype="application/pdf"):
-    r = requests.post(gw + DOCS, params={"kind": kind, "object": f"registration:{app_id}"}, headers=auth(tok), timeout=60,
-                      files={"file": (name or f"{kind}.pdf", data or pdf_document(kind), ctype)})
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
-
-
-def pdf_of_size(size):
-    """A valid PDF of exactly `size` bytes (the padding's length changes the digits around it)."""
-    pad = size - len(pdf_document("licence_scan", pad=0))
-    while True:
-        data = pdf_document("licence_scan", pad=pad)
-        if len(data) == size:
-            return data
-        pad += size - len(data)
 
 
 def png_bytes():
@@ -42,16 +23,6 @@ def png_bytes():
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def applicant(gw):
-    phone = unique_phone()
-    r = send_code(gw, phone, "register")
-    assert r.status_code == 201, r.text
-    code, _ = latest_code(gw, phone)
-    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
-    assert r.status_code == 201, r.text
-    return phone, r.json()["created"]["id"], r.json()["created"]["applicantToken"]
-
-
 def ncis_body(phone, program="ncis"):
     return {"role": "institution_admin", "regionCode": "330100", "specialties": [], "program": program,
             "organisation": {"name": f"抽样调查医院{phone[-6:]}", "licenceNo": "PDY" + phone + "33017712", "level": "二级甲等",
@@ -62,8 +33,9 @@ def ncis_body(phone, program="ncis"):
 def test_ncis_at_most_three_files_on_save_and_submit(gw, suite):
     """The suite's identity (documents check off) still refuses a fourth file for NCIS, at save
     and at submit; the same four files are fine for NCCQI."""
-    phone, app_id, tok = applicant(gw)
-    ids = [upload(gw, tok, app_id, k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan", "licence_scan")]
+    a = actors_for(suite).applicant()
+    phone, app_id, tok = a.phone, a.id, a.token
+    ids = [a.upload(k) for k in ("signed_application_form", "confidentiality_pledge", "licence_scan", "licence_scan")]
     body = ncis_body(phone)
     r = requests.put(gw + V1 + f"/applications/{app_id}", json={**body, "documentIds": ids}, headers=auth(tok), timeout=10)
     assert r.status_code == 422, r.text
@@ -86,58 +58,50 @@ def test_ncis_at_most_three_files_on_save_and_submit(gw, suite):
     assert wait_request(suite, app_id)["chain"] == "platform_registration"
 
 
-def test_ncis_files_jpg_or_pdf_of_at_most_5_mib(gw, suite):
+def test_ncis_files_jpg_or_pdf_of_at_most_5_mib(gw, suite, checking_identity):
     """With the documents check on: a PDF over 5 MiB (documents takes up to 10 MB for NCCQI) or a
     PNG is refused for NCIS at submit with the upload box's field; 5 MiB exactly passes."""
-    suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
-    checking = suite.url("identity", instance=5) + V1
-    try:
-        phone, app_id, tok = applicant(gw)
-        body = ncis_body(phone)
-        form = upload(gw, tok, app_id, "signed_application_form")
-        pledge = upload(gw, tok, app_id, "confidentiality_pledge")
-        big = upload(gw, tok, app_id, "licence_scan", data=pdf_of_size(5 * MIB + 1))
-        png = upload(gw, tok, app_id, "licence_scan", data=png_bytes(), name="licence.png", ctype="image/png")
-        exact = upload(gw, tok, app_id, "licence_scan", data=pdf_of_size(5 * MIB))
-        listed = {d["id"]: d for d in requests.get(gw + DOCS, params={"object": f"registration:{app_id}"},
-                                                   headers=auth(tok), timeout=10).json()["items"]}
-        assert listed[big]["size"] == 5 * MIB + 1 and listed[exact]["size"] == 5 * MIB
+    a = actors_for(suite).applicant()
+    phone, app_id, tok = a.phone, a.id, a.token
+    body = ncis_body(phone)
+    form = a.upload("signed_application_form")
+    pledge = a.upload("confidentiality_pledge")
+    big = a.upload("licence_scan", data=pdf("licence_scan", size=5 * MIB + 1))
+    png = a.upload("licence_scan", data=png_bytes(), name="licence.png", ctype="image/png")
+    exact = a.upload("licence_scan", data=pdf("licence_scan", size=5 * MIB))
+    listed = {d["id"]: d for d in requests.get(gw + DOCS, params={"object": f"registration:{app_id}"},
+                                               headers=auth(tok), timeout=10).json()["items"]}
+    assert listed[big]["size"] == 5 * MIB + 1 and listed[exact]["size"] == 5 * MIB
 
-        def submit(ids, program="ncis"):
-            r = requests.put(checking + f"/applications/{app_id}", json={**body, "program": program, "documentIds": ids},
-                             headers=auth(tok), timeout=10)
-            assert r.status_code == 200, r.text
-            return requests.post(checking + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
-
-        r = submit([form, pledge, big])
-        assert r.status_code == 422, r.text
-        err = r.json()["error"]
-        assert err["code"] == "file_too_large" and err["field"] == "upload:licence_scan" and "5M" in err["message"]
-        r = submit([form, pledge, png])
-        assert r.status_code == 422 and r.json()["error"]["code"] == "unsupported_file_type", r.text
-        assert requests.get(checking + f"/applications/{app_id}", headers=auth(tok), timeout=10).json()["status"] == "draft"
-        # 5 MiB exactly: submitted
-        r = submit([form, pledge, exact])
-        assert r.status_code == 200 and r.json()["status"] == "pending", r.text
-    finally:
-        suite.kill("identity#5", signal.SIGTERM)
-
-
-def test_ncis_large_file_is_fine_for_nccqi(gw, suite):
-    """The 5 MiB bound is NCIS's: the same large licence scan passes for an NCCQI institution."""
-    suite.start("identity", instance=5, env={"REGISTRATION_CHECK_DOCUMENTS": "1"})
-    checking = suite.url("identity", instance=5) + V1
-    try:
-        phone, app_id, tok = applicant(gw)
-        ids = [upload(gw, tok, app_id, "signed_application_form"), upload(gw, tok, app_id, "confidentiality_pledge"),
-               upload(gw, tok, app_id, "licence_scan", data=pdf_of_size(6 * MIB))]
-        r = requests.put(checking + f"/applications/{app_id}", json={**ncis_body(phone, "nccqi"), "documentIds": ids},
+    def submit(ids, program="ncis"):
+        r = requests.put(checking_identity + f"/applications/{app_id}", json={**body, "program": program, "documentIds": ids},
                          headers=auth(tok), timeout=10)
         assert r.status_code == 200, r.text
-        r = requests.post(checking + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
-        assert r.status_code == 200 and r.json()["status"] == "pending", r.text
-    finally:
-        suite.kill("identity#5", signal.SIGTERM)
+        return requests.post(checking_identity + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
+
+    r = submit([form, pledge, big])
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "file_too_large" and err["field"] == "upload:licence_scan" and "5M" in err["message"]
+    r = submit([form, pledge, png])
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unsupported_file_type", r.text
+    assert requests.get(checking_identity + f"/applications/{app_id}", headers=auth(tok), timeout=10).json()["status"] == "draft"
+    # 5 MiB exactly: submitted
+    r = submit([form, pledge, exact])
+    assert r.status_code == 200 and r.json()["status"] == "pending", r.text
+
+
+def test_ncis_large_file_is_fine_for_nccqi(gw, suite, checking_identity):
+    """The 5 MiB bound is NCIS's: the same large licence scan passes for an NCCQI institution."""
+    a = actors_for(suite).applicant()
+    phone, app_id, tok = a.phone, a.id, a.token
+    ids = [a.upload("signed_application_form"), a.upload("confidentiality_pledge"),
+           a.upload("licence_scan", data=pdf("licence_scan", size=6 * MIB))]
+    r = requests.put(checking_identity + f"/applications/{app_id}", json={**ncis_body(phone, "nccqi"), "documentIds": ids},
+                     headers=auth(tok), timeout=10)
+    assert r.status_code == 200, r.text
+    r = requests.post(checking_identity + f"/applications/{app_id}/submit", headers=auth(tok), timeout=20)
+    assert r.status_code == 200 and r.json()["status"] == "pending", r.text
 
 
 def test_individual_physician_only_for_intervention_specialties(gw, suite):

@@ -5,16 +5,11 @@ import uuid
 import requests
 
 from conftest import unique_phone  # noqa: F401
-from helpers import V1, auth, latest_code, send_code, wait_request
+from helpers import V1, auth, open_application, wait_request
 
 
 def draft(gw, phone):
-    r = send_code(gw, phone, "register")
-    assert r.status_code == 201, r.text
-    code, _ = latest_code(gw, phone)
-    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
-    assert r.status_code == 201, r.text
-    return r.json()["created"]["id"], r.json()["created"]["applicantToken"]
+    return open_application(gw, phone)
 
 
 def institution(phone, program):

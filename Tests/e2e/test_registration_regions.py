@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from conftest import unique_phone  # noqa: F401
-from helpers import (V1, auth, decide_for_real, ensure_provincial_centre, first_login, internal_headers, latest_code,
-                     register_and_submit, send_code, wait_application, wait_request)
+from helpers import (V1, auth, decide_for_real, ensure_provincial_centre, first_login, internal_headers,
+                     open_application, register_and_submit, wait_application, wait_request)
 from portal_helpers import browsers  # noqa: F401
 
 
@@ -97,12 +97,7 @@ def test_a_county_hospital_in_gansu_registers_with_its_county_in_the_path(gw, su
 
 
 def draft(gw, phone, body):
-    r = send_code(gw, phone, "register")
-    assert r.status_code == 201, r.text
-    code, _ = latest_code(gw, phone)
-    r = requests.post(gw + V1 + "/applications/verify", json={"phone": phone, "code": code, "create": True}, timeout=10)
-    assert r.status_code == 201, r.text
-    app_id, tok = r.json()["created"]["id"], r.json()["created"]["applicantToken"]
+    app_id, tok = open_application(gw, phone)
     r = requests.put(gw + V1 + f"/applications/{app_id}", json={"documentIds": [str(uuid.uuid4())], **body}, headers=auth(tok), timeout=10)
     return app_id, tok, r
 

@@ -28,7 +28,7 @@ enum ApproverResolver {
     static func resolve(_ context: ServiceContext, _ p: PendingResolution) {
         let orgs: [OrganisationList.Item]
         do {
-            orgs = try fetch(context, p)
+            orgs = try organisations(context, kind: p.orgKind, under: p.scopePath, specialty: p.specialtyMatch ? p.specialty : nil)
         } catch {
             failed(context, p, String(describing: error))
             return
@@ -65,10 +65,12 @@ enum ApproverResolver {
         }
     }
 
-    private static func fetch(_ context: ServiceContext, _ p: PendingResolution) throws -> [OrganisationList.Item] {
-        var url = context.settings.identityURL + "/api/identity/v1/internal/organisations?kind=" + encode(p.orgKind)
-            + "&under=" + encode(p.scopePath)
-        if p.specialtyMatch, let sp = p.specialty { url += "&specialty=" + encode(sp) }
+    /// Identity's organisations of a kind under a scope path (optionally of a specialty), each
+    /// once. `Escalation` asks the same to learn whether a rule-any stage has approvers.
+    static func organisations(_ context: ServiceContext, kind: String, under: String, specialty: String?) throws -> [OrganisationList.Item] {
+        var url = context.settings.identityURL + "/api/identity/v1/internal/organisations?kind=" + encode(kind)
+            + "&under=" + encode(under)
+        if let sp = specialty { url += "&specialty=" + encode(sp) }
         let list = try context.http.getJSON(url, headers: context.internalHeaders, as: OrganisationList.self)
         var seen = Set<String>()
         return list.items.filter { !$0.id.isEmpty && seen.insert($0.id).inserted }

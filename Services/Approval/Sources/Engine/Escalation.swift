@@ -1,5 +1,4 @@
 import Foundation
-import KitClient
 import KitCore
 import KitPostgres
 import Models
@@ -63,7 +62,7 @@ enum Escalation {
         guard let kind = orgKind(p.orgKind) else { return }
         let found: Bool
         do {
-            found = try !organisations(context, kind: kind, under: p.scopePath, specialty: p.specialtyMatch ? p.specialty : nil).isEmpty
+            found = try !ApproverResolver.organisations(context, kind: kind, under: p.scopePath, specialty: p.specialtyMatch ? p.specialty : nil).isEmpty
         } catch {
             context.logger.warning("approver check failed", ["request": p.requestID, "error": String(describing: error)])
             _ = try? context.database.withConnection {
@@ -84,16 +83,6 @@ enum Escalation {
                 context.logger.warning("escalation failed", ["request": p.requestID, "error": String(describing: error)])
             }
         }
-    }
-
-    /// Identity's organisations of a kind under a scope path (optionally of a specialty).
-    static func organisations(_ context: ServiceContext, kind: String, under: String, specialty: String?) throws -> [OrganisationList.Item] {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~/")
-        func enc(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s }
-        var url = context.settings.identityURL + "/api/identity/v1/internal/organisations?kind=" + enc(kind) + "&under=" + enc(under)
-        if let sp = specialty { url += "&specialty=" + enc(sp) }
-        return try context.http.getJSON(url, headers: context.internalHeaders, as: OrganisationList.self).items
     }
 
     /// Moves the request's open stage `index` one level up, when it is still open in state

@@ -37,7 +37,7 @@ struct StaleHandlers {
             }
             limit = n
         }
-        let items = try context.database.withConnection { try StageStore.stale($0, days: days, after: nil, limit: limit) }
+        let items = try context.database.withConnection { try StageStore.stale($0, days: days, limit: limit) }
         return .json(StaleList(days: days, items: items))
     }
 }

@@ -117,7 +117,7 @@ enum StageStore {
     }
 
     /// Pending requests whose current stage opened before `days` days ago, oldest first.
-    static func stale(_ conn: PGConnection, days: Int, after: Date?, limit: Int) throws -> [StaleItem] {
+    static func stale(_ conn: PGConnection, days: Int, limit: Int) throws -> [StaleItem] {
         try conn.query("""
             SELECT r.id::text AS id, r.type, r.chain_code, c.name AS chain_name, r.title, r.scope_path, r.specialty,
                    s.idx, s.name AS stage_name, s.role, s.status AS stage_status, s.opened_at, s.escalation_note,
@@ -126,9 +126,8 @@ enum StageStore {
             JOIN requests r ON r.id = s.request_id AND r.current_stage = s.idx AND r.status = 'pending'
             JOIN chains c ON c.code = r.chain_code
             WHERE s.status IN ('pending', 'resolving') AND s.opened_at < now() - make_interval(days => $1)
-              AND ($2::timestamptz IS NULL OR s.opened_at > $2)
-            ORDER BY s.opened_at, r.id LIMIT $3
-            """, [days, after, limit]).rows.map { row in
+            ORDER BY s.opened_at, r.id LIMIT $2
+            """, [days, limit]).rows.map { row in
             StaleItem(id: try row.string("id"), type: try row.string("type"), chain: try row.string("chain_code"),
                       chainName: try row.string("chain_name"), title: try row.string("title"),
                       scopePath: try row.string("scope_path"), specialty: row.optionalString("specialty"),

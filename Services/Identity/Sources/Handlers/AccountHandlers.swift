@@ -19,6 +19,15 @@ struct AccountHandlers: Sendable {
         return (claims, user)
     }
 
+    /// The signed-in platform operator: the token's role and the grant in the database now (a
+    /// grant withdrawn since the token was issued no longer counts); 403 for everyone else.
+    func operatorUser(_ req: Request) throws -> (AccessClaims, User) {
+        let (claims, user) = try currentUser(req)
+        guard claims.has(.platformOperator),
+              try app.db.withConnection({ try users.holds($0, userID: user.id, role: .platformOperator) }) else { throw APIError.forbidden }
+        return (claims, user)
+    }
+
     /// GET /api/identity/v1/me
     func me(_ req: Request) throws -> Response {
         let (_, user) = try currentUser(req, allowPasswordChange: true, allowProgram: true)

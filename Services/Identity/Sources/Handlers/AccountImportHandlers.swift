@@ -12,12 +12,7 @@ struct AccountImportHandlers: Sendable {
     let app: IdentityApp
     var store: AccountImportStore { AccountImportStore(app: app) }
 
-    /// The signed-in platform operator; 403 for everyone else.
-    func operatorCaller(_ req: Request) throws -> (AccessClaims, User) {
-        let (claims, user) = try AccountHandlers(app: app).currentUser(req)
-        guard claims.has(.platformOperator) else { throw APIError.forbidden }
-        return (claims, user)
-    }
+    func operatorCaller(_ req: Request) throws -> (AccessClaims, User) { try AccountHandlers(app: app).operatorUser(req) }
 
     /// POST /api/identity/v1/account-imports?name=<file name>: the file as the body (CSV in
     /// UTF-8, GB18030 or GBK, or XLSX). A dry run: nothing but the staged result is stored.

@@ -118,7 +118,7 @@ struct ApplicationHandlers: Sendable {
                 throw APIError.invalid("specialties", "亚专业选择有误")
             }
         }
-        if let rc = body.regionCode, !rc.isEmpty, try !PublicHandlers.isSixDigitCode(rc) || orgs.region(rc) == nil {
+        if let rc = body.regionCode, !rc.isEmpty, try !ChineseFormats.isRegionCode(rc) || orgs.region(rc) == nil {
             throw APIError.invalid("regionCode", "所在地区不存在", code: "invalid_region")
         }
         if let o = body.orgId, try orgs.get(id: o) == nil { throw APIError.invalid("orgId", "所选机构不存在") }

@@ -77,8 +77,8 @@ enum InfoConfirmationReminders {
             guard try store.claimReminder(conn, orgID: s.orgId, dueAt: s.dueAt) else { continue }
             let text = s.status == "liaison_changed" ? "联络员已变更，请重新确认机构基本信息"
                 : s.status == "lapsed" ? "机构基本信息确认已过期，请尽快重新确认" : "机构基本信息须每六个月确认一次，即将到期，请及时确认"
-            for phone in try store.adminPhones(conn, orgID: s.orgId) {
-                try MessageStore.enqueue(conn, channel: "sms", to: phone, body: "【质控平台】\(s.orgName)：\(text)。")
+            for admin in try UserStore.activeAdminContacts(conn, orgID: s.orgId) {
+                try MessageStore.enqueue(conn, channel: "sms", to: admin.phone, body: "【质控平台】\(s.orgName)：\(text)。")
             }
             sent.append(s.orgId)
         }

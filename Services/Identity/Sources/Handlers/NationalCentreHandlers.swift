@@ -11,12 +11,7 @@ struct NationalCentreHandlers: Sendable {
     let app: IdentityApp
     var store: NationalCentreStore { NationalCentreStore(app: app) }
 
-    private func operatorCaller(_ req: Request) throws -> User {
-        let (claims, user) = try AccountHandlers(app: app).currentUser(req)
-        guard claims.has(.platformOperator),
-              try app.db.withConnection({ try store.isOperator($0, userID: user.id) }) else { throw APIError.forbidden }
-        return user
-    }
+    private func operatorCaller(_ req: Request) throws -> User { try AccountHandlers(app: app).operatorUser(req).1 }
 
     /// GET /api/identity/v1/national-centres: every national centre with its accounts.
     func list(_ req: Request) throws -> Response {

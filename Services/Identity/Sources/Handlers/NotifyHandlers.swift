@@ -1,7 +1,6 @@
 import Foundation
 import KitCore
 import KitHTTP
-import KitPostgres
 import Models
 import ServiceKit
 
@@ -32,29 +31,14 @@ struct NotifyHandlers: Sendable {
         try Validate.text(body.text, field: "text", label: "内容", max: 300)
         let key = req.headers["idempotency-key"].flatMap { $0.isEmpty || $0.utf8.count > 200 ? nil : $0 }
         let answer = try app.db.transaction { conn -> Answer in
-            let admins = try conn.query("""
-                SELECT DISTINCT u.phone, u.email FROM role_assignments r JOIN users u ON u.id = r.user_id
-                WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.status = 'active'
-                """, [orgID]).rows
             var sms = 0, email = 0
-            for a in admins {
-                let phone = try a.string("phone")
-                sms += try queue(conn, key: key, channel: "sms", to: phone, subject: nil, body: "【\(body.subject)】\(body.text)")
-                if let mail = a.optionalString("email"), !mail.isEmpty {
-                    email += try queue(conn, key: key, channel: "email", to: mail, subject: body.subject, body: body.text)
-                }
+            for admin in try UserStore.activeAdminContacts(conn, orgID: orgID) {
+                if try MessageStore.enqueue(conn, channel: "sms", to: admin.phone, body: "【\(body.subject)】\(body.text)", key: key) { sms += 1 }
+                if let mail = admin.email, !mail.isEmpty,
+                   try MessageStore.enqueue(conn, channel: "email", to: mail, subject: body.subject, body: body.text, key: key) { email += 1 }
             }
             return Answer(sms: sms, email: email)
         }
         return .json(answer)
-    }
-
-    /// 1 when queued, 0 when this key already queued it.
-    private func queue(_ conn: PGConnection, key: String?, channel: String, to: String, subject: String?, body: String) throws -> Int {
-        try conn.query("""
-            INSERT INTO messages (id, channel, recipient, subject, body)
-            VALUES (COALESCE(md5($1 || '|' || $2 || '|' || $3)::uuid, $6::uuid), $2, $3, $4, $5)
-            ON CONFLICT (id) DO NOTHING RETURNING id
-            """, [key, channel, to, subject, body, ID.new()]).rows.count
     }
 }

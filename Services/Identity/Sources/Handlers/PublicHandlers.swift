@@ -21,13 +21,13 @@ struct PublicHandlers: Sendable {
     func regions(_ req: Request) throws -> Response {
         let store = OrganisationStore(app: app)
         let q = req.query
-        if let parent = q["parent"], !Self.isSixDigitCode(parent) {
+        if let parent = q["parent"], !ChineseFormats.isRegionCode(parent) {
             throw APIError.invalid("parent", "行政区划代码应为6位数字", code: "invalid_region")
         }
         if let text = q["q"] {
             let name = text.trimmingCharacters(in: .whitespaces)
             guard (1...20).contains(name.count) else { throw APIError.invalid("q", "请输入1至20个字的地区名称") }
-            if let under = q["under"], !Self.isSixDigitCode(under) {
+            if let under = q["under"], !ChineseFormats.isRegionCode(under) {
                 throw APIError.invalid("under", "行政区划代码应为6位数字", code: "invalid_region")
             }
             if let level = q["level"], !["province", "city", "county"].contains(level) {
@@ -43,8 +43,6 @@ struct PublicHandlers: Sendable {
         return .json(Page(items: try store.regions(parent: q["parent"])))
     }
 
-    static func isSixDigitCode(_ s: String) -> Bool { s.utf8.count == 6 && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
-
     struct BodyHit: Codable, Sendable { let id: String; let name: String; let kind: String; let regionCode: String?; let specialties: [String] }
 
     /// GET /api/identity/v1/organisations?kind=provincial_centre&region=330000 (or
@@ -55,7 +53,7 @@ struct PublicHandlers: Sendable {
         guard let kind = q["kind"], ["provincial_centre", "city_commission"].contains(kind) else {
             throw APIError.invalid("kind", "机构类型只能是 provincial_centre 或 city_commission")
         }
-        guard let region = q["region"], Self.isSixDigitCode(region) else {
+        guard let region = q["region"], ChineseFormats.isRegionCode(region) else {
             throw APIError.invalid("region", "请选择所在地区", code: "invalid_region")
         }
         let items = try OrganisationStore(app: app).bodies(kind: kind, region: region).map {
@@ -82,7 +80,7 @@ struct PublicHandlers: Sendable {
     /// (then a later applicant fills only personal data).
     func institutions(_ req: Request) throws -> Response {
         let q = req.query
-        guard let region = q["region"], Self.isSixDigitCode(region) else { throw APIError.invalid("region", "请选择所在地区") }
+        guard let region = q["region"], ChineseFormats.isRegionCode(region) else { throw APIError.invalid("region", "请选择所在地区") }
         let name = (q["q"] ?? "").trimmingCharacters(in: .whitespaces)
         guard name.count >= 2 else { throw APIError.invalid("q", "请输入至少2个字的机构名称") }
         let hits = try OrganisationStore(app: app).findInstitutions(region: region, name: name).map { org, hasAdmin in

@@ -64,14 +64,6 @@ struct InfoConfirmationStore: Sendable {
         try conn.query("UPDATE organisations SET contact_name = $2, contact_phone = $3 WHERE id = $1::uuid", [orgID, liaisonName, liaisonPhone])
     }
 
-    /// The phones of the live institution administrators of `orgID`.
-    func adminPhones(_ conn: PGConnection, orgID: String) throws -> [String] {
-        try conn.query("""
-            SELECT DISTINCT u.phone FROM role_assignments r JOIN users u ON u.id = r.user_id
-            WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.status = 'active' ORDER BY u.phone
-            """, [orgID]).rows.map { try $0.string("phone") }
-    }
-
     /// Claims the reminder of one due date once; false when it was sent already.
     func claimReminder(_ conn: PGConnection, orgID: String, dueAt: Date) throws -> Bool {
         try !conn.query("""

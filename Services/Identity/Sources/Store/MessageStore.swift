@@ -7,9 +7,16 @@ import KitPostgres
 struct MessageStore: Sendable {
     let app: IdentityApp
 
-    static func enqueue(_ conn: PGConnection, channel: String, to recipient: String, subject: String? = nil, body: String) throws {
-        try conn.query("INSERT INTO messages (id, channel, recipient, subject, body) VALUES ($1::uuid, $2, $3, $4, $5)",
-                       [ID.new(), channel, recipient, subject, body])
+    /// Queues one message. With an idempotency `key` its id is derived from the key, channel and
+    /// recipient, so the same delivery repeated queues nothing new; false then.
+    @discardableResult
+    static func enqueue(_ conn: PGConnection, channel: String, to recipient: String, subject: String? = nil, body: String,
+                        key: String? = nil) throws -> Bool {
+        try !conn.query("""
+            INSERT INTO messages (id, channel, recipient, subject, body)
+            VALUES (COALESCE(md5($6 || '|' || $2 || '|' || $3)::uuid, $1::uuid), $2, $3, $4, $5)
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """, [ID.new(), channel, recipient, subject, body, key]).rows.isEmpty
     }
 
     struct Message: Codable, Sendable {

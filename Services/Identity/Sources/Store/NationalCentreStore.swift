@@ -26,15 +26,6 @@ struct NationalCentreStore: Sendable {
         var accounts: [Account]
     }
 
-    /// True when `userID` is a live account holding the platform operator role now (the
-    /// grant read from the database, not only the token's claims).
-    func isOperator(_ conn: PGConnection, userID: String) throws -> Bool {
-        try !conn.query("""
-            SELECT 1 FROM role_assignments r JOIN users u ON u.id = r.user_id
-            WHERE u.id = $1::uuid AND r.role = 'platform_operator' AND u.status = 'active' LIMIT 1
-            """, [userID]).rows.isEmpty
-    }
-
     func centres(_ conn: PGConnection) throws -> [Centre] {
         let orgs = try conn.query("""
             SELECT id::text, name, specialties FROM organisations WHERE kind = 'national_centre'

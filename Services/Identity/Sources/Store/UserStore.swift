@@ -91,6 +91,12 @@ struct UserStore: Sendable {
     }
 
     /// True when a live account holds `role` anywhere.
+    /// True when `userID` holds `role` in the database now (not only in a token's claims).
+    func holds(_ conn: PGConnection, userID: String, role: Role) throws -> Bool {
+        try !conn.query("SELECT 1 FROM role_assignments WHERE user_id = $1::uuid AND role = $2 LIMIT 1",
+                        [userID, role.rawValue]).rows.isEmpty
+    }
+
     func anyHolder(_ conn: PGConnection, of role: Role) throws -> Bool {
         try !conn.query("""
             SELECT 1 FROM role_assignments r JOIN users u ON u.id = r.user_id
@@ -134,6 +140,15 @@ struct UserStore: Sendable {
             """, [orgID, exceptPhone]).rows.map {
                 AccountRef(id: try $0.string("id"), phone: try $0.string("phone"), username: try $0.string("username"))
             }
+    }
+
+    /// The phones (and e-mail addresses where on file) of the active institution administrators
+    /// of an organisation, one per phone: whom notices and reminders to an institution reach.
+    static func activeAdminContacts(_ conn: PGConnection, orgID: String) throws -> [(phone: String, email: String?)] {
+        try conn.query("""
+            SELECT DISTINCT ON (u.phone) u.phone, u.email FROM role_assignments r JOIN users u ON u.id = r.user_id
+            WHERE r.role = 'institution_admin' AND r.org_id = $1::uuid AND u.status = 'active' ORDER BY u.phone, u.email
+            """, [orgID]).rows.map { (try $0.string("phone"), $0.optionalString("email")) }
     }
 
     func removeRole(_ conn: PGConnection, userID: String, role: Role, orgID: String) throws {
