@@ -378,10 +378,8 @@ enum Stats {
                                              node: s.node, message: text, senderOrg: sender)
             // …and by SMS / e-mail to each institution's admins, through the outbox (identity's notify).
             let batch = UUID().uuidString.lowercased()
-            for org in orgs where ID.isValid(org) {
-                try Outbox.enqueue(conn, target: .identity, path: "/api/identity/v1/internal/organisations/\(org)/notify",
-                                   body: Reminders.NotifyBody(subject: "数据报送提醒", text: text),
-                                   key: "reporting:stats-remind:\(batch):\(org)")
+            for org in orgs {
+                _ = try Reminders.notify(conn, org: org, subject: "数据报送提醒", text: text, key: "reporting:stats-remind:\(batch):\(org)")
             }
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: sender, action: "stats.remind", objectType: "program",
                                               objectID: s.program.code,
