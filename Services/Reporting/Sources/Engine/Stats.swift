@@ -393,8 +393,7 @@ enum Stats {
     static func reminders(_ context: ServiceContext, caller: Caller) throws -> [ReminderView] {
         let inst = try caller.requireInstitution()
         return try context.database.withConnection { conn in
-            try StatsStore.reminders(conn, orgIDs: [inst.orgID], limit: 50)
-                .filter { caller.program == nil || $0.programCode == caller.program }
+            try StatsStore.reminders(conn, orgIDs: [inst.orgID], program: caller.program, limit: 50)
                 .map { ReminderView(id: $0.id, program: $0.programCode, programName: $0.programName, form: $0.formCode,
                                     formName: $0.formName, period: $0.period, message: $0.message, sentBy: $0.sentByName,
                                     sentAt: $0.sentAt) }

@@ -305,14 +305,15 @@ enum StatsStore {
             .rows.map { try $0.string("org_id") }
     }
 
-    /// Reminders sent to the institutions `orgIDs`, newest first.
-    static func reminders(_ conn: PGConnection, orgIDs: [String], limit: Int) throws -> [ReminderRecord] {
+    /// Reminders sent to the institutions `orgIDs` (of one program when `program` is set: a
+    /// program-bound token), newest first.
+    static func reminders(_ conn: PGConnection, orgIDs: [String], program: String?, limit: Int) throws -> [ReminderRecord] {
         try conn.query("""
             SELECT m.id::text AS id, p.code AS program_code, p.name AS program_name, f.code AS form_code, f.name AS form_name,
                    m.period, m.message, m.sent_by_name, m.sent_at
             FROM stat_reminders m JOIN programs p ON p.id = m.program_id JOIN forms f ON f.id = m.form_id
-            WHERE m.org_id = ANY ($1::text[]) ORDER BY m.sent_at DESC LIMIT $2
-            """, [orgIDs, limit]).rows.map { r in
+            WHERE m.org_id = ANY ($1::text[]) AND ($3::text IS NULL OR p.code = $3) ORDER BY m.sent_at DESC LIMIT $2
+            """, [orgIDs, limit, program]).rows.map { r in
             ReminderRecord(id: try r.string("id"), programCode: try r.string("program_code"),
                            programName: try r.string("program_name"), formCode: try r.string("form_code"),
                            formName: try r.string("form_name"), period: try r.string("period"), message: try r.string("message"),
