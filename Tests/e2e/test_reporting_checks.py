@@ -5,21 +5,10 @@ stored with warnings (modified z-score against its own five months; the plausibi
 1–30 days), its submission is refused until each warned value has a 说明 (Zhejiang requires
 one), a 201-character 说明 is refused, the 说明 goes to the edit log, and the provincial centre
 sees it on the form and in the review request."""
-import pytest
-
 from helpers import approved_account
 from portal_helpers import browsers  # noqa: F401  (the browser fixture)
-from test_reporting_review import FULL, approval, call, request_of, until, in_inbox, zhejiang_centre
-
-
-@pytest.fixture(scope="module")
-def hospital(gw, suite):
-    return approved_account(gw, suite)
-
-
-@pytest.fixture(scope="module")
-def centre(gw, suite):
-    return zhejiang_centre(gw, suite)
+from test_reporting_review import FULL, approval, call, request_of, until, in_inbox
+from test_reporting_review import hospital, centre  # noqa: F401  (its fixtures: a Zhejiang hospital, its centre)
 
 
 def month(gw, hospital, period, values, form="core"):
