@@ -292,6 +292,16 @@ def test_specialty_program_is_read_by_its_specialty_only(gw, suite, hospital, ce
     assert seen.status_code == 200 and seen.json()["readOnly"] is True, seen.text
     assert call(gw, "PUT", f"/reports/{pci}/values", same, json={"values": {}}).status_code == 403
 
+    # …and its statistics likewise: figures, completeness and the missing list are the same
+    # data, so the other specialty's grant is out of scope there too.
+    pci_stats = {"program": "nccqi_pci_quarterly", "from": "2020-Q1", "period": "2020-Q1"}
+    for path in ("/stats/rollup", "/stats/completeness", "/stats/missing"):
+        r = call(gw, "GET", path, other, params=pci_stats)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope", (path, r.text)
+        assert call(gw, "GET", path, same, params=pci_stats).status_code == 200, path
+    r = call(gw, "GET", "/stats/rollup", other, params={"program": "zj_monthly", "from": "2021-06"})
+    assert r.status_code == 200, r.text
+
 
 def test_warning_and_comment_box_in_the_form(gw, suite, hospital, browsers):
     """In the browser: a warned value shows its message next to the field with a 说明 box marked
