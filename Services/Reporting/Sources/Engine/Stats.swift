@@ -229,13 +229,10 @@ enum Stats {
     static func named(_ context: ServiceContext, _ view: RollupView) -> RollupView {
         var v = view
         v.nodeName = RegionNames.name(context, node: v.node)
-        var cache: [String: RegionNames.Region?] = [:]
         for k in v.rows.indices {
             let node = v.rows[k].node
             if node == "86" { v.rows[k].name = "全国"; continue }
-            let region: RegionNames.Region?
-            if let hit = cache[node] { region = hit } else { region = RegionNames.region(context, node: node); cache[node] = region }
-            guard let region else { continue }
+            guard let region = RegionNames.region(context, node: node) else { continue }
             v.rows[k].name = region.name
             v.rows[k].longitude = region.longitude
             v.rows[k].latitude = region.latitude
