@@ -339,20 +339,19 @@ enum Stats {
     /// The institutions under a node that have not submitted, with their names from identity's
     /// directory when it answers.
     static func missing(_ context: ServiceContext, caller: Caller, q: [String: String]) throws -> MissingView {
-        let (view, _) = try context.database.withConnection { conn -> (MissingView, Void) in
+        var view = try context.database.withConnection { conn in
             let s = try scoped(conn, caller: caller, programCode: q["program"], node: q["node"])
             let f = try form(conn, s.program, q["form"])
             let (period, _) = try periodRange(s.program, from: q["period"], to: nil)
             let rows = try StatsStore.missing(conn, caller: caller, programID: s.program.id, formID: f.id, period: period,
                                               node: s.node, limit: 2000)
-            return (MissingView(program: s.program.code, form: f.code, period: period, node: s.node, items: rows.map {
+            return MissingView(program: s.program.code, form: f.code, period: period, node: s.node, items: rows.map {
                 MissingInstitution(orgId: $0.orgID, name: nil, scopePath: $0.scopePath, status: $0.status ?? "not_started")
-            }), ())
+            })
         }
-        var out = view
         let names = organisationNames(context, under: view.node)
-        for k in out.items.indices { out.items[k].name = names[out.items[k].orgId] }
-        return out
+        for k in view.items.indices { view.items[k].name = names[view.items[k].orgId] }
+        return view
     }
 
     /// Records a reminder to every institution under the node that has not submitted the
