@@ -287,7 +287,7 @@ enum Stats {
     }
 
     private static func form(_ conn: PGConnection, _ p: ProgramRecord, _ code: String?) throws -> FormRecord {
-        let forms = try DefinitionStore.forms(conn, programID: p.id)
+        let forms = try DefinitionCache.forms(conn, programID: p.id)
         if let code, !code.isEmpty {
             guard let f = forms.first(where: { $0.code == code }) else { throw APIError(404, "form_not_found", "填报表单不存在") }
             return f
