@@ -93,4 +93,14 @@ final class NoticeHtmlTests: XCTestCase {
         XCTAssertThrowsError(try clean(String(repeating: "a", count: NoticeHtml.maxInputBytes + 1)))
         XCTAssertEqual(NoticeHtml.plainText("<p>通知：&lt;重要&gt;</p><ul><li>一</li></ul>"), "通知：<重要> 一")
     }
+
+    /// A tag left open at the end (no '>', or an unclosed quote) makes every later '<' text: the
+    /// parser does not scan to the end again from each one (20 KB of "<a x='" took 0.5 s).
+    func testUnterminatedTagMakesTheRestText() throws {
+        XCTAssertEqual(try clean("<p x='<b>粗</b>"), "&lt;p x=&#39;&lt;b&gt;粗&lt;/b&gt;")
+        XCTAssertEqual(try clean("<em>斜<a href=\"https://x.cn <b>粗</b>"), "<em>斜&lt;a href=&quot;https://x.cn &lt;b&gt;粗&lt;/b&gt;</em>")
+        XCTAssertEqual(try clean(String(repeating: "<a", count: 10_000)), String(repeating: "&lt;a", count: 10_000))
+        let quotes = String(repeating: "<a x=' ", count: 2_857)
+        XCTAssertEqual(try clean(quotes), String(repeating: "&lt;a x=&#39; ", count: 2_857))
+    }
 }

@@ -5,21 +5,10 @@ stored with warnings (modified z-score against its own five months; the plausibi
 1–30 days), its submission is refused until each warned value has a 说明 (Zhejiang requires
 one), a 201-character 说明 is refused, the 说明 goes to the edit log, and the provincial centre
 sees it on the form and in the review request."""
-import pytest
-
 from helpers import approved_account
 from portal_helpers import browsers  # noqa: F401  (the browser fixture)
-from test_reporting_review import FULL, approval, call, request_of, until, in_inbox, zhejiang_centre
-
-
-@pytest.fixture(scope="module")
-def hospital(gw, suite):
-    return approved_account(gw, suite)
-
-
-@pytest.fixture(scope="module")
-def centre(gw, suite):
-    return zhejiang_centre(gw, suite)
+from test_reporting_review import FULL, approval, call, request_of, until, in_inbox
+from test_reporting_review import hospital, centre  # noqa: F401  (its fixtures: a Zhejiang hospital, its centre)
 
 
 def month(gw, hospital, period, values, form="core"):
@@ -285,6 +274,16 @@ def test_specialty_program_is_read_by_its_specialty_only(gw, suite, hospital, ce
     seen = call(gw, "GET", f"/reports/{pci}", same)
     assert seen.status_code == 200 and seen.json()["readOnly"] is True, seen.text
     assert call(gw, "PUT", f"/reports/{pci}/values", same, json={"values": {}}).status_code == 403
+
+    # …and its statistics likewise: figures, completeness and the missing list are the same
+    # data, so the other specialty's grant is out of scope there too.
+    pci_stats = {"program": "nccqi_pci_quarterly", "from": "2020-Q1", "period": "2020-Q1"}
+    for path in ("/stats/rollup", "/stats/completeness", "/stats/missing"):
+        r = call(gw, "GET", path, other, params=pci_stats)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "out_of_scope", (path, r.text)
+        assert call(gw, "GET", path, same, params=pci_stats).status_code == 200, path
+    r = call(gw, "GET", "/stats/rollup", other, params={"program": "zj_monthly", "from": "2021-06"})
+    assert r.status_code == 200, r.text
 
 
 def test_warning_and_comment_box_in_the_form(gw, suite, hospital, browsers):

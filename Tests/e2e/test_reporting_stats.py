@@ -184,6 +184,9 @@ def test_rollup_fresh_at_submit_pooled_rates_scope_and_comparison(gw, suite, wor
                                                          "format": "xlsx"})
     assert r.status_code == 200 and "spreadsheetml" in r.headers["Content-Type"] and r.content[:2] == b"PK", r.text[:200]
     assert ".xlsx" in r.headers["Content-Disposition"]
+    r = call(gw, "GET", "/stats/rollup", centre, params={"program": PROGRAM, "from": PERIOD, "node": province_node,
+                                                         "format": "pdf"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_format", r.text
 
 
 def test_completeness_drill_down_and_reminder(gw, suite, world):
@@ -228,6 +231,10 @@ def test_completeness_drill_down_and_reminder(gw, suite, world):
         r = call(gw, "GET", "/stats/reminders", who)
         assert r.status_code == 200, r.text
         return [m for m in r.json()["items"] if m["program"] == PROGRAM and m["period"] == PERIOD]
+    assert reminded(h3) == []
+    # The message's 500-character limit is the server's (the portal's counter is a convenience).
+    r = call(gw, "POST", "/stats/reminders", centre, json={**params, "node": city_node, "message": "提" * 501})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "too_long", r.text
     assert reminded(h3) == []
 
     # The centre reminds the missing institutions of the city; the reminder reaches h3 only.

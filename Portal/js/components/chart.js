@@ -32,6 +32,15 @@ export function csvLink(rows, fileName, label = "下载CSV") {
   return a;
 }
 
+/** Makes a bar or dot a keyboard-reachable drill-down link. */
+function drillDown(g, select) {
+  g.setAttribute("tabindex", "0");
+  g.setAttribute("role", "link");
+  g.classList.add("chart-link");
+  g.addEventListener("click", select);
+  g.addEventListener("keydown", e => { if (e.key === "Enter") select(); });
+}
+
 function niceMax(v) {
   if (!(v > 0)) return 1;
   const p = Math.pow(10, Math.floor(Math.log10(v)));
@@ -70,13 +79,7 @@ export function barChart({ title, points, unit = "", labelHead = "地区", fileN
         svg("text", { x: left - 6, y: y + rowH / 2 + 4, "text-anchor": "end", class: "chart-label", "font-size": 12, fill: "#374151" }, String(p.label).slice(0, 22)),
         bar,
         svg("text", { x: left + Math.max(0, v * scale) + 4, y: y + rowH / 2 + 4, class: "chart-value", "font-size": 12, fill: "#111827" }, fmt(p.value) + (p.value != null ? unit : "")));
-      if (onSelect) {
-        g.setAttribute("tabindex", "0");
-        g.setAttribute("role", "link");
-        g.classList.add("chart-link");
-        g.addEventListener("click", () => onSelect(p));
-        g.addEventListener("keydown", e => { if (e.key === "Enter") onSelect(p); });
-      }
+      if (onSelect) drillDown(g, () => onSelect(p));
       return g;
     }));
   const rows = [[labelHead, unit ? `数值（${unit}）` : "数值"], ...points.map(p => [p.label, p.value ?? ""])];
@@ -146,13 +149,7 @@ export function dotMap({ title, points, unit = "", labelHead = "地区", fileNam
     const g = svg("g", { "data-label": p.label }, dot,
       drawn.length <= 40 ? svg("text", { x: x(Number(p.lon)) + r + 2, y: y(Number(p.lat)) + 4, class: "chart-label", "font-size": 11, fill: "#374151" },
         String(p.label).slice(0, 8)) : null);
-    if (onSelect) {
-      g.setAttribute("tabindex", "0");
-      g.setAttribute("role", "link");
-      g.classList.add("chart-link");
-      g.addEventListener("click", () => onSelect(p));
-      g.addEventListener("keydown", e => { if (e.key === "Enter") onSelect(p); });
-    }
+    if (onSelect) drillDown(g, () => onSelect(p));
     return g;
   });
   const legend = c ? svg("g", { class: "chart-legend", "data-role": "map-legend" },

@@ -1,10 +1,10 @@
 // 历史报表: the reports in the caller's scope (his institution's, or his region's for a centre),
 // newest first, filtered by program and status, each with its CSV.
 import { h, mount } from "../dom.js";
-import { api, fetchBlob } from "../api.js";
+import { api } from "../api.js";
 import { field } from "../components/field.js";
 import { cursorPager } from "../components/pagination.js";
-import { API, statusBadge, fmtDate, downloadCSV, subNav, isHospital } from "../reporting/common.js";
+import { API, statusBadge, fmtDate, download, downloadCSV, subNav, isHospital } from "../reporting/common.js";
 import { user } from "../session.js";
 
 const STATUS_OPTIONS = [
@@ -26,15 +26,7 @@ export default async function reportingHistory({ root, alive }) {
   // 期间列表 CSV (GET /periods/export.csv): every period with its state, submission and review.
   function periodsLink() {
     const b = h("button", { type: "button", class: "btn btn-sm", "data-role": "periods-csv" }, "下载期间列表（CSV）");
-    b.addEventListener("click", async () => {
-      try {
-        const file = await fetchBlob(`${API}/periods/export.csv`, { query: program.value ? { program: program.value } : {}, fallbackName: "periods.csv" });
-        const url = URL.createObjectURL(file.blob);
-        const a = h("a", { href: url, download: file.fileName, hidden: true });
-        document.body.append(a); a.click(); a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10000);
-      } catch (e) { mount(body, h("p", { class: "error" }, e.message)); }
-    });
+    b.addEventListener("click", () => download(`${API}/periods/export.csv`, { query: program.value ? { program: program.value } : {}, fallbackName: "periods.csv" }));
     return b;
   }
 

@@ -77,9 +77,16 @@ export function brokenRules(rules, valueOf) {
 }
 
 /** Downloads a report's CSV (UTF-8 with BOM, made by the server). */
-export async function downloadCSV(reportId, fallbackName) {
+export function downloadCSV(reportId, fallbackName) {
+  return download(`${API}/reports/${encodeURIComponent(reportId)}/export.csv`, { fallbackName });
+}
+
+/** Saves the server's file at `path` (the name from its Content-Disposition, else
+ *  `fallbackName`) through a hidden link; a refusal shows as a toast. The one download helper
+ *  of the reporting, registry and statistics pages. */
+export async function download(path, { query, fallbackName } = {}) {
   try {
-    const file = await fetchBlob(`${API}/reports/${encodeURIComponent(reportId)}/export.csv`, { fallbackName });
+    const file = await fetchBlob(path, { query, fallbackName });
     const url = URL.createObjectURL(file.blob);
     const a = h("a", { href: url, download: file.fileName, hidden: true });
     document.body.append(a);

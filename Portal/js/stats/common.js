@@ -1,8 +1,6 @@
 // Shared by the statistics pages (stats-*.js): API path, default periods, node labels, CSV
 // downloads made by the server (format=csv).
-import { h } from "../dom.js";
-import { fetchBlob } from "../api.js";
-import { toast } from "../components/toast.js";
+import { download } from "../reporting/common.js";
 
 export const STATS = "/api/reporting/v1/stats";
 export const READER_ROLES = ["city_commission", "provincial_centre", "national_centre", "national_specialty_centre"];
@@ -41,16 +39,6 @@ export function nodeLabel(node) {
 export function downloadServerCSV(path, query, fallbackName) { return downloadServer(path, query, fallbackName, "csv"); }
 
 /** The server's download of a statistics table (`format` csv or xlsx). */
-export async function downloadServer(path, query, fallbackName, format = "csv") {
-  try {
-    const file = await fetchBlob(path, { query: { ...query, format }, fallbackName });
-    const url = URL.createObjectURL(file.blob);
-    const a = h("a", { href: url, download: file.fileName, hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  } catch (e) {
-    toast(e.message, "error");
-  }
+export function downloadServer(path, query, fallbackName, format = "csv") {
+  return download(path, { query: { ...query, format }, fallbackName });
 }

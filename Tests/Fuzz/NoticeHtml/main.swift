@@ -1,5 +1,5 @@
 // libFuzzer target: the allow-list sanitizer of notices (信息发布, reporting's
-// Handlers/NoticeHtml.swift, compiled into this harness by scripts/fuzz: TARGET_SOURCES). For
+// Engine/NoticeHtml.swift, compiled into this harness by scripts/fuzz: TARGET_SOURCES). For
 // any input: no trap, the output holds only allowed markup (every '<' opens an allowed tag, an
 // href only http(s)), and sanitizing the output again changes nothing.
 import Foundation

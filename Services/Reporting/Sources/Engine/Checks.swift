@@ -42,23 +42,31 @@ enum Checks {
                                  commentRequired: s.commentRequired)
     }
 
-    /// Adds the warnings and comments to a form answer.
+    /// A report's comments and the warnings of its values, as found for one operation.
+    struct Found {
+        var comments: [String: String]
+        var warnings: [FieldWarning]
+    }
+
+    /// Adds the warnings and comments to a form answer (`found`: already read by this operation,
+    /// e.g. by the submission's check, so they are not read again).
     static func annotate(_ conn: PGConnection, _ view: FormView, _ r: ReportRecord?, _ def: FormDefinition,
-                         values: [String: StoredValue]) throws -> FormView {
+                         values: [String: StoredValue], found: Found? = nil) throws -> FormView {
         guard let r else { return view }
         var v = view
-        let comments = try CheckStore.comments(conn, reportID: r.id)
+        let comments = try found?.comments ?? CheckStore.comments(conn, reportID: r.id)
         v.comments = comments
         v.carried = try CarryStore.carried(conn, reportID: r.id)
-        v.warnings = try warnings(conn, r, def, values: values, comments: comments)
+        v.warnings = try found?.warnings ?? warnings(conn, r, def, values: values, comments: comments)
         return v
     }
 
-    /// What a submission lacks: a 说明 on a warned value where the program requires one.
+    /// What a submission lacks: a 说明 on a warned value where the program requires one, a
+    /// carried-over value not confirmed; with the comments and warnings found (for the answer).
     static func submissionProblems(_ conn: PGConnection, _ r: ReportRecord, _ def: FormDefinition,
-                                   values: [String: StoredValue]) throws -> [FieldProblem] {
-        try CarryOver.submissionProblems(conn, r, def)
-            + Outliers.missingComments(try warnings(conn, r, def, values: values,
-                                                    comments: try CheckStore.comments(conn, reportID: r.id)))
+                                   values: [String: StoredValue]) throws -> ([FieldProblem], Found) {
+        let comments = try CheckStore.comments(conn, reportID: r.id)
+        let found = Found(comments: comments, warnings: try warnings(conn, r, def, values: values, comments: comments))
+        return (try CarryOver.submissionProblems(conn, r, def) + Outliers.missingComments(found.warnings), found)
     }
 }

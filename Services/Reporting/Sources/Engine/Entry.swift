@@ -232,7 +232,8 @@ enum Entry {
             let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
             try applyFormulas(conn, r, def, &values, caller: caller)
-            let problems = ValueRules.submissionProblems(def, values) + (try Checks.submissionProblems(conn, r, def, values: values))
+            let (checks, found) = try Checks.submissionProblems(conn, r, def, values: values)
+            let problems = ValueRules.submissionProblems(def, values) + checks
             guard problems.isEmpty else { throw SubmissionRefused(problems: problems) }
             let status: ReportStatus = p.reviewChain == nil ? .submitted : .underReview
             try ReportStore.submit(conn, id: r.id, by: caller.id, status: status)
@@ -259,7 +260,7 @@ enum Entry {
             // The statistics in the same transaction: the report's contribution to every region
             // node above it, as delta rows (docs/statistics.md).
             try StatsStore.reportChanged(conn, reportID: r.id, from: r.status.rawValue, to: status.rawValue)
-            return try Checks.annotate(conn, answer, fresh, def, values: values)
+            return try Checks.annotate(conn, answer, fresh, def, values: values, found: found)
         }
     }
 

@@ -9,7 +9,8 @@ import ServiceKit
 /// step. A rollup needs one parent's children (≤ 40 rows), so a call per parent, cached for
 /// `ttl`, costs one round trip per parent per hour. Bounded: at most `capacity` parents (the
 /// whole tree has ~380 parents with children); on overflow the cache is emptied. When identity
-/// does not answer, the figures go without names (codes only) and nothing is cached.
+/// does not answer, the figures go without names (codes only) and the miss is remembered for
+/// `retryAfter`: a table of 40 regions asks once, not once per row, each waiting for the timeout.
 enum RegionNames {
     struct Region: Decodable, Sendable {
         let code: String
@@ -20,10 +21,11 @@ enum RegionNames {
 
     static let capacity = 512
     static let ttl: TimeInterval = 3600
+    static let retryAfter: TimeInterval = 30
 
     private final class Store: @unchecked Sendable {
         let lock = NSLock()
-        var children: [String: (at: Date, regions: [String: Region])] = [:]
+        var children: [String: (at: Date, regions: [String: Region], answered: Bool)] = [:]
     }
     private static let store = Store()
 
@@ -32,19 +34,26 @@ enum RegionNames {
 
     /// The regions directly under `parent` (a six-digit code, or "" for the provinces), by code.
     static func children(_ context: ServiceContext, parent: String) -> [String: Region] {
-        let now = Date()
+        children(parent: parent, now: Date()) {
+            struct Page: Decodable { let items: [Region] }
+            let query = parent.isEmpty ? "" : "?parent=\(parent)"
+            let url = "\(context.settings.identityURL)/api/identity/v1/regions\(query)"
+            return (try? context.http.getJSON(url, as: Page.self))?.items
+        }
+    }
+
+    /// The cache around `fetch` (nil: identity did not answer): an answer is kept for `ttl`, a
+    /// miss for `retryAfter`.
+    static func children(parent: String, now: Date, fetch: () -> [Region]?) -> [String: Region] {
         store.lock.lock()
         let hit = store.children[parent]
         store.lock.unlock()
-        if let hit, now.timeIntervalSince(hit.at) < ttl { return hit.regions }
-        struct Page: Decodable { let items: [Region] }
-        let query = parent.isEmpty ? "" : "?parent=\(parent)"
-        let url = "\(context.settings.identityURL)/api/identity/v1/regions\(query)"
-        guard let page = try? context.http.getJSON(url, as: Page.self) else { return [:] }
-        let regions = Dictionary(page.items.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        if let hit, now.timeIntervalSince(hit.at) < (hit.answered ? ttl : retryAfter) { return hit.regions }
+        let items = fetch()
+        let regions = Dictionary((items ?? []).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         store.lock.lock()
         if store.children.count >= capacity { store.children.removeAll() }
-        store.children[parent] = (now, regions)
+        store.children[parent] = (now, regions, items != nil)
         store.lock.unlock()
         return regions
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KitCore
 import KitHTTP
+import KitPostgres
 import Models
 import ServiceKit
 
@@ -20,6 +21,16 @@ enum Reminders {
     struct NotifyBody: Encodable, Sendable {
         var subject: String
         var text: String
+    }
+
+    /// Queues a notice to an institution's admins (SMS and e-mail through identity's notify, by
+    /// the outbox, idempotent by `key`): the deadline reminders and the centres' reminders
+    /// (Stats.remind). An org that is not an id (a seed's placeholder) is skipped: false.
+    static func notify(_ conn: PGConnection, org: String, subject: String, text: String, key: String) throws -> Bool {
+        guard ID.isValid(org) else { return false }
+        try Outbox.enqueue(conn, target: .identity, path: "/api/identity/v1/internal/organisations/\(org)/notify",
+                           body: NotifyBody(subject: subject, text: text), key: key)
+        return true
     }
 
     /// Which reminder is due for a window at `now`: `before` within `days` days of the
@@ -53,12 +64,10 @@ enum Reminders {
                 }
                 for (per, w) in periods {
                     guard let kind = kind(w, now: now, days: days[p.code] ?? 3) else { continue }
-                    let body = NotifyBody(subject: "数据填报提醒",
-                                          text: text(program: p.name, periodLabel: per.label, deadline: w.deadline,
-                                                     daysLeft: w.daysLeft(now: now)))
-                    for org in try ReminderStore.record(conn, programID: p.id, period: per.key, kind: kind) where ID.isValid(org) {
-                        try Outbox.enqueue(conn, target: .identity, path: "/api/identity/v1/internal/organisations/\(org)/notify",
-                                           body: body, key: "reporting:reminder:\(p.code):\(org):\(per.key):\(kind)")
+                    let message = text(program: p.name, periodLabel: per.label, deadline: w.deadline, daysLeft: w.daysLeft(now: now))
+                    for org in try ReminderStore.record(conn, programID: p.id, period: per.key, kind: kind) {
+                        guard try notify(conn, org: org, subject: "数据填报提醒", text: message,
+                                         key: "reporting:reminder:\(p.code):\(org):\(per.key):\(kind)") else { continue }
                         out.append(Sent(program: p.code, period: per.key, kind: kind, orgId: org))
                     }
                 }

@@ -57,7 +57,7 @@ enum Review {
         let opened = try ReviewStore.open(conn, reportID: r.id, kind: kind, reason: reason, by: caller.id, byName: caller.name)
         let segments = r.scopePath.split(separator: "/").map(String.init)
         let per = Period.parse(r.period, p.periodType)
-        let formName = try DefinitionStore.forms(conn, programID: r.programID).first { $0.id == r.formID }?.name ?? ""
+        let formName = try Entry.formRecord(conn, r).name
         var details: [String: String] = [
             "填报项目": p.name, "填报表单": "\(formName)（\(def.version.name)）", "填报期间": per?.label ?? r.period,
             "报告编号": r.id,
@@ -133,8 +133,7 @@ enum Review {
             if let open = try ReviewStore.latest(conn, reportID: r.id, kind: "modification"), open.status == "open" {
                 throw APIError.conflict("已申请修改，正在等待审批", code: "modification_pending")
             }
-            guard let version = try DefinitionStore.version(conn, id: r.versionID) else { throw APIError.internalError }
-            let def = try DefinitionStore.definition(conn, version: version)
+            let def = try DefinitionCache.definition(conn, versionID: r.versionID)
             let values = try ValueStore.values(conn, reportID: r.id)
             let opened = try open(conn, kind: "modification", chain: chain, report: r, program: p, definition: def,
                                   values: values, caller: caller, orgName: orgName, reason: reason)

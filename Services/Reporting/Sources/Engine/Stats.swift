@@ -229,13 +229,10 @@ enum Stats {
     static func named(_ context: ServiceContext, _ view: RollupView) -> RollupView {
         var v = view
         v.nodeName = RegionNames.name(context, node: v.node)
-        var cache: [String: RegionNames.Region?] = [:]
         for k in v.rows.indices {
             let node = v.rows[k].node
             if node == "86" { v.rows[k].name = "全国"; continue }
-            let region: RegionNames.Region?
-            if let hit = cache[node] { region = hit } else { region = RegionNames.region(context, node: node); cache[node] = region }
-            guard let region else { continue }
+            guard let region = RegionNames.region(context, node: node) else { continue }
             v.rows[k].name = region.name
             v.rows[k].longitude = region.longitude
             v.rows[k].latitude = region.latitude
@@ -290,7 +287,7 @@ enum Stats {
     }
 
     private static func form(_ conn: PGConnection, _ p: ProgramRecord, _ code: String?) throws -> FormRecord {
-        let forms = try DefinitionStore.forms(conn, programID: p.id)
+        let forms = try DefinitionCache.forms(conn, programID: p.id)
         if let code, !code.isEmpty {
             guard let f = forms.first(where: { $0.code == code }) else { throw APIError(404, "form_not_found", "填报表单不存在") }
             return f
@@ -342,20 +339,19 @@ enum Stats {
     /// The institutions under a node that have not submitted, with their names from identity's
     /// directory when it answers.
     static func missing(_ context: ServiceContext, caller: Caller, q: [String: String]) throws -> MissingView {
-        let (view, _) = try context.database.withConnection { conn -> (MissingView, Void) in
+        var view = try context.database.withConnection { conn in
             let s = try scoped(conn, caller: caller, programCode: q["program"], node: q["node"])
             let f = try form(conn, s.program, q["form"])
             let (period, _) = try periodRange(s.program, from: q["period"], to: nil)
             let rows = try StatsStore.missing(conn, caller: caller, programID: s.program.id, formID: f.id, period: period,
                                               node: s.node, limit: 2000)
-            return (MissingView(program: s.program.code, form: f.code, period: period, node: s.node, items: rows.map {
+            return MissingView(program: s.program.code, form: f.code, period: period, node: s.node, items: rows.map {
                 MissingInstitution(orgId: $0.orgID, name: nil, scopePath: $0.scopePath, status: $0.status ?? "not_started")
-            }), ())
+            })
         }
-        var out = view
         let names = organisationNames(context, under: view.node)
-        for k in out.items.indices { out.items[k].name = names[out.items[k].orgId] }
-        return out
+        for k in view.items.indices { view.items[k].name = names[view.items[k].orgId] }
+        return view
     }
 
     /// Records a reminder to every institution under the node that has not submitted the
@@ -378,10 +374,8 @@ enum Stats {
                                              node: s.node, message: text, senderOrg: sender)
             // …and by SMS / e-mail to each institution's admins, through the outbox (identity's notify).
             let batch = UUID().uuidString.lowercased()
-            for org in orgs where ID.isValid(org) {
-                try Outbox.enqueue(conn, target: .identity, path: "/api/identity/v1/internal/organisations/\(org)/notify",
-                                   body: Reminders.NotifyBody(subject: "数据报送提醒", text: text),
-                                   key: "reporting:stats-remind:\(batch):\(org)")
+            for org in orgs {
+                _ = try Reminders.notify(conn, org: org, subject: "数据报送提醒", text: text, key: "reporting:stats-remind:\(batch):\(org)")
             }
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: sender, action: "stats.remind", objectType: "program",
                                               objectID: s.program.code,
@@ -395,8 +389,7 @@ enum Stats {
     static func reminders(_ context: ServiceContext, caller: Caller) throws -> [ReminderView] {
         let inst = try caller.requireInstitution()
         return try context.database.withConnection { conn in
-            try StatsStore.reminders(conn, orgIDs: [inst.orgID], limit: 50)
-                .filter { caller.program == nil || $0.programCode == caller.program }
+            try StatsStore.reminders(conn, orgIDs: [inst.orgID], program: caller.program, limit: 50)
                 .map { ReminderView(id: $0.id, program: $0.programCode, programName: $0.programName, form: $0.formCode,
                                     formName: $0.formName, period: $0.period, message: $0.message, sentBy: $0.sentByName,
                                     sentAt: $0.sentAt) }

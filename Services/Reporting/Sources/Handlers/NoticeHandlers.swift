@@ -133,11 +133,10 @@ struct NoticeHandlers {
         let caller = try Caller.from(context, request)
         let scopes = try Self.publishing(caller).map(\.scopePath)
         let paging = try Paging(request, defaultLimit: 20)
-        let items = try context.database.withConnection { conn -> PageView<NoticeView> in
-            let page = paging.page(try NoticeStore.managed(conn, scopes: scopes, after: paging.after, limit: paging.limit), id: \.id)
-            return PageView(items: try page.items.map { NoticeView($0, readers: try NoticeStore.readCount(conn, id: $0.id)) },
-                            nextCursor: page.nextCursor)
-        }
+        let page = paging.page(try context.database.withConnection {
+            try NoticeStore.managed($0, scopes: scopes, after: paging.after, limit: paging.limit)
+        }, id: \.id)
+        let items = PageView(items: page.items.map { NoticeView($0, readers: $0.readers) }, nextCursor: page.nextCursor)
         return .json(items)
     }
 

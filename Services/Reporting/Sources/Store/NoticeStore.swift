@@ -12,6 +12,8 @@ struct NoticeRow: Codable, Sendable {
     let createdAt: Date
     let withdrawnAt: Date?
     let read: Bool?
+    /// How many have marked it read (the publisher's list only).
+    var readers: Int? = nil
 }
 
 /// Notices and their read marks. Who sees a notice is decided here in SQL: a reader sees it
@@ -84,12 +86,17 @@ enum NoticeStore {
         return try conn.query("SELECT 1 FROM notices n WHERE \(visible) AND n.id = $2::uuid", [scopes, id]).first != nil
     }
 
-    /// What a publisher manages: notices within his publishing scopes, withdrawn ones included.
+    /// What a publisher manages: notices within his publishing scopes, withdrawn ones included,
+    /// each with how many of the scope's readers marked it read (in the same query).
     static func managed(_ conn: PGConnection, scopes: [String], after: String?, limit: Int) throws -> [NoticeRow] {
         try conn.query("""
-            SELECT \(columns) FROM notices n WHERE \(managed) AND ($2::uuid IS NULL OR n.id < $2::uuid)
+            SELECT \(columns), (SELECT count(*)::int FROM notice_reads m WHERE m.notice_id = n.id) AS readers FROM notices n WHERE \(managed) AND ($2::uuid IS NULL OR n.id < $2::uuid)
             ORDER BY n.id DESC LIMIT $3
-            """, [scopes, after, limit + 1]).rows.map { try row($0, withRead: false) }
+            """, [scopes, after, limit + 1]).rows.map { r in
+            var n = try row(r, withRead: false)
+            n.readers = try r.int("readers")
+            return n
+        }
     }
 
     /// Withdraws a notice within the publisher's scopes; false when there is none.
@@ -97,10 +104,5 @@ enum NoticeStore {
         !(try conn.query("""
             UPDATE notices n SET withdrawn_at = coalesce(n.withdrawn_at, now()) WHERE \(managed) AND n.id = $2::uuid RETURNING n.id
             """, [scopes, id]).rows.isEmpty)
-    }
-
-    /// How many of the scope's readers marked it read (the publisher's view).
-    static func readCount(_ conn: PGConnection, id: String) throws -> Int {
-        try conn.query("SELECT count(*)::int AS n FROM notice_reads WHERE notice_id = $1::uuid", [id]).first!.int("n")
     }
 }

@@ -39,8 +39,9 @@ enum ReportStore {
                r.submitted_at, r.submitted_by, r.reopened_at
         """
 
-    /// `$3` carries each grant's scope path and specialty as `path|specialty` (`reportParameters`).
-    private static let grants = """
+    /// `$3` carries each grant's scope path and specialty as `path|specialty` (`reportParameters`);
+    /// the statistics' reads use it too (StatsStore).
+    static let grants = """
         WITH g AS (SELECT g.role, g.org_id, split_part(g.sp, '|', 1) AS scope_path, nullif(split_part(g.sp, '|', 2), '') AS specialty
                    FROM unnest($1::text[], $2::text[], $3::text[]) AS g(role, org_id, sp))
         """
@@ -51,9 +52,10 @@ enum ReportStore {
     /// A specialty program (`programs.specialty`, NCCQI) is read by a grant of that specialty
     /// only; grants without a specialty (city commissions, hospital-wide offices) read all.
     private static let reads = """
-        (g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, r.scope_path)
-         AND (p.specialty IS NULL OR g.specialty IS NULL OR g.specialty = p.specialty))
+        (g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, r.scope_path) AND \(specialtyMatches))
         """
+    /// The grant `g` may read the program `p`'s specialty data (docs/reporting.md, specialty scope).
+    static let specialtyMatches = "(p.specialty IS NULL OR g.specialty IS NULL OR g.specialty = p.specialty)"
 
     static func insert(_ conn: PGConnection, id: String, programID: String, formID: String, versionID: String,
                        orgID: String, scopePath: String, period: String, by: String) throws -> Bool {

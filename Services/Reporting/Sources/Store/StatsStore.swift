@@ -125,9 +125,9 @@ enum StatsStore {
 
     // MARK: scope
 
-    private static let grants = """
-        WITH g AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS g(role, org_id, scope_path))
-        """
+    /// The caller's grants (`$1…$3` = `caller.reportParameters`), each with its specialty: a
+    /// specialty program's figures are read by grants of that specialty only, like its reports.
+    private static let grants = ReportStore.grants
 
     /// True when one of the caller's reader grants of the program covers `node` (`roles`:
     /// restrict to those roles too, e.g. centres for reminders).
@@ -136,13 +136,14 @@ enum StatsStore {
         try conn.query(grants + """
              SELECT EXISTS (SELECT 1 FROM g JOIN programs p ON p.id = $4::uuid
                             WHERE g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, $5)
+                              AND \(ReportStore.specialtyMatches)
                               AND ($6::text[] IS NULL OR g.role = ANY ($6::text[]))) AS ok
-            """, caller.sqlParameters + [programID, node, roles]).first?.bool("ok") ?? false
+            """, caller.reportParameters + [programID, node, roles]).first?.bool("ok") ?? false
     }
 
     private static let readable = """
         EXISTS (SELECT 1 FROM g JOIN programs p ON p.id = $4::uuid
-                WHERE g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, $5))
+                WHERE g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, $5) AND \(ReportStore.specialtyMatches))
         """
 
     // MARK: reads
@@ -183,7 +184,7 @@ enum StatsStore {
                    HAVING sum(s.institutions) > 0) x
              GROUP BY node_path, depth, indicator_code
              ORDER BY depth, node_path, indicator_code
-            """, caller.sqlParameters + [programID, node, from, to, depth, lo, hi, indicator]).rows.map { try rollupRow($0, period: false) }
+            """, caller.reportParameters + [programID, node, from, to, depth, lo, hi, indicator]).rows.map { try rollupRow($0, period: false) }
     }
 
     /// One indicator at one node, per period of `from…to`.
@@ -198,7 +199,7 @@ enum StatsStore {
              GROUP BY s.node_path, s.depth, s.indicator_code, s.period
              HAVING sum(s.institutions) > 0
              ORDER BY s.period
-            """, caller.sqlParameters + [programID, node, from, to, indicator]).rows.map { try rollupRow($0, period: true) }
+            """, caller.reportParameters + [programID, node, from, to, indicator]).rows.map { try rollupRow($0, period: true) }
     }
 
     /// The caller's institution's own value of an indicator and period (its own report only).
@@ -264,7 +265,7 @@ enum StatsStore {
                    count(*) FILTER (WHERE status IN \(submittedStatuses) AND submitted_at >= $11) AS late,
                    count(*) FILTER (WHERE status IS NULL OR status NOT IN \(submittedStatuses)) AS missing
             FROM x GROUP BY child ORDER BY child
-            """, caller.sqlParameters + [programID, node, formID, period, depth, lo, hi, closesAt]).rows.map { r in
+            """, caller.reportParameters + [programID, node, formID, period, depth, lo, hi, closesAt]).rows.map { r in
             CompletenessRow(node: try r.string("child"), enrolled: try r.int("enrolled"), onTime: try r.int("on_time"),
                             late: try r.int("late"), missing: try r.int("missing"))
         }
@@ -281,7 +282,7 @@ enum StatsStore {
              WHERE \(readable) AND e.program_id = $4::uuid AND (e.scope_path COLLATE "C") >= $8 AND (e.scope_path COLLATE "C") < $9
                AND (r.status IS NULL OR r.status NOT IN \(submittedStatuses))
              ORDER BY e.scope_path LIMIT $10::int
-            """, caller.sqlParameters + [programID, node, formID, period, lo, hi, limit]).rows.map { r in
+            """, caller.reportParameters + [programID, node, formID, period, lo, hi, limit]).rows.map { r in
             MissingRow(orgID: try r.string("org_id"), scopePath: try r.string("scope_path"), status: r.optionalString("status"))
         }
     }
@@ -301,18 +302,19 @@ enum StatsStore {
              WHERE \(readable) AND e.program_id = $4::uuid AND (e.scope_path COLLATE "C") >= $8 AND (e.scope_path COLLATE "C") < $9
                AND (r.status IS NULL OR r.status NOT IN \(submittedStatuses))
              RETURNING org_id
-            """, caller.sqlParameters + [programID, node, formID, period, lo, hi, message, caller.id, senderOrg, caller.name])
+            """, caller.reportParameters + [programID, node, formID, period, lo, hi, message, caller.id, senderOrg, caller.name])
             .rows.map { try $0.string("org_id") }
     }
 
-    /// Reminders sent to the institutions `orgIDs`, newest first.
-    static func reminders(_ conn: PGConnection, orgIDs: [String], limit: Int) throws -> [ReminderRecord] {
+    /// Reminders sent to the institutions `orgIDs` (of one program when `program` is set: a
+    /// program-bound token), newest first.
+    static func reminders(_ conn: PGConnection, orgIDs: [String], program: String?, limit: Int) throws -> [ReminderRecord] {
         try conn.query("""
             SELECT m.id::text AS id, p.code AS program_code, p.name AS program_name, f.code AS form_code, f.name AS form_name,
                    m.period, m.message, m.sent_by_name, m.sent_at
             FROM stat_reminders m JOIN programs p ON p.id = m.program_id JOIN forms f ON f.id = m.form_id
-            WHERE m.org_id = ANY ($1::text[]) ORDER BY m.sent_at DESC LIMIT $2
-            """, [orgIDs, limit]).rows.map { r in
+            WHERE m.org_id = ANY ($1::text[]) AND ($3::text IS NULL OR p.code = $3) ORDER BY m.sent_at DESC LIMIT $2
+            """, [orgIDs, limit, program]).rows.map { r in
             ReminderRecord(id: try r.string("id"), programCode: try r.string("program_code"),
                            programName: try r.string("program_name"), formCode: try r.string("form_code"),
                            formName: try r.string("form_name"), period: try r.string("period"), message: try r.string("message"),

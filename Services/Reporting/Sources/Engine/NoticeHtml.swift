@@ -6,7 +6,9 @@
 /// balanced: every allowed element opened is closed, at most `maxDepth` deep.
 ///
 /// A parser of untrusted input: it walks the UTF-8 bytes with bounds-checked indices only,
-/// never reads past the end, and its only counters are bounded by the input length.
+/// never reads past the end, and its only counters are bounded by the input length. Linear
+/// time: a tag left open at the end of the input (no '>', or an unclosed quote) makes every
+/// later '<' text, so no byte is scanned again from each following '<'.
 enum NoticeHtml {
     static let maxInputBytes = 20_000
     static let maxDepth = 16
@@ -48,6 +50,9 @@ enum NoticeHtml {
         var i = 0
         var out: [UInt8] = []
         var stack: [String] = []
+        /// A tag scan reached the end of the input: every '<' from here on is text (scanning
+        /// again from each one would reach the end again: quadratic time).
+        var unterminated = false
 
         init(bytes: [UInt8]) {
             self.bytes = bytes
@@ -98,7 +103,7 @@ enum NoticeHtml {
         mutating func run() -> [UInt8] {
             while i < bytes.count {
                 let b = bytes[i]
-                if b == 0x3C, tag() { continue }
+                if b == 0x3C, !unterminated, tag() { continue }
                 if b == 0x26 {
                     if let n = reference(at: i) {
                         out.append(contentsOf: bytes[i..<(i + n)])
@@ -143,7 +148,7 @@ enum NoticeHtml {
             var href: [UInt8]? = nil
             while true {
                 while let c = at(j), Self.isSpace(c) || c == 0x2F { j += 1 }
-                guard let c = at(j) else { return false }
+                guard let c = at(j) else { unterminated = true; return false }
                 if c == 0x3E { j += 1; break }
                 var attr: [UInt8] = []
                 while let a = at(j), !Self.isSpace(a), a != 0x3E, a != 0x2F, a != 0x3D {
@@ -159,7 +164,7 @@ enum NoticeHtml {
                     if let q = at(j), q == 0x22 || q == 0x27 {
                         j += 1
                         while let v = at(j), v != q { value.append(v); j += 1 }
-                        guard at(j) == q else { return false }
+                        guard at(j) == q else { unterminated = true; return false }
                         j += 1
                     } else {
                         while let v = at(j), !Self.isSpace(v), v != 0x3E { value.append(v); j += 1 }
