@@ -148,7 +148,7 @@ enum CaseRules {
             guard s.count <= field.maxLength else { return fail("too_long", "\(field.label)不能超过\(field.maxLength)个字") }
             switch field.mask {
             case "resident_id":
-                guard isResidentID(s.uppercased()) else { return fail("invalid_value", "\(field.label)格式错误") }
+                guard ChineseFormats.isResidentID(s) else { return fail("invalid_value", "\(field.label)格式错误") }
                 return .success(s.uppercased())
             case "mobile":
                 guard s.utf8.count >= 7, s.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) else {
@@ -158,27 +158,6 @@ enum CaseRules {
             }
             return .success(s)
         }
-    }
-
-    /// `ChineseFormats.isResidentID` of an upper-cased value, over bytes for ASCII (every real
-    /// one; the shared check looks up Unicode digit values per character, a fifth of an
-    /// import's checking time when measured).
-    static func isResidentID(_ s: String) -> Bool {
-        let u = s.utf8
-        guard u.allSatisfy({ $0 < 0x80 }) else { return ChineseFormats.isResidentID(s) }
-        guard u.count == 18 else { return false }
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        var digits = [Int](repeating: 0, count: 17)
-        var sum = 0
-        for (i, b) in u.enumerated() where i < 17 {
-            guard b >= 0x30 && b <= 0x39 else { return false }
-            digits[i] = Int(b - 0x30)
-            sum += digits[i] * weights[i]
-        }
-        let checks = Array("10X98765432".utf8)
-        guard u.last == checks[sum % 11] else { return false }
-        let month = digits[10] * 10 + digits[11], day = digits[12] * 10 + digits[13]
-        return (1...12).contains(month) && (1...31).contains(day)
     }
 
     /// Without surrounding white space (a fast path when there is none).
