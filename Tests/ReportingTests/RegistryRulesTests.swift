@@ -154,13 +154,6 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertEqual(JSONText.object([:]), "{}")
     }
 
-    func testUUIDTextMatchesFoundation() {
-        for _ in 0..<20 {
-            let u = UUID()
-            XCTAssertEqual(Imports.uuidText(u), u.uuidString.lowercased())
-        }
-    }
-
     func testIntegerBoundsAgreeWithDecimalOnes() {
         let f = field("X", "X", .integer, min: Decimal(string: "-2.5")!, max: 42)
         XCTAssertNil(f.minInt)
