@@ -50,6 +50,11 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertEqual(value("", "NIHSS0"), "")   // blank: not a value
         XCTAssertEqual(value("72.5", "WT"), "72.5")
         XCTAssertNil(value("72.55", "WT"))                  // one decimal at most
+        // Past the plain-integer fast path, the form engine's rule (ValueRules.checkNumber) and messages.
+        guard case .failure(let d) = CaseRules.check("72.55", ivt.field("WT")!) else { return XCTFail("72.55 accepted") }
+        XCTAssertEqual(d, CellError(code: "invalid_value", message: "体重最多保留1位小数"))
+        guard case .failure(let n) = CaseRules.check("-1", ivt.field("NIHSS0")!) else { return XCTFail("-1 accepted") }
+        XCTAssertEqual(n, CellError(code: "out_of_range", message: "治疗前NIHSS评分不能小于0"))
     }
 
     func testAdmissionNumbersKeepLeadingZerosAndRefuseOddCharacters() {

@@ -126,16 +126,8 @@ enum CaseRules {
             }
             return .success(String(n))
         case .integer, .decimal:
-            guard let parsed = ValueRules.parseDecimal(s) else {
-                return fail("invalid_value", field.type == .integer ? "\(field.label)请输入整数" : "\(field.label)请输入数字")
-            }
-            if field.type == .integer, parsed.fractionDigits > 0 { return fail("invalid_value", "\(field.label)请输入整数") }
-            if field.type == .decimal, parsed.fractionDigits > field.decimals {
-                return fail("invalid_value", "\(field.label)最多保留\(field.decimals)位小数")
-            }
-            if let min = field.minValue, parsed.value < min { return fail("out_of_range", "\(field.label)不能小于\(min)") }
-            if let max = field.maxValue, parsed.value > max { return fail("out_of_range", "\(field.label)不能大于\(max)") }
-            return .success("\(parsed.value)")
+            return ValueRules.checkNumber(s, label: field.label, integer: field.type == .integer, decimals: field.decimals,
+                                          min: field.minValue, max: field.maxValue).map { d -> String? in "\(d)" }
         case .date:
             guard let d = normaliseDate(s) else { return fail("invalid_value", "\(field.label)请输入日期，格式为 YYYY-MM-DD") }
             return .success(d)
@@ -288,9 +280,4 @@ enum CaseRules {
     }
 
     static func clip(_ s: String) -> String { s.count > 100 ? String(s.prefix(100)) + "…" : s }
-}
-
-struct CellError: Error, Equatable {
-    let code: String
-    let message: String
 }
