@@ -2,26 +2,12 @@
 // 模板下载, 数据导入 (dry run with the row errors and conflicts, then commit) and 病例管理 (list,
 // query by admission number, add, edit, delete). Identifiers come masked from the server.
 import { h, mount } from "../dom.js";
-import { api, fetchBlob, upload } from "../api.js";
+import { api, upload } from "../api.js";
 import { field } from "../components/field.js";
 import { cursorPager } from "../components/pagination.js";
 import { openDialog, confirmDialog } from "../components/dialog.js";
 import { toast } from "../components/toast.js";
-import { API, statusBadge } from "../reporting/common.js";
-
-async function download(path, fallbackName) {
-  try {
-    const file = await fetchBlob(path, { fallbackName });
-    const url = URL.createObjectURL(file.blob);
-    const a = h("a", { href: url, download: file.fileName, hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  } catch (e) {
-    toast(e.message, "error");
-  }
-}
+import { API, downloadFile, statusBadge } from "../reporting/common.js";
 
 export default async function registryYear({ root, params, alive }) {
   const { program, period } = params;
@@ -203,15 +189,15 @@ export default async function registryYear({ root, params, alive }) {
     yearBox,
     h("section", { class: "card", "data-role": "templates" }, h("h2", null, "模板下载"),
       h("div", { class: "toolbar" },
-        h("button", { type: "button", class: "btn", "data-role": "zip", onclick: () => download(`${API}/registry-years/${encodeURIComponent(program)}/${encodeURIComponent(period)}/templates.zip`, "templates.zip") }, "一键下载"),
-        registries.map(r => h("button", { type: "button", class: "btn btn-sm", onclick: () => download(`${base}/${r.code}/template.xlsx?period=${encodeURIComponent(period)}`, `${r.code}.xlsx`) }, `${r.shortName}模板`)))),
+        h("button", { type: "button", class: "btn", "data-role": "zip", onclick: () => downloadFile(`${API}/registry-years/${encodeURIComponent(program)}/${encodeURIComponent(period)}/templates.zip`, "templates.zip") }, "一键下载"),
+        registries.map(r => h("button", { type: "button", class: "btn btn-sm", onclick: () => downloadFile(`${base}/${r.code}/template.xlsx?period=${encodeURIComponent(period)}`, `${r.code}.xlsx`) }, `${r.shortName}模板`)))),
     h("div", { class: "filters grid-2" }, registry.el),
     h("section", { class: "card" }, h("h2", null, "数据导入"),
       h("div", { class: "toolbar" }, fileInput, h("label", null, clearBlanks, " 空白单元格清空已有值"), check), importBox),
     h("section", { class: "card" }, h("h2", null, "病例管理"),
       h("div", { class: "toolbar" }, admission.el, search, add,
         h("label", { title: "每个病例的日期统一前移0–364天（同一病例每次相同），住院号以序号代替" }, dateShift, " 日期偏移"),
-        h("button", { type: "button", class: "btn", "data-role": "export", onclick: () => download(`${base}/${current.code}/export.xlsx?period=${encodeURIComponent(period)}${dateShift.checked ? "&date_shift=1" : ""}`, "export.xlsx") }, "导出（不含个人信息）")),
+        h("button", { type: "button", class: "btn", "data-role": "export", onclick: () => downloadFile(`${base}/${current.code}/export.xlsx?period=${encodeURIComponent(period)}${dateShift.checked ? "&date_shift=1" : ""}`, "export.xlsx") }, "导出（不含个人信息）")),
       listBox));
   await Promise.all([loadYear(), loadCases(null)]);
 }

@@ -76,10 +76,11 @@ export function brokenRules(rules, valueOf) {
   return out;
 }
 
-/** Downloads a report's CSV (UTF-8 with BOM, made by the server). */
-export async function downloadCSV(reportId, fallbackName) {
+/** Downloads a file the server makes, under the name its Content-Disposition gives; a failure
+ *  is toasted. */
+export async function downloadFile(path, fallbackName) {
   try {
-    const file = await fetchBlob(`${API}/reports/${encodeURIComponent(reportId)}/export.csv`, { fallbackName });
+    const file = await fetchBlob(path, { fallbackName });
     const url = URL.createObjectURL(file.blob);
     const a = h("a", { href: url, download: file.fileName, hidden: true });
     document.body.append(a);
@@ -89,6 +90,11 @@ export async function downloadCSV(reportId, fallbackName) {
   } catch (e) {
     toast(e.message, "error");
   }
+}
+
+/** Downloads a report's CSV (UTF-8 with BOM, made by the server). */
+export function downloadCSV(reportId, fallbackName) {
+  return downloadFile(`${API}/reports/${encodeURIComponent(reportId)}/export.csv`, fallbackName);
 }
 
 export function fmtDate(value) {
