@@ -13,6 +13,14 @@ public enum ChineseFormats {
         return String(s.prefix(3)) + "****" + String(s.suffix(4))
     }
 
+    /// A phone number of any kind: a mobile as `maskMobile`; another (a landline, 0571-8888…)
+    /// keeps its first 3 and last 2 characters (nothing when that would show it all).
+    public static func maskPhone(_ s: String) -> String {
+        if isMobile(s) { return maskMobile(s) }
+        guard s.count > 7 else { return String(repeating: "*", count: s.count) }
+        return String(s.prefix(3)) + String(repeating: "*", count: max(0, s.count - 5)) + String(s.suffix(2))
+    }
+
     /// GB/T 2260 six-digit region code (or its 2/4-digit province/city prefix).
     public static func isRegionCode(_ s: String) -> Bool {
         [2, 4, 6].contains(s.count) && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }

@@ -112,6 +112,10 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertTrue(CaseRules.masked("张三丰", ivt.field("NAME")!).hasPrefix("张"))
         let id = CaseRules.masked("11010519491231002X", ivt.field("IDNO")!)
         XCTAssertFalse(id.contains("19491231"))
+        let phone = field("TEL", "联系电话", .text, identifier: true, mask: "mobile")
+        XCTAssertEqual(CaseRules.masked("13957681913", phone), "139****1913")
+        XCTAssertEqual(CaseRules.masked("0571-87654321", phone), "057********21")
+        XCTAssertEqual(ChineseFormats.maskPhone("8765432"), "*******")   // too short to show any of it
     }
 
     func testPersonalDataIsSealedToItsRow() throws {

@@ -272,9 +272,7 @@ enum CaseRules {
     static func masked(_ value: String, _ field: RegistryField) -> String {
         switch field.mask {
         case "resident_id": return ChineseFormats.maskResidentID(value)
-        case "mobile":
-            return ChineseFormats.isMobile(value) ? ChineseFormats.maskMobile(value)
-                : String(value.prefix(3)) + String(repeating: "*", count: max(0, value.count - 5)) + String(value.suffix(2))
+        case "mobile": return ChineseFormats.maskPhone(value)
         default: return ChineseFormats.maskName(value)
         }
     }
