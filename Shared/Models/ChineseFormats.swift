@@ -13,6 +13,14 @@ public enum ChineseFormats {
         return String(s.prefix(3)) + "****" + String(s.suffix(4))
     }
 
+    /// A phone number of any kind: a mobile as `maskMobile`; another (a landline, 0571-8888…)
+    /// keeps its first 3 and last 2 characters (nothing when that would show it all).
+    public static func maskPhone(_ s: String) -> String {
+        if isMobile(s) { return maskMobile(s) }
+        guard s.count > 7 else { return String(repeating: "*", count: s.count) }
+        return String(s.prefix(3)) + String(repeating: "*", count: max(0, s.count - 5)) + String(s.suffix(2))
+    }
+
     /// GB/T 2260 six-digit region code (province 330000, city 330100, county 330106).
     public static func isRegionCode(_ s: String) -> Bool {
         s.utf8.count == 6 && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
@@ -38,20 +46,25 @@ public enum ChineseFormats {
         return alphabet[check] == chars[17]
     }
 
-    /// Resident ID (GB 11643): 18 characters, ISO 7064 MOD 11-2 check digit, plausible birth date.
+    /// Resident ID (GB 11643): 18 ASCII characters (17 digits and a digit or X, either case),
+    /// ISO 7064 MOD 11-2 check digit, plausible birth date. Over bytes: imports check it for
+    /// every row, and other digits than ASCII (full-width, Chinese numerals) are no ID.
     public static func isResidentID(_ s: String) -> Bool {
-        let chars = Array(s.uppercased())
-        guard chars.count == 18 else { return false }
+        let u = s.utf8
+        guard u.count == 18 else { return false }
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        var sum = 0
-        for i in 0..<17 {
-            guard let d = chars[i].wholeNumberValue else { return false }
+        let checks = Array("10X98765432".utf8)
+        var sum = 0, month = 0, day = 0, last: UInt8 = 0
+        for (i, b) in u.enumerated() {
+            if i == 17 { last = b; break }
+            guard b >= 48 && b <= 57 else { return false }
+            let d = Int(b - 48)
             sum += d * weights[i]
+            if i == 10 || i == 11 { month = month * 10 + d }
+            if i == 12 || i == 13 { day = day * 10 + d }
         }
-        let checks: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
-        guard checks[sum % 11] == chars[17] else { return false }
-        let month = Int(String(chars[10...11])) ?? 0
-        let day = Int(String(chars[12...13])) ?? 0
+        let check = checks[sum % 11]
+        guard last == check || (check == UInt8(ascii: "X") && last == UInt8(ascii: "x")) else { return false }
         return (1...12).contains(month) && (1...31).contains(day)
     }
 

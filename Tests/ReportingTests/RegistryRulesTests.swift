@@ -50,6 +50,11 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertEqual(value("", "NIHSS0"), "")   // blank: not a value
         XCTAssertEqual(value("72.5", "WT"), "72.5")
         XCTAssertNil(value("72.55", "WT"))                  // one decimal at most
+        // Past the plain-integer fast path, the form engine's rule (ValueRules.checkNumber) and messages.
+        guard case .failure(let d) = CaseRules.check("72.55", ivt.field("WT")!) else { return XCTFail("72.55 accepted") }
+        XCTAssertEqual(d, CellError(code: "invalid_value", message: "体重最多保留1位小数"))
+        guard case .failure(let n) = CaseRules.check("-1", ivt.field("NIHSS0")!) else { return XCTFail("-1 accepted") }
+        XCTAssertEqual(n, CellError(code: "out_of_range", message: "治疗前NIHSS评分不能小于0"))
     }
 
     func testAdmissionNumbersKeepLeadingZerosAndRefuseOddCharacters() {
@@ -107,6 +112,10 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertTrue(CaseRules.masked("张三丰", ivt.field("NAME")!).hasPrefix("张"))
         let id = CaseRules.masked("11010519491231002X", ivt.field("IDNO")!)
         XCTAssertFalse(id.contains("19491231"))
+        let phone = field("TEL", "联系电话", .text, identifier: true, mask: "mobile")
+        XCTAssertEqual(CaseRules.masked("13957681913", phone), "139****1913")
+        XCTAssertEqual(CaseRules.masked("0571-87654321", phone), "057********21")
+        XCTAssertEqual(ChineseFormats.maskPhone("8765432"), "*******")   // too short to show any of it
     }
 
     func testPersonalDataIsSealedToItsRow() throws {
@@ -152,13 +161,6 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode([String: String].self, from: Data(text.utf8)), d)
         XCTAssertTrue(text.hasPrefix("{\"A\":"))   // sorted keys
         XCTAssertEqual(JSONText.object([:]), "{}")
-    }
-
-    func testUUIDTextMatchesFoundation() {
-        for _ in 0..<20 {
-            let u = UUID()
-            XCTAssertEqual(Imports.uuidText(u), u.uuidString.lowercased())
-        }
     }
 
     func testIntegerBoundsAgreeWithDecimalOnes() {
@@ -225,18 +227,29 @@ final class RegistryRulesTests: XCTestCase {
         }
     }
 
-    func testResidentIDCheckAgreesWithTheSharedOne() {
-        var samples = ["11010519491231002X", "110105194912310021", "11010519491331002X", "11010519491200002X", "1101051949123100", "",
-                       "11010519491231002x".uppercased(), "１１0105194912310021", "A10105194912310021", "110105194912310020X"]
+    /// The shared check (`ChineseFormats.isResidentID`, over bytes) that entry and imports use.
+    func testResidentIDsAreCheckedByTheirCheckDigitAndBirthDate() {
+        for s in ["11010519491231002X", "11010519491231002x"] { XCTAssertTrue(ChineseFormats.isResidentID(s), s) }
+        XCTAssertEqual(value("11010519491231002x", "IDNO"), "11010519491231002X")
+        for s in ["110105194912310021",        // wrong check digit
+                  "11010519491331002X",        // month 13
+                  "11010519491200002X",        // day 00
+                  "1101051949123100", "", "110105194912310020X",
+                  "A10105194912310021",
+                  "１１010519491231002X",      // full-width digits (pass a Unicode digit-value check)
+                  "一1010519491231002X"] {     // a Chinese numeral (likewise)
+            XCTAssertFalse(ChineseFormats.isResidentID(s), s)
+            if !s.isEmpty { XCTAssertNil(value(s, "IDNO"), s) }   // blank: no value, not refused
+        }
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         for n in 0..<400 {
-            let body = "3301061980\(String(format: "%02d", n % 14))\(String(format: "%02d", n % 33))\(String(format: "%03d", n))"
+            let (month, day) = (n % 14, n % 33)
+            let body = "3301061980\(String(format: "%02d", month))\(String(format: "%02d", day))\(String(format: "%03d", n))"
             let sum = zip(body.utf8, weights).map { Int($0 - 48) * $1 }.reduce(0, +)
-            samples.append(body + String(Array("10X98765432")[sum % 11]))
-            samples.append(body + String(Array("10X98765432")[(sum + 1) % 11]))
+            let plausible = (1...12).contains(month) && (1...31).contains(day)
+            XCTAssertEqual(ChineseFormats.isResidentID(body + String(Array("10X98765432")[sum % 11])), plausible, body)
+            XCTAssertFalse(ChineseFormats.isResidentID(body + String(Array("10X98765432")[(sum + 1) % 11])), body)
         }
-        for s in samples { XCTAssertEqual(CaseRules.isResidentID(s), ChineseFormats.isResidentID(s), s) }
-        XCTAssertTrue(samples.contains { CaseRules.isResidentID($0) })
     }
 
     func testDateShiftIsPerCaseKeyedAndWithinAYear() throws {

@@ -35,6 +35,12 @@ struct FieldProblem: Codable, Sendable, Equatable, Error {
     var message: String
 }
 
+/// A value refused: code and Chinese message (registry cells and fields, `ValueRules.checkNumber`).
+struct CellError: Error, Equatable {
+    let code: String
+    let message: String
+}
+
 /// Checks and converts entered values, computes formulas, applies cross-field rules. No SQL.
 enum ValueRules {
     static let maxIntegerDigits = 15
@@ -58,16 +64,11 @@ enum ValueRules {
             case .string(let s): text = s.trimmingCharacters(in: .whitespaces)
             default: return problem("invalid_value", "\(ind.label)格式错误")
             }
-            guard let parsed = parseDecimal(text) else {
-                return problem("invalid_value", ind.type == .integer ? "\(ind.label)请输入整数" : "\(ind.label)请输入数字")
+            switch checkNumber(text, label: ind.label, integer: ind.type == .integer, decimals: ind.decimals,
+                               min: ind.minValue, max: ind.maxValue) {
+            case .success(let d): return .success(.number(d))
+            case .failure(let e): return problem(e.code, e.message)
             }
-            if ind.type == .integer, parsed.fractionDigits > 0 { return problem("invalid_value", "\(ind.label)请输入整数") }
-            if ind.type != .integer, parsed.fractionDigits > ind.decimals {
-                return problem("invalid_value", "\(ind.label)最多保留\(ind.decimals)位小数")
-            }
-            if let min = ind.minValue, parsed.value < min { return problem("out_of_range", "\(ind.label)不能小于\(min)") }
-            if let max = ind.maxValue, parsed.value > max { return problem("out_of_range", "\(ind.label)不能大于\(max)") }
-            return .success(.number(parsed.value))
         }
         guard case .string(let raw) = input else { return problem("invalid_value", "\(ind.label)请输入文字") }
         let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -87,6 +88,19 @@ enum ValueRules {
             }
             return .success(.text(s))
         }
+    }
+
+    /// A number checked against its kind (integer or decimal with `decimals` places) and its
+    /// bounds: the one rule of form indicators and registry fields.
+    static func checkNumber(_ text: String, label: String, integer: Bool, decimals: Int, min: Decimal?,
+                            max: Decimal?) -> Result<Decimal, CellError> {
+        func fail(_ code: String, _ message: String) -> Result<Decimal, CellError> { .failure(CellError(code: code, message: message)) }
+        guard let parsed = parseDecimal(text) else { return fail("invalid_value", integer ? "\(label)请输入整数" : "\(label)请输入数字") }
+        if integer, parsed.fractionDigits > 0 { return fail("invalid_value", "\(label)请输入整数") }
+        if !integer, parsed.fractionDigits > decimals { return fail("invalid_value", "\(label)最多保留\(decimals)位小数") }
+        if let min, parsed.value < min { return fail("out_of_range", "\(label)不能小于\(min)") }
+        if let max, parsed.value > max { return fail("out_of_range", "\(label)不能大于\(max)") }
+        return .success(parsed.value)
     }
 
     /// A plain decimal: optional minus, 1…15 integer digits, optional fraction of 1…6 digits.

@@ -184,24 +184,6 @@ enum Imports {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// A UUID as lower-case text, without Foundation's formatting (one per imported row).
-    static func uuidText(_ u: UUID) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(36)
-        appendUUID(u, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func appendUUID(_ u: UUID, into out: inout [UInt8]) {
-        withUnsafeBytes(of: u.uuid) { raw in
-            for (i, b) in raw.enumerated() {
-                if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 0x0F)])
-            }
-        }
-    }
-
     struct StagedLine {
         let rowNo: Int
         let admissionNo: String

@@ -38,14 +38,6 @@ enum RegistryYearStore {
                        [programID, orgID, period]).first.map(record)
     }
 
-    /// Periods of the institution that have a year row or cases, newest first.
-    static func periods(_ conn: PGConnection, programID: String, orgID: String) throws -> [String] {
-        try conn.query("""
-            SELECT period FROM registry_years WHERE program_id = $1::uuid AND org_id = $2
-            UNION SELECT DISTINCT period FROM cases WHERE program_id = $1::uuid AND org_id = $2 ORDER BY period DESC
-            """, [programID, orgID]).rows.map { try $0.string("period") }
-    }
-
     static func setScan(_ conn: PGConnection, id: String, documentID: String?) throws {
         try conn.query("UPDATE registry_years SET scan_document_id = $2::uuid, updated_at = now() WHERE id = $1::uuid", [id, documentID])
     }

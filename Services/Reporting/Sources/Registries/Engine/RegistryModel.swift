@@ -126,16 +126,8 @@ enum CaseRules {
             }
             return .success(String(n))
         case .integer, .decimal:
-            guard let parsed = ValueRules.parseDecimal(s) else {
-                return fail("invalid_value", field.type == .integer ? "\(field.label)请输入整数" : "\(field.label)请输入数字")
-            }
-            if field.type == .integer, parsed.fractionDigits > 0 { return fail("invalid_value", "\(field.label)请输入整数") }
-            if field.type == .decimal, parsed.fractionDigits > field.decimals {
-                return fail("invalid_value", "\(field.label)最多保留\(field.decimals)位小数")
-            }
-            if let min = field.minValue, parsed.value < min { return fail("out_of_range", "\(field.label)不能小于\(min)") }
-            if let max = field.maxValue, parsed.value > max { return fail("out_of_range", "\(field.label)不能大于\(max)") }
-            return .success("\(parsed.value)")
+            return ValueRules.checkNumber(s, label: field.label, integer: field.type == .integer, decimals: field.decimals,
+                                          min: field.minValue, max: field.maxValue).map { d -> String? in "\(d)" }
         case .date:
             guard let d = normaliseDate(s) else { return fail("invalid_value", "\(field.label)请输入日期，格式为 YYYY-MM-DD") }
             return .success(d)
@@ -148,7 +140,7 @@ enum CaseRules {
             guard s.count <= field.maxLength else { return fail("too_long", "\(field.label)不能超过\(field.maxLength)个字") }
             switch field.mask {
             case "resident_id":
-                guard isResidentID(s.uppercased()) else { return fail("invalid_value", "\(field.label)格式错误") }
+                guard ChineseFormats.isResidentID(s) else { return fail("invalid_value", "\(field.label)格式错误") }
                 return .success(s.uppercased())
             case "mobile":
                 guard s.utf8.count >= 7, s.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) else {
@@ -158,27 +150,6 @@ enum CaseRules {
             }
             return .success(s)
         }
-    }
-
-    /// `ChineseFormats.isResidentID` of an upper-cased value, over bytes for ASCII (every real
-    /// one; the shared check looks up Unicode digit values per character, a fifth of an
-    /// import's checking time when measured).
-    static func isResidentID(_ s: String) -> Bool {
-        let u = s.utf8
-        guard u.allSatisfy({ $0 < 0x80 }) else { return ChineseFormats.isResidentID(s) }
-        guard u.count == 18 else { return false }
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        var digits = [Int](repeating: 0, count: 17)
-        var sum = 0
-        for (i, b) in u.enumerated() where i < 17 {
-            guard b >= 0x30 && b <= 0x39 else { return false }
-            digits[i] = Int(b - 0x30)
-            sum += digits[i] * weights[i]
-        }
-        let checks = Array("10X98765432".utf8)
-        guard u.last == checks[sum % 11] else { return false }
-        let month = digits[10] * 10 + digits[11], day = digits[12] * 10 + digits[13]
-        return (1...12).contains(month) && (1...31).contains(day)
     }
 
     /// Without surrounding white space (a fast path when there is none).
@@ -301,17 +272,10 @@ enum CaseRules {
     static func masked(_ value: String, _ field: RegistryField) -> String {
         switch field.mask {
         case "resident_id": return ChineseFormats.maskResidentID(value)
-        case "mobile":
-            return ChineseFormats.isMobile(value) ? ChineseFormats.maskMobile(value)
-                : String(value.prefix(3)) + String(repeating: "*", count: max(0, value.count - 5)) + String(value.suffix(2))
+        case "mobile": return ChineseFormats.maskPhone(value)
         default: return ChineseFormats.maskName(value)
         }
     }
 
     static func clip(_ s: String) -> String { s.count > 100 ? String(s.prefix(100)) + "…" : s }
-}
-
-struct CellError: Error, Equatable {
-    let code: String
-    let message: String
 }
