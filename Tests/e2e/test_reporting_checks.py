@@ -275,6 +275,22 @@ def test_specialty_program_is_read_by_its_specialty_only(gw, suite, hospital, ce
     assert seen.status_code == 200 and seen.json()["readOnly"] is True, seen.text
     assert call(gw, "PUT", f"/reports/{pci}/values", same, json={"values": {}}).status_code == 403
 
+    # The program's case registry (冠心病介入治疗病例登记) follows the same specialty scope.
+    r = call(gw, "POST", "/registries/pci_cases/cases", hospital, json={"period": "2020-Q1", "values": {
+        "ADM": "P0001", "NAME": "张三", "SEX": "男", "AGE": 61, "DIAG": "STEMI", "D2B": 75, "PDATE": "2020-02-03",
+        "STENTS": 1, "DEATH": "否"}})
+    assert r.status_code == 201, r.text
+    case = r.json()["id"]
+    from actors import claims_of
+    org = claims_of(hospital["access"])["roles"][0]["orgID"]
+    assert call(gw, "GET", f"/cases/{case}", other).status_code == 404
+    r = call(gw, "GET", "/registries/pci_cases/cases", other, params={"period": "2020-Q1", "org": org})
+    assert r.status_code == 200 and r.json()["total"] == 0, r.text
+    assert call(gw, "GET", f"/registry-years/nccqi_pci_quarterly/2020-Q1", other, params={"org": org}).status_code == 404
+    assert call(gw, "GET", f"/cases/{case}", same).status_code == 200
+    r = call(gw, "GET", "/registries/pci_cases/cases", same, params={"period": "2020-Q1", "org": org})
+    assert r.status_code == 200 and r.json()["total"] == 1, r.text
+
     # …and its statistics likewise: figures, completeness and the missing list are the same
     # data, so the other specialty's grant is out of scope there too.
     pci_stats = {"program": "nccqi_pci_quarterly", "from": "2020-Q1", "period": "2020-Q1"}

@@ -30,14 +30,13 @@ struct CaseQuery: Sendable {
 }
 
 /// Cases: scope in SQL on every read and write, like reports. `$1…$3` are the caller's
-/// grants: the program's entry roles reach their own organisation's cases, reader roles
+/// grants with their specialties (`reportParameters`): the program's entry roles reach their own organisation's cases, reader roles
 /// their subtree's (prefix match on the scope path).
 enum CaseStore {
-    private static let grants = """
-        WITH g AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS g(role, org_id, scope_path))
-        """
+    private static let grants = ReportStore.grants
     static let enters = "(g.role = ANY (p.entry_roles) AND g.org_id = c.org_id)"
-    static let reads = "(g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, c.scope_path))"
+    /// A specialty program's cases (NCCQI) are read by grants of that specialty only, like its reports.
+    static let reads = "(g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, c.scope_path) AND \(ReportStore.specialtyMatches))"
     private static let columns = """
         c.id::text AS id, c.registry_id::text AS registry_id, c.org_id, c.period, c.admission_no, c.data::text AS data,
         c.personal::text AS personal, c.personal_digest::text AS digest, c.revision, c.source, c.created_at, c.updated_at
@@ -60,12 +59,12 @@ enum CaseStore {
              FROM cases c JOIN programs p ON p.id = c.program_id
             WHERE \(filterSQL) AND ($9::uuid IS NULL OR c.id < $9::uuid)
             ORDER BY c.id DESC LIMIT $10
-            """, caller.sqlParameters + filterParameters(q) + [after, limit + 1]).rows.map(record)
+            """, caller.reportParameters + filterParameters(q) + [after, limit + 1]).rows.map(record)
     }
 
     static func count(_ conn: PGConnection, caller: Caller, query q: CaseQuery) throws -> Int {
         try conn.query(grants + " SELECT count(*)::int AS n FROM cases c JOIN programs p ON p.id = c.program_id WHERE " + filterSQL,
-                       caller.sqlParameters + filterParameters(q)).first?.int("n") ?? 0
+                       caller.reportParameters + filterParameters(q)).first?.int("n") ?? 0
     }
 
     /// Every matching case (exports), oldest first, in batches of `batch` after `after`.
@@ -74,7 +73,7 @@ enum CaseStore {
              FROM cases c JOIN programs p ON p.id = c.program_id
             WHERE \(filterSQL) AND ($9::uuid IS NULL OR c.id > $9::uuid)
             ORDER BY c.id LIMIT $10
-            """, caller.sqlParameters + filterParameters(q) + [after, batch]).rows.map(record)
+            """, caller.reportParameters + filterParameters(q) + [after, batch]).rows.map(record)
     }
 
     /// The case if the caller may see it, and whether he enters for it.
@@ -83,7 +82,7 @@ enum CaseStore {
             , a.enters FROM cases c JOIN programs p ON p.id = c.program_id,
             LATERAL (SELECT coalesce(bool_or(\(enters)), false) AS enters, coalesce(bool_or(\(reads)), false) AS reads FROM g) a
             WHERE c.id = $4::uuid AND (a.enters OR a.reads)
-            """ + (lock ? " FOR UPDATE OF c" : ""), caller.sqlParameters + [id]).first else { return nil }
+            """ + (lock ? " FOR UPDATE OF c" : ""), caller.reportParameters + [id]).first else { return nil }
         return (try record(row), try row.bool("enters"))
     }
 

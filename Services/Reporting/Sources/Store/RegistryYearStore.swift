@@ -74,13 +74,13 @@ extension RegistryYearStore {
 
 extension RegistryYearStore {
     /// The institution is enrolled in the program under a path one of the caller's reader
-    /// grants covers (`$1…$3` the grants).
+    /// grants covers, of the program's specialty if it has one (`$1…$3` the grants).
     static func readable(_ conn: PGConnection, caller: Caller, programID: String, orgID: String) throws -> Bool {
-        try conn.query("""
-            WITH g AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS g(role, org_id, scope_path))
+        try conn.query(ReportStore.grants + """
             SELECT 1 FROM enrolments e JOIN programs p ON p.id = e.program_id
             WHERE e.program_id = $4::uuid AND e.org_id = $5
-              AND EXISTS (SELECT 1 FROM g WHERE g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, e.scope_path))
-            """, caller.sqlParameters + [programID, orgID]).first != nil
+              AND EXISTS (SELECT 1 FROM g WHERE g.role = ANY (p.reader_roles) AND path_covers(g.scope_path, e.scope_path)
+                                               AND \(ReportStore.specialtyMatches))
+            """, caller.reportParameters + [programID, orgID]).first != nil
     }
 }
