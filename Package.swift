@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "KitPDFTests", dependencies: ["KitPDF"], path: "Tests/KitPDFTests"),
         .testTarget(name: "KitOfficeTests", dependencies: ["KitOffice"], path: "Tests/KitOfficeTests", exclude: ["Fixtures"]),
         .testTarget(name: "FormsTests", dependencies: ["DocumentsService"], path: "Tests/FormsTests"),
+        .testTarget(name: "DocumentsTests", dependencies: ["DocumentsService", "KitCrypto"], path: "Tests/DocumentsTests"),
         .testTarget(name: "ReportingTests", dependencies: ["ReportingService", "KitCore"], path: "Tests/ReportingTests"),
     ]
 )

@@ -1,12 +1,14 @@
 import Foundation
+import KitCrypto
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Content-addressed file store: a file's bytes live at `<root>/sha256/<h0h1>/<h2h3>/<hash>`,
 /// named by their SHA-256 alone (never by anything a client sent), so the same bytes are stored
-/// once. Uploads are written to a temporary file in `incoming/` (`BlobWriter`), fsynced, renamed
-/// into place and the directory fsynced: a crash leaves either the whole file or none.
+/// once. Uploads are written to a temporary file in `incoming/` (`BlobWriter`), renamed into
+/// place, fsynced and the directory fsynced before their row is committed; a blob reused for a
+/// second upload of the same bytes is read back first (`holds`).
 struct BlobStore: Sendable {
     let root: String
 
@@ -59,6 +61,28 @@ struct BlobStore: Sendable {
         guard let p = try? path(sha256) else { return false }
         var st = stat()
         return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && Int(st.st_size) == size
+    }
+
+    /// True when the blob is stored whole: the expected size and, read back, the expected hash
+    /// (then fsynced). For an upload of bytes already stored, which then relies on this copy
+    /// (`BlobWriter.commit`); a blob that is not whole is replaced by the new upload.
+    func holds(_ sha256: String, size: Int) -> Bool {
+        guard contains(sha256, size: size), let p = try? path(sha256) else { return false }
+        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let hasher = SHA256.Hasher()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return false }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            total += n
+        }
+        return total == size && Hex.encode(hasher.finalize()) == sha256 && fsync(fd) == 0
     }
 
     /// Removes a blob (no longer referenced). Missing files are fine.

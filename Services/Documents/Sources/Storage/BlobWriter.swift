@@ -6,8 +6,8 @@ import Glibc
 
 /// A file being received: written to a temporary file in the store's `incoming/` folder (same
 /// file system as the blobs, so the final rename is atomic) as its bytes arrive, hashed as it
-/// goes, its first bytes kept for sniffing. `finish()` fsyncs it; `commit` renames it to its
-/// content address. Anything not committed is unlinked (`discard`, or at the latest on deinit):
+/// goes, its first bytes kept for sniffing. `finish()` gives its hash; `commit` renames it to its
+/// content address and fsyncs it. Anything not committed is unlinked (`discard`, or at the latest on deinit):
 /// a refused or interrupted upload leaves nothing behind.
 final class BlobWriter {
     /// How many leading bytes are kept for sniffing the type early.
@@ -73,22 +73,32 @@ final class BlobWriter {
         return unsafeBitCast(symbol, to: SyncFileRange.self)
     }()
 
-    /// All bytes are in: fsyncs and closes the file; returns its SHA-256 (lowercase hex).
+    /// All bytes are in: returns their SHA-256 (lowercase hex) and starts writing the rest to
+    /// disk without waiting, so the disk works while the file is checked and its row inserted.
+    /// The file is made durable by `commit`.
     func finish() throws -> String {
         guard fd >= 0 else { throw BlobStore.Failure.io("finish \(path)", EBADF) }
-        let ok = fsync(fd) == 0
-        let code = errno
-        close(fd)
-        fd = -1
-        guard ok else { throw BlobStore.Failure.io("fsync \(path)", code) }
+        if size > writebackFrom {
+            BlobWriter.startWriteback(fd, from: writebackFrom, count: size - writebackFrom)
+            writebackFrom = size
+        }
         return Hex.encode(hasher.finalize())
     }
 
-    /// Moves the finished file to the blob of `sha256` (its hash, from `finish()`), unless that
-    /// blob is stored already (then the temporary file is removed). True when a new blob was made.
+    /// Moves the finished file to the blob of `sha256` (its hash, from `finish()`) and makes it
+    /// durable, unless that blob is stored already (then the temporary file is removed). True
+    /// when a new blob was made.
+    ///
+    /// The rename comes before the file's fsync: on a journalling file system (ext4, xfs) that
+    /// fsync commits the rename with the file's blocks in one journal commit, and the directory's
+    /// fsync then has nothing left to wait for (one commit instead of two, about 4 ms of a small
+    /// upload). Both fsyncs still finish before the caller commits the row that refers to the
+    /// blob, so a row never names a blob that is not on disk. A crash between the rename and the
+    /// fsync can leave a blob that is not whole under its name: `BlobStore.holds` therefore
+    /// re-hashes a stored blob before an upload of the same bytes relies on it.
     func commit(into store: BlobStore, sha256: String) throws -> Bool {
         guard !settled else { return false }
-        if store.contains(sha256, size: size) {
+        if store.holds(sha256, size: size) {
             discard()
             return false
         }
@@ -97,6 +107,14 @@ final class BlobWriter {
         try BlobStore.makeDirectories(dir)
         guard rename(path, final) == 0 else { throw BlobStore.Failure.io("rename \(path)", errno) }
         settled = true
+        let ok = fsync(fd) == 0
+        let code = errno
+        close(fd)
+        fd = -1
+        guard ok else {
+            unlink(final)
+            throw BlobStore.Failure.io("fsync \(final)", code)
+        }
         BlobStore.syncDirectory(dir)
         return true
     }
