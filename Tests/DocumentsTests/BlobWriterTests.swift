@@ -29,6 +29,13 @@ final class BlobWriterTests: XCTestCase {
         return (writer, try writer.finish())
     }
 
+    /// Places the file and waits until it is durable, like an upload before its COMMIT.
+    private func placed(_ writer: BlobWriter, _ store: BlobStore, _ sha256: String) throws -> Bool {
+        let new = try writer.place(into: store, sha256: sha256)
+        try writer.durable()
+        return new
+    }
+
     private func incomingNames(_ store: BlobStore) -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: store.incomingDirectory)) ?? []
     }
@@ -38,7 +45,7 @@ final class BlobWriterTests: XCTestCase {
         let bytes = SecureRandom.bytes(5 << 20)
         let (writer, sha) = try received(bytes, in: store)
         XCTAssertEqual(sha, Hex.encode(SHA256.hash(bytes)))
-        XCTAssertTrue(try writer.commit(into: store, sha256: sha))
+        XCTAssertTrue(try placed(writer, store, sha))
         XCTAssertEqual(try Array(Data(contentsOf: URL(fileURLWithPath: store.path(sha)))), bytes)
         XCTAssertTrue(store.holds(sha, size: bytes.count))
         XCTAssertEqual(incomingNames(store), [])
@@ -48,10 +55,10 @@ final class BlobWriterTests: XCTestCase {
         let store = try BlobStore(root: root)
         let bytes = SecureRandom.bytes(70_000)
         let (first, sha) = try received(bytes, in: store)
-        XCTAssertTrue(try first.commit(into: store, sha256: sha))
+        XCTAssertTrue(try placed(first, store, sha))
         let (second, sha2) = try received(bytes, in: store)
         XCTAssertEqual(sha, sha2)
-        XCTAssertFalse(try second.commit(into: store, sha256: sha2), "stored once")
+        XCTAssertFalse(try placed(second, store, sha2), "stored once")
         XCTAssertEqual(incomingNames(store), [])
     }
 
@@ -67,7 +74,7 @@ final class BlobWriterTests: XCTestCase {
         XCTAssertTrue(store.contains(sha, size: bytes.count))
         XCTAssertFalse(store.holds(sha, size: bytes.count))
         let (writer, got) = try received(bytes, in: store)
-        XCTAssertTrue(try writer.commit(into: store, sha256: got))
+        XCTAssertTrue(try placed(writer, store, got))
         XCTAssertEqual(try Array(Data(contentsOf: URL(fileURLWithPath: path))), bytes)
     }
 
@@ -77,6 +84,6 @@ final class BlobWriterTests: XCTestCase {
         writer.discard()
         XCTAssertEqual(incomingNames(store), [])
         XCTAssertFalse(store.contains(sha, size: 10_000))
-        XCTAssertFalse(try writer.commit(into: store, sha256: sha), "a discarded upload commits nothing")
+        XCTAssertFalse(try placed(writer, store, sha), "a discarded upload places nothing")
     }
 }

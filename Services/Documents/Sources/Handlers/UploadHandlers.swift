@@ -32,7 +32,8 @@ struct UploadHandlers: Sendable {
         do {
             let record = try app.store.insert(object: object, kind: kind, file: file, caller: caller, mayCreate: mayCreate,
                                               request: request) {
-                wrote = try incoming.writer.commit(into: app.blobs, sha256: file.sha256)
+                wrote = try incoming.writer.place(into: app.blobs, sha256: file.sha256)
+                return incoming.writer.durable
             }
             return .json(DocumentJSON(record, catalog: app.catalog), status: 201)
         } catch {
@@ -53,7 +54,8 @@ struct UploadHandlers: Sendable {
         var wrote = false
         do {
             let (record, released) = try app.store.replace(id, file: file, caller: caller, request: request) {
-                wrote = try incoming.writer.commit(into: app.blobs, sha256: file.sha256)
+                wrote = try incoming.writer.place(into: app.blobs, sha256: file.sha256)
+                return incoming.writer.durable
             }
             if let old = released { discard(old) }
             return .json(DocumentJSON(record, catalog: app.catalog, versions: try app.store.versions(id)))

@@ -10,12 +10,15 @@ import ServiceKit
 extension DocumentStore {
     /// Adds a document of `kind` to `object` for its owner. Creates the object on first use
     /// (owned by the caller) when `mayCreate`; refuses with 404 when someone else owns it and with
-    /// `too_many_files` when the kind's limit is reached. `storeFile` writes the bytes; it runs
-    /// inside the transaction, after every check.
+    /// `too_many_files` when the kind's limit is reached. `storeFile` starts storing the bytes
+    /// under the file's lock and returns the wait for them to be durable, which comes before the
+    /// COMMIT: the disk flushes while the rows are written, and a refusal leaves a blob that the
+    /// caller collects (`collectGarbage`).
     func insert(object: ObjectRef, kind: DocumentKind, file: NewFile, caller: Caller, mayCreate: Bool, request: Request,
-                storeFile: () throws -> Void) throws -> DocumentRecord {
+                storeFile: () throws -> () throws -> Void) throws -> DocumentRecord {
         try withBlobLock(file.sha256) { conn in
-            try conn.transaction {
+            let durable = try storeFile()
+            return try conn.transaction {
                 let ownApplicant = caller.ownApplication == object ? object.id : nil
                 if mayCreate {
                     try conn.query("""
@@ -31,7 +34,6 @@ extension DocumentStore {
                     """, [object.key, kind.code]).first?.int("n") ?? 0
                 if existing >= kind.maxFiles { throw DocumentErrors.tooManyFiles(kind) }
 
-                try storeFile()
                 let id = ID.new()
                 let row = try conn.query("""
                     INSERT INTO documents (id, object_key, kind, current_version, created_by, owner_org_path)
@@ -43,6 +45,7 @@ extension DocumentStore {
                                                   objectType: "document", objectID: id,
                                                   newValue: Audit.json(AuditFile(object: object.key, kind: kind.code, version: 1, file: file)),
                                                   request: request))
+                try durable()
                 return DocumentRecord(id: try row.string("id"), objectKey: object.key, kind: kind.code,
                                       createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
                                       current: version)
@@ -54,10 +57,11 @@ extension DocumentStore {
     /// file becomes the next version; an unsealed one is replaced in place. Returns the document
     /// and the hash of a file that may no longer be referenced.
     func replace(_ id: String, file: NewFile, caller: Caller, request: Request,
-                 storeFile: () throws -> Void) throws -> (DocumentRecord, released: String?) {
+                 storeFile: () throws -> () throws -> Void) throws -> (DocumentRecord, released: String?) {
         guard ID.isValid(id) else { throw APIError.notFound }
         return try withBlobLock(file.sha256) { conn in
-            try conn.transaction {
+            let durable = try storeFile()
+            return try conn.transaction {
                 let (cond, params) = Access.write(caller).condition(from: 2)
                 guard let cur = try conn.query("""
                     SELECT d.object_key, d.kind, d.current_version, v.sealed, v.sha256, v.size, v.file_name
@@ -70,7 +74,6 @@ extension DocumentStore {
                 let current = try cur.int("current_version")
                 let sealed = try cur.bool("sealed")
                 let oldSHA = try cur.string("sha256")
-                try storeFile()
 
                 var released: String?
                 let newVersion: VersionRecord
@@ -105,6 +108,7 @@ extension DocumentStore {
                 let record = DocumentRecord(id: try doc.string("id"), objectKey: objectKey, kind: kind,
                                             createdAt: try doc.date("created_at"), updatedAt: try doc.date("updated_at"),
                                             current: newVersion)
+                try durable()
                 return (record, released)
             }
         }
