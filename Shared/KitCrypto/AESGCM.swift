@@ -20,7 +20,9 @@ public struct AESGCM: Sendable {
         self.key = key
     }
 
+    /// Throws `tooLong` for a plaintext or `aad` OpenSSL cannot take in one call (2 GiB).
     public func seal(_ plaintext: [UInt8], aad: [UInt8] = []) throws -> [UInt8] {
+        guard plaintext.count <= Int(Int32.max) - AESGCM.tagSize, aad.count <= Int(Int32.max) else { throw CryptoError.tooLong }
         let nonce = SecureRandom.bytes(AESGCM.nonceSize)
         guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError.invalidKey }
         defer { EVP_CIPHER_CTX_free(ctx) }
@@ -54,7 +56,8 @@ public struct AESGCM: Sendable {
 
     /// Nil when the box is too short, was altered, or belongs to another `aad`/key.
     public func open(_ box: [UInt8], aad: [UInt8] = []) -> [UInt8]? {
-        guard box.count >= AESGCM.nonceSize + AESGCM.tagSize, box.count <= Int(Int32.max) else { return nil }
+        guard box.count >= AESGCM.nonceSize + AESGCM.tagSize, box.count <= Int(Int32.max),
+              aad.count <= Int(Int32.max) else { return nil }
         let nonce = Array(box[0..<AESGCM.nonceSize])
         let body = Array(box[AESGCM.nonceSize..<(box.count - AESGCM.tagSize)])
         var tag = Array(box[(box.count - AESGCM.tagSize)...])

@@ -8,4 +8,6 @@ public enum CryptoError: Error, Equatable {
     case invalidToken(String)
     /// A token's `exp` (plus leeway) has passed.
     case expired
+    /// Input longer than OpenSSL's `int` lengths take (2 GiB).
+    case tooLong
 }
