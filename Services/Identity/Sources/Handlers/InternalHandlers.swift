@@ -18,6 +18,23 @@ struct InternalHandlers: Sendable {
         return .json(Page(items: items))
     }
 
+    struct NameQuery: Codable, Sendable { let ids: [String] }
+    struct OrganisationName: Codable, Sendable { let id: String; let name: String }
+    /// At most this many ids per `organisationNames` call.
+    static let maxNameIDs = 5000
+
+    /// POST /api/identity/v1/internal/organisations/names {"ids":[…]}: the names of exactly these
+    /// organisations (a statistics table names every institution it lists, however many).
+    func organisationNames(_ req: Request) throws -> Response {
+        try app.context.requireInternal(req)
+        let body = try req.decode(NameQuery.self)
+        guard body.ids.count <= Self.maxNameIDs else {
+            throw APIError.invalid("ids", "一次最多查询\(Self.maxNameIDs)个机构", code: "too_many")
+        }
+        let items = try OrganisationStore(app: app).names(ids: body.ids).map { OrganisationName(id: $0.id, name: $0.name) }
+        return .json(Page(items: items))
+    }
+
     struct NewOrganisation: Codable, Sendable { let kind: String; let name: String; let regionCode: String?; let specialties: [String]? }
 
     /// POST /api/identity/v1/internal/organisations: operators' and tests' way to add centres.

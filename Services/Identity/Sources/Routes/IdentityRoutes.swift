@@ -51,6 +51,7 @@ enum IdentityRoutes {
 
         r.get("\(v1)/internal/organisations", service.organisations)
         r.post("\(v1)/internal/organisations", service.createOrganisation)
+        r.post("\(v1)/internal/organisations/names", service.organisationNames)
         r.post("\(v1)/internal/users", service.createUser)
         r.post("\(v1)/internal/approval-outcomes", service.approvalOutcome)
         r.get("\(v1)/internal/approval-outcomes/:requestId", service.outcomeStatus)

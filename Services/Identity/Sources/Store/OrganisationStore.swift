@@ -182,6 +182,14 @@ struct OrganisationStore: Sendable {
             """, [kind, under, specialty]).rows.map(Self.decode)
     }
 
+    /// id → name of the given organisations (ids that are no uuid or unknown are left out).
+    func names(ids: [String]) throws -> [(id: String, name: String)] {
+        let valid = ids.filter(ID.isValid)
+        guard !valid.isEmpty else { return [] }
+        return try app.db.query("SELECT id::text AS id, name FROM organisations WHERE id = ANY($1::uuid[])", [valid])
+            .rows.map { (try $0.string("id"), try $0.string("name")) }
+    }
+
     /// Creates an organisation under a region (or nationally when `regionCode` is nil): its path
     /// is the region's path and its id (86/330000/330100[/330106]/<id>). Centres and
     /// commissions see their whole region (a provincial centre its province, a city commission

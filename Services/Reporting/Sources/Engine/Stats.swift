@@ -327,9 +327,10 @@ enum Stats {
         for k in view.rows.indices where !institution(view.rows[k].node) {
             view.rows[k].name = RegionNames.name(context, node: view.rows[k].node)
         }
-        if view.rows.contains(where: { institution($0.node) }) {
-            let names = organisationNames(context, under: view.node)
-            for k in view.rows.indices {
+        let orgIDs = view.rows.filter { institution($0.node) }.compactMap { $0.node.split(separator: "/").last.map(String.init) }
+        if !orgIDs.isEmpty {
+            let names = organisationNames(context, ids: orgIDs)
+            for k in view.rows.indices where institution(view.rows[k].node) {
                 if let id = view.rows[k].node.split(separator: "/").last { view.rows[k].name = names[String(id)] }
             }
         }
@@ -349,7 +350,7 @@ enum Stats {
                 MissingInstitution(orgId: $0.orgID, name: nil, scopePath: $0.scopePath, status: $0.status ?? "not_started")
             })
         }
-        let names = organisationNames(context, under: view.node)
+        let names = organisationNames(context, ids: view.items.map(\.orgId))
         for k in view.items.indices { view.items[k].name = names[view.items[k].orgId] }
         return view
     }
@@ -396,16 +397,16 @@ enum Stats {
         }
     }
 
-    /// id → name of the institutions under `node` in identity's directory ([:] when it does
-    /// not answer: the list still names the organisation ids).
-    static func organisationNames(_ context: ServiceContext, under node: String) -> [String: String] {
+    /// id → name of these institutions from identity's directory ([:] when it does not answer:
+    /// the list still names the organisation ids).
+    static func organisationNames(_ context: ServiceContext, ids: [String]) -> [String: String] {
+        struct Query: Encodable { let ids: [String] }
         struct Org: Decodable { let id: String; let name: String }
         struct Page: Decodable { let items: [Org] }
-        var q = URLComponents()
-        q.queryItems = [URLQueryItem(name: "kind", value: "institution"), URLQueryItem(name: "under", value: node),
-                        URLQueryItem(name: "limit", value: "100")]
-        let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations?\(q.percentEncodedQuery ?? "")"
-        guard let page = try? context.http.getJSON(url, headers: context.internalHeaders, as: Page.self) else { return [:] }
+        guard !ids.isEmpty else { return [:] }
+        let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations/names"
+        guard let page = try? context.http.postJSON(url, body: Query(ids: Array(Set(ids))), headers: context.internalHeaders,
+                                                    as: Page.self) else { return [:] }
         return Dictionary(page.items.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 }
