@@ -83,6 +83,19 @@ final class FormTemplateTests: XCTestCase {
         XCTAssertEqual(p.comments, [FormTemplates.CommentChange(code: "B02", old: nil, new: "疫情影响")])
     }
 
+    func testFormulaNoiseIsReadAsTheSpreadsheetShowsIt() throws {
+        XCTAssertEqual(FormTemplates.spreadsheetNumber("8.250000000000002"), "8.25")
+        XCTAssertEqual(FormTemplates.spreadsheetNumber("0.30000000000000004"), "0.3")
+        XCTAssertEqual(FormTemplates.spreadsheetNumber("8.333333333333334"), "8.33333333333333")
+        XCTAssertEqual(FormTemplates.spreadsheetNumber("12.5"), "12.5", "short numbers as typed")
+        XCTAssertEqual(FormTemplates.spreadsheetNumber("1.0000000000000000e3"), "1.0000000000000000e3")
+        let p = try plan(filled(["B04": "8.250000000000002", "C09": "0.30000000000000004"]))
+        XCTAssertEqual(p.changes.first { $0.code == "B04" }?.new?.num, "8.25")
+        XCTAssertEqual(p.changes.first { $0.code == "C09" }?.new?.txt, "0.30000000000000004", "text is never touched")
+        // a real third decimal stays refused, as in entry
+        XCTAssertEqual(try plan(filled(["B04": "8.333333333333334"])).errors.first?.code, "invalid_value")
+    }
+
     func testBlanksLeaveValuesAloneUnlessClearBlanks() throws {
         let values: [String: StoredValue] = ["B01": .number(5), "B02": .number(1)]
         let kept = try plan(filled(["B01": "6"]), values: values, comments: ["B02": "说明"])

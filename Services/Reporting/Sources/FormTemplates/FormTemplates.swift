@@ -176,7 +176,7 @@ enum FormTemplates {
             let rowNo = k + 1
             let code = cell(row, codeAt)
             guard !code.isEmpty else { continue }
-            let raw = cell(row, valueAt)
+            var raw = cell(row, valueAt)
             guard let ind = def.indicator(code) else {
                 plan.summary.rejected += 1
                 plan.errors.append(RowError(row: rowNo, column: CellRef.column(codeAt) + "（\(codeColumn)）", field: String(code.prefix(32)),
@@ -192,6 +192,7 @@ enum FormTemplates {
             }
             // computed indicators are shown, never imported
             if ind.computed { continue }
+            if ind.type.isNumeric { raw = spreadsheetNumber(raw) }
             if raw.isEmpty {
                 if clearBlanks, let old = values[code] {
                     plan.read.append(Change(code: code, name: ind.name, old: Value(old), new: nil))
@@ -231,6 +232,23 @@ enum FormTemplates {
         }
         plan.summary.commentsChanged = plan.comments.count
         return plan
+    }
+
+    /// A number as a spreadsheet shows it: a cell computed by a formula holds binary noise
+    /// (8.250000000000002 for 8.25) that no one typed; like Excel's display, 15 significant
+    /// digits. Anything else is left as it is (and checked as typed).
+    static func spreadsheetNumber(_ raw: String) -> String {
+        let b = Array(raw.utf8)
+        guard b.count > 16, b.count <= 40, b.contains(0x2E), !b.contains(where: { $0 == 0x65 || $0 == 0x45 }),
+              b.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D }),
+              let d = Double(raw), d.isFinite, abs(d) < 1e15 else { return raw }
+        var t = String(format: "%.15g", d)
+        if t.contains("e") || t.contains("E") { return raw }
+        if t.contains(".") {
+            while t.hasSuffix("0") { t.removeLast() }
+            if t.hasSuffix(".") { t.removeLast() }
+        }
+        return t
     }
 
     /// A workbook made from a template says which: another form's (or a registry's) is refused,
