@@ -96,6 +96,27 @@ def edits_of(gw, account, report_id):
     return r.json()["items"]
 
 
+@pytest.mark.parametrize("program,form,period,first", [
+    ("zj_monthly", "general", "2019-03", "G01"), ("zj_monthly", "core", "2018-06", "A01"), ("ncis_annual", "hospital", "2024", "H01"),
+    ("stroke_annual", "survey", "2024", "S01"), ("hqms_flu_weekly", "weekly", "2019-W10", "F01"),
+    ("nccqi_pci_quarterly", "pci", "2021-Q2", None)])
+def test_every_forms_template_of_its_periods_version(gw, hospital, program, form, period, first):
+    wb = workbook(gw, hospital, period, program=program, form=form)
+    detail = call(gw, "GET", f"/programs/{program}", hospital).json()
+    versions = next(f for f in detail["forms"] if f["code"] == form)["versions"]
+    version = [v["code"] for v in versions if v["firstPeriod"] <= period and (v.get("lastPeriod") or "9999") >= period][-1]
+    assert wb.defined_names["qs_version"].attr_text == f'"{version}"'
+    assert wb.defined_names["qs_program"].attr_text == f'"{program}"'
+    rows = list(wb.worksheets[0].values)
+    assert rows[0][:5] == ("指标代码", "分类", "指标名称", "单位", "填报值") and len(rows) > 2
+    if first:
+        assert rows[1][0] == first
+    csv_text = template(gw, hospital, period, program=program, form=form, ext="csv").content.decode("utf-8-sig")
+    assert [r[0] for r in csv.reader(io.StringIO(csv_text))] == [r[0] for r in rows]
+    r = call(gw, "GET", f"/programs/{program}/forms/{form}/template.xlsx", hospital, params={"period": "1999"})
+    assert r.status_code == 422 and r.json()["error"]["code"] in ("invalid_period", "no_form_version"), r.text
+
+
 def test_monthly_template_filled_by_openpyxl_is_imported_as_a_draft_save(gw, hospital):
     wb = workbook(gw, hospital, PERIOD)
     ws = wb.worksheets[0]
