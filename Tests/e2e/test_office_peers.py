@@ -2,6 +2,7 @@
 LibreOffice read the .xlsx we write; we read what openpyxl, xlsxwriter and LibreOffice write, to the same
 values; hostile files are refused. No services needed, only the built office-tool."""
 import datetime
+import io
 import json
 import os
 import subprocess
@@ -141,9 +142,13 @@ def test_csv_round_trip_and_excel_gbk(tmp_path):
     assert back.read_bytes() == "\ufeff医院,金额\r\n浙江,€12\r\n".encode("utf-8")
 
 
-@pytest.mark.parametrize("name,code", [("bomb", "zip_bomb"), ("traversal", "zip_unsafe_name"), ("doctype", "xml_doctype")])
-def test_hostile_files_refused(tmp_path, name, code):
-    path = tmp_path / f"{name}.xlsx"
+HOSTILE = [("bomb", "zip_bomb"), ("traversal", "zip_unsafe_name"), ("doctype", "xml_doctype")]
+
+
+def hostile_workbook(path, name, base=None):
+    """Writes the hostile .xlsx `name` (a zip bomb, a traversal name, a DOCTYPE in the workbook
+    part of `base`, an .xlsx's bytes, or of an empty openpyxl workbook) to `path`; shared with
+    the imports' tests."""
     if name == "bomb":
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             with z.open("xl/worksheets/sheet1.xml", "w") as f:
@@ -153,9 +158,11 @@ def test_hostile_files_refused(tmp_path, name, code):
         with zipfile.ZipFile(path, "w") as z:
             z.writestr("../../etc/evil.xml", "<x/>")
     else:
-        wb = openpyxl.Workbook()
-        wb.save(path)
-        with zipfile.ZipFile(path) as z:
+        if base is None:
+            wb = openpyxl.Workbook()
+            wb.save(path)
+            base = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(base)) as z:
             parts = {i.filename: z.read(i.filename) for i in z.infolist()}
         body = parts["xl/workbook.xml"].decode()
         at = body.index("<workbook")
@@ -163,6 +170,12 @@ def test_hostile_files_refused(tmp_path, name, code):
         with zipfile.ZipFile(path, "w") as z:
             for k, v in parts.items():
                 z.writestr(k, v)
+    return path
+
+
+@pytest.mark.parametrize("name,code", HOSTILE)
+def test_hostile_files_refused(tmp_path, name, code):
+    path = hostile_workbook(tmp_path / f"{name}.xlsx", name)
     proc = tool("xlsx2json", str(path), ok=False)
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["error"]["code"] == code

@@ -437,7 +437,7 @@ def test_year_templates_come_as_one_zip(gw, hospital_a):
     r = call(gw, "GET", f"/registry-years/stroke_annual/{XLSX_PERIOD}/templates.zip", hospital_a)
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/zip"
     z = zipfile.ZipFile(io.BytesIO(r.content))
-    assert len(z.namelist()) == 2
+    assert len(z.namelist()) == 3  # 附件1 (the summary form, docs/form-templates.md) and the two case lists
     headers = sorted(tuple(c.value for c in openpyxl.load_workbook(io.BytesIO(z.read(n))).worksheets[0][1]) for n in z.namelist())
     assert tuple(IVT_HEADER) in headers
 

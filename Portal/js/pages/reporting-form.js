@@ -9,6 +9,7 @@ import { openDialog } from "../components/dialog.js";
 import { toast } from "../components/toast.js";
 import { badge } from "../components/badge.js";
 import { API, statusBadge, shown, checkValue, brokenRules, downloadCSV, fmtDate } from "../reporting/common.js";
+import { formImportSection } from "./reporting-form-import.js";
 
 const REASON_MAX = 200;
 
@@ -307,6 +308,7 @@ export default async function reportingForm({ root, params, alive }) {
             w ? `　截止日期：${w.deadline}` : ""))),
       notices, missingBox, rulesBox,
       sections,
+      formImportSection(view, async () => { view = await load(); render(); }),
       actions.length ? h("div", { class: "form-actions sticky-actions" }, actions) : null);
     checkRules();
   }

@@ -172,8 +172,19 @@ enum Entry {
             throw APIError.invalid("values", "一次最多保存\(maxValuesPerSave)项", code: "too_many_values")
         }
         return try context.database.transaction { conn in
+            try save(conn, caller: caller, id: id, body: body, request: request, now: now)
+        }
+    }
+
+    /// A draft save in the caller's transaction. `source` names the edit-log entries ("entry",
+    /// "import": a form template's import); `expect` sees the locked report's values first and
+    /// may refuse (an import whose dry run is stale).
+    static func save(_ conn: PGConnection, caller: Caller, id: String, body: SaveValuesBody, request: Request, now: Date,
+                     source: String = "entry",
+                     expect: (ReportRecord, [String: StoredValue]) throws -> Void = { _, _ in }) throws -> FormView {
             let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
             var values = try ValueStore.values(conn, reportID: r.id)
+            try expect(r, values)
             var problems: [FieldProblem] = []
             var changes: [ValueStore.Change] = []
             var saved = 0
@@ -195,7 +206,7 @@ enum Entry {
                 }
             }
             try ValueStore.writeAll(conn, reportID: r.id, changes: changes, actorID: caller.id, actorName: caller.name,
-                                    source: "entry")
+                                    source: source)
             try applyFormulas(conn, r, def, &values, caller: caller)
             problems += ValueRules.brokenRules(def, values)
             problems += try Checks.applyComments(conn, r, def, body.comments, caller: caller,
@@ -213,7 +224,6 @@ enum Entry {
                                         review: try ReviewStore.latest(conn, reportID: r.id, kind: "review"),
                                         modification: try ReviewStore.latest(conn, reportID: r.id, kind: "modification")),
                                   now: now, problems: problems, saved: saved), fresh, def, values: values)
-        }
     }
 
     /// Computes formulas, checks everything and makes the report read-only; or refuses with
@@ -370,7 +380,7 @@ enum Entry {
 
     /// Locks the report for a change: 404 when the caller cannot see it, 403 when he only
     /// reads, 409 with the reason when it is locked.
-    private static func lockForChange(_ conn: PGConnection, caller: Caller, id: String, now: Date) throws
+    static func lockForChange(_ conn: PGConnection, caller: Caller, id: String, now: Date) throws
         -> (ReportRecord, ProgramRecord, Period, Window?, FormDefinition) {
         guard ID.isValid(id) else { throw APIError.notFound }
         guard let r = try ReportStore.lockForEntry(conn, id: id, caller: caller) else {

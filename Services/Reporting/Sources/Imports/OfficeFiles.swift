@@ -25,11 +25,18 @@ enum OfficeFiles {
             if !f.choices.isEmpty { rule = "可选：" + f.choices.joined(separator: "、") }
             return [.text(f.label), .text(typeName(f.type)), .text(f.required ? "是" : "否"), .text(rule)]
         }, columnWidths: [18, 8, 6, 50], boldHeader: true)
-        let meta = Sheet(name: metaSheet, state: .veryHidden,
-                         rows: [[.text("program"), .text(def.programCode)], [.text("registry"), .text(def.code)],
-                                [.text("version"), .text(def.version)]])
-        return try XLSXWriter.data(Workbook(sheets: [header, help, meta], definedNames: [
-            "qs_program": "\"\(def.programCode)\"", "qs_registry": "\"\(def.code)\"", "qs_version": "\"\(def.version)\""]))
+        return try XLSXWriter.data(stamped([header, help], [("program", def.programCode), ("registry", def.code),
+                                                             ("version", def.version)]))
+    }
+
+    /// A template's workbook: `sheets` and what it is a template of, as a very hidden sheet
+    /// `_meta` (key, value rows) and defined names `qs_<key>` (registries: program, registry,
+    /// version; forms: program, form, version).
+    static func stamped(_ sheets: [Sheet], _ meta: [(String, String)]) -> Workbook {
+        let hidden = Sheet(name: metaSheet, state: .veryHidden, rows: meta.map { [.text($0.0), .text($0.1)] })
+        var names: [String: String] = [:]
+        for (k, v) in meta { names["qs_" + k] = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return Workbook(sheets: sheets + [hidden], definedNames: names)
     }
 
     static func typeName(_ t: RegistryFieldType) -> String {
@@ -44,36 +51,50 @@ enum OfficeFiles {
 
     /// What a workbook says it is a template of (nil when it carries no metadata).
     static func templateIdentity(_ wb: Workbook) -> (registry: String, version: String)? {
-        func name(_ key: String) -> String? {
-            if let v = wb.definedNames[key] {
-                let t = v.trimmingCharacters(in: .whitespaces)
-                if t.hasPrefix("\""), t.hasSuffix("\""), t.count >= 2 { return String(t.dropFirst().dropLast()) }
+        let meta = templateMeta(wb)
+        if let r = meta["registry"], let v = meta["version"] { return (r, v) }
+        return nil
+    }
+
+    /// The metadata a template carries (`stamped`): the defined names `qs_<key>` when they are
+    /// there, otherwise the `_meta` sheet's key, value rows. Empty for any other workbook.
+    static func templateMeta(_ wb: Workbook) -> [String: String] {
+        var fromNames: [String: String] = [:]
+        for (key, v) in wb.definedNames where key.hasPrefix("qs_") {
+            let t = v.trimmingCharacters(in: .whitespaces)
+            if t.hasPrefix("\""), t.hasSuffix("\""), t.count >= 2 {
+                fromNames[String(key.dropFirst(3))] = String(t.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
             }
-            return nil
         }
-        if let r = name("qs_registry"), let v = name("qs_version") { return (r, v) }
+        if fromNames["version"] != nil { return fromNames }
+        var map: [String: String] = [:]
         if let meta = wb.sheet(named: metaSheet) {
-            var map: [String: String] = [:]
-            for row in meta.rows where row.count >= 2 {
+            for row in meta.rows.prefix(50) where row.count >= 2 {
                 if case .text(let k) = row[0] { map[k] = text(row[1]) }
             }
-            if let r = map["registry"], let v = map["version"] { return (r, v) }
         }
-        return nil
+        return map
     }
 
     /// The rows of the first visible sheet as text, and the template identity.
     static func rows(_ body: [UInt8]) throws -> (rows: [[String]], identity: (registry: String, version: String)?) {
+        let (rows, wb) = try sheetRows(body, maxRows: Imports.maxRows + 1, maxColumns: 200)
+        return (rows, templateIdentity(wb))
+    }
+
+    /// The first visible sheet's rows as text and the workbook (for its metadata); hostile or
+    /// broken files are refused with the reader's code (422, field `file`).
+    static func sheetRows(_ body: [UInt8], maxRows: Int, maxColumns: Int) throws -> (rows: [[String]], workbook: Workbook) {
         let wb: Workbook
         do {
-            wb = try XLSXReader.read(bytes: body, limits: XLSXLimits(maxRows: Imports.maxRows + 1, maxColumns: 200))
+            wb = try XLSXReader.read(bytes: body, limits: XLSXLimits(maxRows: maxRows, maxColumns: maxColumns))
         } catch let e as OfficeError {
             throw APIError(422, e.code, e.message, field: "file")
         }
         guard let sheet = wb.sheets.first(where: { $0.state == .visible }) else {
             throw APIError(422, "empty_file", "工作簿中没有可见的工作表", field: "file")
         }
-        return (sheet.rows.map { $0.map(text) }, templateIdentity(wb))
+        return (sheet.rows.map { $0.map(text) }, wb)
     }
 
     /// A cell as the text the value checks read.

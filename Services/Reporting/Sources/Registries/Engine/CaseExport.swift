@@ -21,15 +21,19 @@ enum CaseExport {
 
     /// The templates of a program's registries for a period, as one zip (stroke: 一键下载).
     static func yearZip(_ context: ServiceContext, caller: Caller, program: String, period: String) throws -> Response {
+        var forms: [(name: String, bytes: [UInt8])] = []
         let lists = try context.database.withConnection { conn -> [RegistryDefinition] in
             try caller.requireProgram(program)
             let p = try Entry.program(conn, code: program)
             let per = try Entry.period(period, p)
             let all = RegistryStore.forPeriod(try RegistryStore.ofProgram(conn, programID: p.id), period: per.key)
             guard !all.isEmpty else { throw APIError(404, "registry_not_found", "该项目在此期间没有病例登记表") }
+            // the year's summary forms too (stroke: 附件1), docs/form-templates.md
+            forms = try FormImports.templates(conn, program: p, period: per)
             return all
         }
         var zip = ZipWriter()
+        for form in forms { try zip.add(form.name, form.bytes, deflate: false) }
         for def in lists {
             try zip.add("\(def.shortName)模板（\(def.version)版）.xlsx", try OfficeFiles.template(def), deflate: false)
         }
