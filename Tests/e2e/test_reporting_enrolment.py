@@ -186,6 +186,42 @@ def test_outcome_of_an_unknown_request_is_refused(gw, suite, world):
                          timeout=20).status_code == 404
 
 
+def test_verified_registration_documents_are_reused(gw, suite, world):
+    """No new upload: the enrolment request carries the institution's registration documents
+    (identity's approved application), and its approvers may open them — also a coronary centre
+    that arrived after the institution registered and so never approved that registration."""
+    a, far = world["actors"], world["far"]
+    h = a.institution(world["province"], tag="enrol-docs")
+    late = helpers.register_provincial_centre(gw, suite, world["province"], ["coronary_intervention"])
+    late_h = helpers.auth(late["access"])
+    internal = {"X-Internal-Token": suite.internal_token}
+    reg = requests.get(f"{suite.url('identity')}/api/identity/v1/internal/organisations/{h.org_id}/registration",
+                       headers=internal, timeout=20)
+    assert reg.status_code == 200 and reg.json()["documentIds"], reg.text
+    reg = reg.json()
+    doc = reg["documentIds"][0]
+    assert requests.get(f"{gw}/api/documents/v1/documents/{doc}", headers=late_h, timeout=20).status_code == 404
+
+    r = call(gw, "POST", f"/programs/{PROGRAM}/enrolment", h)
+    assert r.status_code == 201, r.text
+    req = helpers.enrolment_request(suite, r.json()["subject"])
+    d = requests.get(f"{gw}{APPROVAL}/requests/{req['id']}", headers=late_h, timeout=20)
+    assert d.status_code == 200, d.text
+    assert d.json()["attachments"] == reg["documentIds"]
+    assert d.json()["details"]["注册申请编号"] == reg["applicationId"]
+    meta = requests.get(f"{gw}/api/documents/v1/documents/{doc}", headers=late_h, timeout=20)
+    assert meta.status_code == 200, meta.text
+    content = requests.get(f"{gw}/api/documents/v1/documents/{doc}/content", headers=late_h, timeout=20)
+    assert content.status_code == 200 and content.content.startswith(b"%PDF")
+    # not an approver of the enrolment (another province): still nothing
+    assert requests.get(f"{gw}/api/documents/v1/documents/{doc}", headers=far.headers, timeout=20).status_code == 404
+    # identity's lookup: internal only, unknown organisation 404
+    assert requests.get(f"{suite.url('identity')}/api/identity/v1/internal/organisations/{uuid.uuid4()}/registration",
+                        headers=internal, timeout=20).status_code == 404
+    assert requests.get(f"{suite.url('identity')}/api/identity/v1/internal/organisations/{h.org_id}/registration",
+                        timeout=20).status_code in (401, 403)
+
+
 def test_programs_page_shows_pending_and_refusal(gw, suite, world, browsers):
     a, centre = world["actors"], world["centre"]
     hospital = a.institution(world["province"], tag="enrol-portal")

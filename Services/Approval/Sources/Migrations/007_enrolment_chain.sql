@@ -10,3 +10,7 @@ ON CONFLICT (code) DO NOTHING;
 INSERT INTO chain_stages (chain_code, idx, name, role, scope, specialty_match, rule, org_kind) VALUES
     ('specialty_enrolment', 1, '省级质控中心审批（对应专业）', 'provincial_centre', 'province', true, 'any', NULL)
 ON CONFLICT DO NOTHING;
+
+-- An enrolment request names the institution's approved registration (details 注册申请编号):
+-- its approvers may view that registration's files (can-view, ScopeStore.isApproverOfSubject).
+CREATE INDEX requests_enrolment_registration ON requests ((details->>'注册申请编号')) WHERE type = 'program_enrolment';

@@ -18,8 +18,16 @@ struct EnrolmentApprovalBody: Encodable, Sendable {
     var cityCode: String?
     var specialty: String?
     var institutionOrgID: String
+    /// The institution's verified registration documents (identity), reused: nothing is uploaded again.
+    var attachments: [String]
     var details: [String: String]
     var callbackPath: String
+}
+
+/// identity's `GET /internal/organisations/:id/registration`.
+struct VerifiedRegistration: Decodable, Sendable {
+    var applicationId: String
+    var documentIds: [String]
 }
 
 /// An institution's state in a program (the programs page).
@@ -65,6 +73,10 @@ enum Enrolments {
         }
         // before the transaction (no network call inside it); best effort
         let orgName = Review.organisationName(context, orgID: inst.orgID, scopePath: inst.scopePath)
+        let needsApproval = try context.database.withConnection { conn in
+            try EnrolmentRequestStore.rule(conn, programID: try Entry.program(conn, code: code).id).chain != nil
+        }
+        let registration = needsApproval ? verifiedRegistration(context, orgID: inst.orgID) : nil
         return try context.database.transaction { conn in
             let p = try Entry.program(conn, code: code)
             guard p.entered(by: inst.role) else { throw APIError(403, "forbidden", "本机构的角色不参加该项目") }
@@ -94,8 +106,10 @@ enum Enrolments {
             var details: [String: String] = [
                 "医疗机构": name, "报名项目": p.name, "项目代码": p.code, "机构编号": inst.orgID,
                 "申请人": caller.name,
-                "注册材料": "已在机构注册时审核通过（复用，不再重新上传）",
+                "注册材料": registration.map { "已在机构注册时审核通过（复用，不再重新上传）：附件\($0.documentIds.count)份" }
+                    ?? "已在机构注册时审核通过（复用，不再重新上传）",
             ]
+            if let registration { details["注册申请编号"] = registration.applicationId }
             if opened.seq > 1 { details["申请次数"] = "第\(opened.seq)次申请" }
             let body = EnrolmentApprovalBody(
                 chain: chain, subject: .init(service: "reporting", id: opened.subjectID),
@@ -103,7 +117,7 @@ enum Enrolments {
                 applicant: .init(name: caller.name, orgName: orgName, userId: caller.id, orgId: inst.orgID),
                 scopePath: inst.scopePath, provinceCode: segments.count > 1 ? segments[1] : nil,
                 cityCode: segments.count > 2 ? segments[2] : nil, specialty: rule.specialty, institutionOrgID: inst.orgID,
-                details: details, callbackPath: callbackPath)
+                attachments: Array((registration?.documentIds ?? []).prefix(20)), details: details, callbackPath: callbackPath)
             try Outbox.enqueue(conn, target: .approval, path: "/api/approval/v1/internal/requests", body: body,
                                key: "reporting:\(opened.subjectID)")
             try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "enrolment.request",
@@ -112,6 +126,14 @@ enum Enrolments {
                                               request: request))
             return view("pending", created: true, opened)
         }
+    }
+
+    /// The institution's approved registration from identity (nil when unknown or unreachable:
+    /// the request then says the documents were verified without listing them).
+    static func verifiedRegistration(_ context: ServiceContext, orgID: String) -> VerifiedRegistration? {
+        guard ID.isValid(orgID) else { return nil }
+        let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations/\(orgID)/registration"
+        return try? context.http.getJSON(url, headers: context.internalHeaders, as: VerifiedRegistration.self)
     }
 
     /// 409 for an institution that may not enter the program's data (yet): pending approval,
