@@ -186,6 +186,35 @@ def test_outcome_of_an_unknown_request_is_refused(gw, suite, world):
                          timeout=20).status_code == 404
 
 
+def test_pending_is_not_counted_and_the_applicant_may_withdraw(gw, suite, world):
+    """Statistics count active enrolments only: a pending institution is neither enrolled nor
+    missing in the centre's completeness; the applicant withdraws the request in approval and
+    may ask again."""
+    a, centre, h1 = world["actors"], world["centre"], world["h1"]
+    h = a.institution(world["province"], tag="enrol-4")
+    helpers.enrol(gw, suite, h1, PROGRAM, approver=centre)
+    r = call(gw, "POST", f"/programs/{PROGRAM}/enrolment", h)
+    assert r.status_code == 201 and r.json()["status"] == "pending", r.text
+    req = helpers.enrolment_request(suite, r.json()["subject"])
+    city_node = "/".join(h.scope_path.split("/")[:-1])
+    params = {"program": PROGRAM, "form": "pci", "period": "2021-Q2", "node": city_node}
+    m = call(gw, "GET", "/stats/missing", centre, params=params)
+    assert m.status_code == 200, m.text
+    missing = {i["orgId"] for i in m.json()["items"]}
+    assert h1.org_id in missing and h.org_id not in missing
+    c = call(gw, "GET", "/stats/completeness", centre, params=params)
+    assert c.status_code == 200, c.text
+    assert not any(row["node"] == h.scope_path for row in c.json()["rows"])
+
+    w = requests.post(f"{gw}{APPROVAL}/requests/{req['id']}/withdraw", json={"reason": "改日再报"}, headers=h.headers,
+                      timeout=20)
+    assert w.status_code == 200, w.text
+    until(lambda: helpers.enrolment_state(gw, h, PROGRAM)["status"] == "withdrawn", what="withdrawal applied")
+    assert open_pci(gw, h).status_code == 409
+    again = call(gw, "POST", f"/programs/{PROGRAM}/enrolment", h)
+    assert again.status_code == 201 and again.json()["subject"] != r.json()["subject"], again.text
+
+
 def test_verified_registration_documents_are_reused(gw, suite, world):
     """No new upload: the enrolment request carries the institution's registration documents
     (identity's approved application), and its approvers may open them — also a coronary centre
