@@ -359,3 +359,93 @@ def pdf_document(text="e2e", pad=None, header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"):
         out += b"%010d 00000 n \n" % off
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     return bytes(out)
+
+
+# --- program enrolment (reporting), with the program's own approval where it has one ----------
+REPORTING_V1 = "/api/reporting/v1"
+# programs that approve their participants, and the specialty whose provincial centre decides
+# (reporting's programs.enrolment_chain / specialty; approval's chain specialty_enrolment)
+ENROLMENT_APPROVAL = {"nccqi_pci_quarterly": "coronary_intervention"}
+
+
+def _headers(who):
+    """Headers of an actors.Actor or of a helpers account dict."""
+    if hasattr(who, "headers"):
+        return who.headers
+    return who.get("headers") or auth(who["access"])
+
+
+def _scope_path(who):
+    token = who.access if hasattr(who, "access") else who["access"]
+    import base64
+    import json
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims["roles"][0]["scopePath"]
+
+
+def enrolment_request(suite, subject, status="pending", timeout=30):
+    """Approval's view of the request reporting opened for an enrolment (its outbox), once it
+    has `status` (None: any)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = requests.get(suite.url("approval") + "/api/approval/v1/internal/requests/by-subject",
+                         params={"service": "reporting", "id": subject}, headers=internal_headers(suite), timeout=10)
+        if r.status_code == 200 and (status is None or r.json()["status"] == status):
+            return r.json()
+        assert r.status_code in (200, 404), r.text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {status} approval request for enrolment {subject}")
+        time.sleep(0.1)
+
+
+def enrolment_approver(gw, suite, who, program):
+    """A signed-in account of a provincial centre of the program's specialty in the
+    institution's province (one is registered for real when there is none)."""
+    specialty = ENROLMENT_APPROVAL[program]
+    province = _scope_path(who).split("/")[1]
+    r = requests.get(suite.url("identity") + V1 + "/internal/organisations", headers=internal_headers(suite),
+                     params={"kind": "provincial_centre", "under": f"86/{province}", "specialty": specialty}, timeout=10)
+    assert r.status_code == 200, r.text
+    if not r.json()["items"]:
+        c = register_provincial_centre(gw, suite, province, [specialty])
+        _ACTORS[(suite.url("identity"), c["org"], "provincial_centre")] = {
+            "id": c["user"]["id"], "username": c["username"], "password": c["password"], "phone": c["phone"],
+            "access": c["access"], "refresh": c["refresh"], "at": time.monotonic(), "roles": c["user"]["roles"]}
+        return centre_actor(gw, suite, c["org"], "provincial_centre")
+    return centre_actor(gw, suite, r.json()["items"][0]["id"], "provincial_centre")
+
+
+def enrolment_state(gw, who, program):
+    """The institution's enrolment in `program` as the programs page shows it."""
+    r = requests.get(gw + REPORTING_V1 + "/programs", headers=_headers(who), timeout=20)
+    assert r.status_code == 200, r.text
+    return next(p for p in r.json()["items"] if p["code"] == program).get("enrolment")
+
+
+def enrol(gw, suite, who, program, decision="approve", opinion="同意参加", approver=None):
+    """The institution of `who` (its administrator) takes part in `program`: at once, or — for a
+    program that approves its participants (NCCQI PCI) — once a provincial centre of the
+    program's specialty in the institution's province has decided the request through
+    approval's public API (`decision` approve or reject) and reporting applied the outcome.
+    Answers the institution's enrolment state ({"status": "active"|"rejected", ...})."""
+    r = requests.post(gw + REPORTING_V1 + f"/programs/{program}/enrolment", headers=_headers(who), timeout=20)
+    assert r.status_code in (200, 201), r.text
+    view = r.json()
+    if view["status"] == "active":
+        return {"status": "active"}
+    assert view["status"] == "pending" and program in ENROLMENT_APPROVAL, view
+    req = enrolment_request(suite, view["subject"])
+    approver = approver or enrolment_approver(gw, suite, who, program)
+    d = requests.post(gw + f"/api/approval/v1/requests/{req['id']}/decisions", json={"decision": decision, "opinion": opinion},
+                      headers=_headers(approver), timeout=20)
+    assert d.status_code == 200, d.text
+    want = "active" if decision == "approve" else "rejected"
+    deadline = time.monotonic() + 30
+    while True:
+        state = enrolment_state(gw, who, program)
+        if state and state["status"] == want:
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError(f"enrolment in {program} did not become {want}: {state}")
+        time.sleep(0.1)

@@ -51,6 +51,7 @@ SEEDED = {
     "specialty_submission": ("monthly_submission", [("provincial_centre", "province", True, "any")]),
     "specialty_modification_request": ("modification_request", [("provincial_centre", "province", True, "any")]),
     "history_binding": ("history_binding", [("provincial_centre", "province", True, "any")]),
+    "specialty_enrolment": ("program_enrolment", [("provincial_centre", "province", True, "any")]),
 }
 
 

@@ -5,7 +5,7 @@ stored with warnings (modified z-score against its own five months; the plausibi
 1–30 days), its submission is refused until each warned value has a 说明 (Zhejiang requires
 one), a 201-character 说明 is refused, the 说明 goes to the edit log, and the provincial centre
 sees it on the form and in the review request."""
-from helpers import approved_account
+from helpers import approved_account, enrol
 from portal_helpers import browsers  # noqa: F401  (the browser fixture)
 from test_reporting_review import FULL, approval, call, request_of, until, in_inbox
 from test_reporting_review import hospital, centre  # noqa: F401  (its fixtures: a Zhejiang hospital, its centre)
@@ -251,7 +251,7 @@ def test_specialty_program_is_read_by_its_specialty_only(gw, suite, hospital, ce
     """NCCQI PCI (coronary intervention): a provincial-centre grant of another specialty gets 404
     on the report and does not list it; one of coronary intervention reads it (read-only); the
     other specialty still reads the hospital-wide Zhejiang month."""
-    assert call(gw, "POST", "/programs/nccqi_pci_quarterly/enrolment", hospital).status_code in (200, 201)
+    assert enrol(gw, suite, hospital, "nccqi_pci_quarterly")["status"] == "active"   # the coronary centre approves
     r = call(gw, "POST", "/reports", hospital, json={"program": "nccqi_pci_quarterly", "form": "pci", "period": "2020-Q1"})
     if r.status_code == 404:   # the form code of the seed
         forms = call(gw, "GET", "/programs/nccqi_pci_quarterly", hospital).json()["forms"]

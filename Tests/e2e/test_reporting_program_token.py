@@ -4,7 +4,7 @@ the programs and due lists show only Zhejiang, its reports open, save and submit
 program's report or enrolment answers 403 program_token_refused and changes nothing."""
 import requests
 
-from helpers import approved_account, auth
+from helpers import approved_account, auth, enrol
 from test_identity_grants import claims, data_entry_sub_account, program_login
 
 V1 = "/api/reporting/v1"
@@ -22,8 +22,8 @@ def test_program_bound_token_stays_in_its_program(gw, suite):
     token = r.json()["accessToken"]
     assert claims(token)["program"] == "zj_monthly"
 
-    for program in ("zj_monthly", "nccqi_pci_quarterly"):
-        assert call(gw, "POST", f"/programs/{program}/enrolment", admin["access"]).status_code in (200, 201)
+    for program in ("zj_monthly", "nccqi_pci_quarterly"):   # NCCQI: approved by the coronary centre
+        assert enrol(gw, suite, admin, program)["status"] == "active"
     pci = call(gw, "POST", "/reports", admin["access"], json={"program": "nccqi_pci_quarterly", "form": "pci", "period": "2021-Q1"})
     assert pci.status_code == 201, pci.text
     pci_id = pci.json()["report"]["id"]

@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from actors import claims_of
-from helpers import approved_account, auth, pdf_document
+from helpers import approved_account, auth, enrol, pdf_document
 from portal_helpers import browsers  # noqa: F401  (fixture)
 from suite import read_env_file
 
@@ -82,8 +82,8 @@ def csv_bytes(header, rows, encoding="utf-8-sig"):
 @pytest.fixture(scope="module")
 def hospital_a(gw, suite):
     a = approved_account(gw, suite)
-    for program in ("stroke_annual", "nccqi_pci_quarterly"):
-        assert call(gw, "POST", f"/programs/{program}/enrolment", a).status_code in (200, 201)
+    for program in ("stroke_annual", "nccqi_pci_quarterly"):   # NCCQI: approved by the coronary centre
+        assert enrol(gw, suite, a, program)["status"] == "active"
     return a
 
 

@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from actors import actors_for, until
+import helpers
 from suite import read_env_file
 from portal_helpers import browsers  # noqa: F401  (fixture)
 
@@ -36,7 +37,7 @@ def call(gw, method, path, who, **kw):
 def world(gw, suite):
     a = actors_for(suite)
     province = a.random_city_province()
-    return {
+    world = {
         "actors": a,
         "province": province,
         "centre": a.provincial_centre(province, "coronary_intervention"),
@@ -46,11 +47,19 @@ def world(gw, suite):
         "h2": a.institution(province, tag="stats-2"),
         "h3": a.institution(province, tag="stats-3"),
     }
+    _WORLD[:] = [world]
+    return world
+
+
+_WORLD = []   # the module's world, for enrol()
 
 
 def enrol(gw, who):
-    r = call(gw, "POST", f"/programs/{PROGRAM}/enrolment", who)
-    assert r.status_code in (200, 201), r.text
+    """NCCQI PCI approves its participants: the province's coronary centre (the world's) decides
+    through approval (helpers.enrol)."""
+    world = _WORLD[0]
+    state = helpers.enrol(gw, world["actors"].suite, who, PROGRAM, approver=world["centre"])
+    assert state["status"] == "active", state
 
 
 def submit(gw, who, deaths, total):

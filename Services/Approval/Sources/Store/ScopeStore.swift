@@ -26,15 +26,27 @@ enum ScopeStore {
             """, grants.sqlParameters + [requestID, grants.userID]).first?.bool("allowed") ?? false
     }
 
+    /// The detail of a program enrolment request that names the institution's approved
+    /// registration application (reporting's Enrolments; approval migration 007 indexes it).
+    static let registrationKey = "注册申请编号"
+
     /// True when the caller approves any stage of any request on the subject (contracts.md:
-    /// documents asks before showing an attachment).
+    /// documents asks before showing an attachment), or of a program enrolment request that
+    /// reuses the subject (an institution's registration).
     static func isApproverOfSubject(_ conn: PGConnection, service: String, subjectID: String, grants: Grants) throws -> Bool {
         try conn.query(ScopeSQL.grants + """
             SELECT (EXISTS (SELECT 1 FROM requests r JOIN request_stages s ON s.request_id = r.id
                             JOIN g ON \(ScopeSQL.grantMatchesStage) AND \(ScopeSQL.grantsStage)
                             WHERE r.subject_service = $5 AND r.subject_id = $6)
                     OR EXISTS (SELECT 1 FROM decisions d JOIN requests r ON r.id = d.request_id
-                               WHERE r.subject_service = $5 AND r.subject_id = $6 AND d.user_id = $7)) AS allowed
+                               WHERE r.subject_service = $5 AND r.subject_id = $6 AND d.user_id = $7)
+                    -- an institution's verified registration, reused by its program enrolment
+                    -- request (reporting): that request's approvers see the registration's files
+                    OR ($5 = 'identity' AND EXISTS (
+                        SELECT 1 FROM requests r JOIN request_stages s ON s.request_id = r.id
+                        JOIN g ON \(ScopeSQL.grantMatchesStage) AND \(ScopeSQL.grantsStage)
+                        WHERE r.type = 'program_enrolment' AND r.subject_service = 'reporting'
+                          AND r.details->>'\(registrationKey)' = $6))) AS allowed
             """, grants.sqlParameters + [service, subjectID, grants.userID]).first?.bool("allowed") ?? false
     }
 }

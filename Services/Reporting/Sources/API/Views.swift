@@ -43,6 +43,10 @@ struct ProgramView: Encodable, Sendable {
     var reviewerRoles: [String]
     var enrolled: Bool
     var forms: [Form]?
+    /// The program approves its participants (enrolment opens an approval request).
+    var enrolmentApproval: Bool? = nil
+    /// The caller's institution's enrolment: active, pending (待审核), rejected (with the opinion).
+    var enrolment: EnrolmentStateView? = nil
 }
 
 struct EnrolmentView: Encodable, Sendable {
@@ -50,6 +54,12 @@ struct EnrolmentView: Encodable, Sendable {
     var orgId: String
     var enrolled: Bool
     var created: Bool
+    /// `active`, or `pending` while the program's approval is open (docs/reporting.md, enrolment approval).
+    var status: String = "active"
+    var opinion: String? = nil
+    var requestedAt: Date? = nil
+    /// The approval request's subject (`enrol:<id>`, service `reporting`) when there is one.
+    var subject: String? = nil
 }
 
 struct WindowView: Encodable, Sendable {

@@ -69,26 +69,7 @@ enum Entry {
         }
     }
 
-    // MARK: enrolment
-
-    static func enrol(_ context: ServiceContext, caller: Caller, code: String, request: Request) throws -> EnrolmentView {
-        let inst = try caller.requireInstitution()
-        try caller.requireProgram(code)
-        guard inst.role == .institutionAdmin else {
-            throw APIError(403, "forbidden", "只有医疗机构管理员可以为本机构报名")
-        }
-        return try context.database.transaction { conn in
-            let p = try program(conn, code: code)
-            guard p.entered(by: inst.role) else { throw APIError(403, "forbidden", "本机构的角色不参加该项目") }
-            let created = try EnrolmentStore.enrol(conn, programID: p.id, orgID: inst.orgID, scopePath: inst.scopePath, by: caller.id)
-            if created {
-                try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "enrolment.create",
-                                                  objectType: "program", objectID: p.code,
-                                                  newValue: Audit.json(["orgId": inst.orgID]), request: request))
-            }
-            return EnrolmentView(program: p.code, orgId: inst.orgID, enrolled: true, created: created)
-        }
-    }
+    // MARK: enrolment (Enrolments.swift)
 
     // MARK: reports
 
@@ -101,7 +82,7 @@ enum Entry {
             let p = try program(conn, code: body.program)
             guard p.entered(by: inst.role) else { throw APIError(403, "forbidden", "您的角色不能填报该项目") }
             guard try EnrolmentStore.isEnrolled(conn, programID: p.id, orgID: inst.orgID) else {
-                throw APIError.conflict("本机构尚未参加该填报项目，请先报名", code: "not_enrolled")
+                throw try Enrolments.notEnrolled(conn, programID: p.id, orgID: inst.orgID)
             }
             guard body.form.utf8.count <= 64, let form = try DefinitionStore.form(conn, programID: p.id, code: body.form) else {
                 throw APIError(404, "form_not_found", "填报表单不存在")

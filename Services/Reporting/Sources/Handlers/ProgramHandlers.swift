@@ -10,11 +10,20 @@ struct ProgramHandlers {
     /// `GET /api/reporting/v1/programs`: every program and whether the caller's institution takes part.
     func list(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
-        let rows = try context.database.withConnection { conn in
-            try DefinitionStore.programs(conn, orgID: caller.institution?.orgID)
+        let orgID = caller.institution?.orgID
+        let (rows, approving, states) = try context.database.withConnection { conn in
+            let rows = try DefinitionStore.programs(conn, orgID: orgID)
+            let states = try orgID.map { org in
+                try Enrolments.states(conn, orgID: org, enrolled: Dictionary(rows.map { ($0.0.id, $0.1) }) { a, _ in a })
+            } ?? [:]
+            return (rows, try EnrolmentRequestStore.approvingPrograms(conn), states)
         }
-        return .json(PageView(items: rows.filter { caller.program == nil || $0.0.code == caller.program }
-            .map { Presenter.program($0.0, enrolled: $0.1) }))
+        return .json(PageView(items: rows.filter { caller.program == nil || $0.0.code == caller.program }.map { row in
+            var v = Presenter.program(row.0, enrolled: row.1)
+            v.enrolmentApproval = approving.contains(row.0.id)
+            v.enrolment = states[row.0.id]
+            return v
+        }))
     }
 
     /// `GET /api/reporting/v1/programs/:code`: with its forms and indicator-set versions.
@@ -23,10 +32,12 @@ struct ProgramHandlers {
         return .json(try Entry.programView(context, caller: caller, code: try request.parameter("code")))
     }
 
-    /// `POST /api/reporting/v1/programs/:code/enrolment`: the caller's institution takes part.
+    /// `POST /api/reporting/v1/programs/:code/enrolment`: the caller's institution takes part, at
+    /// once (201/200 `active`) or, when the program approves its participants, after approval
+    /// (201 `pending` for a new request, 200 while it is pending).
     func enrol(_ request: Request) throws -> Response {
         let caller = try Caller.from(context, request)
-        let view = try Entry.enrol(context, caller: caller, code: try request.parameter("code"), request: request)
+        let view = try Enrolments.enrol(context, caller: caller, code: try request.parameter("code"), request: request)
         return .json(view, status: view.created ? 201 : 200)
     }
 

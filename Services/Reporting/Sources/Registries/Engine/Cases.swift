@@ -99,7 +99,7 @@ enum Cases {
         let inst = try caller.requireInstitution()
         guard program.entered(by: inst.role) else { throw APIError(403, "forbidden", "您的角色不能填报该项目") }
         guard try EnrolmentStore.isEnrolled(conn, programID: program.id, orgID: inst.orgID) else {
-            throw APIError.conflict("本机构尚未参加该填报项目，请先报名", code: "not_enrolled")
+            throw try Enrolments.notEnrolled(conn, programID: program.id, orgID: inst.orgID)
         }
         return inst
     }

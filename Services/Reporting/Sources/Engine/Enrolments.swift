@@ -1,0 +1,267 @@
+import Foundation
+import KitClient
+import KitCore
+import KitHTTP
+import KitPostgres
+import Models
+import ServiceKit
+
+/// The body reporting sends to approval for an enrolment (through the outbox).
+struct EnrolmentApprovalBody: Encodable, Sendable {
+    var type = "program_enrolment"
+    var chain: String
+    var subject: ApprovalRequestBody.Subject
+    var title: String
+    var applicant: ApprovalRequestBody.Applicant
+    var scopePath: String
+    var provinceCode: String?
+    var cityCode: String?
+    var specialty: String?
+    var institutionOrgID: String
+    /// The institution's verified registration documents (identity), reused: nothing is uploaded again.
+    var attachments: [String]
+    var details: [String: String]
+    var callbackPath: String
+}
+
+/// identity's `GET /internal/organisations/:id/registration`.
+struct VerifiedRegistration: Decodable, Sendable {
+    var applicationId: String
+    var documentIds: [String]
+}
+
+/// An institution's state in a program (the programs page).
+struct EnrolmentStateView: Encodable, Sendable {
+    /// `active`, `pending` (待审核), `rejected` (已退回, with the opinion) or `withdrawn`.
+    var status: String
+    var opinion: String?
+    var requestedAt: Date?
+    var decidedAt: Date?
+    /// The approval request's subject (`enrol:<id>`, service `reporting`).
+    var subject: String?
+}
+
+struct ParticipantView: Encodable, Sendable {
+    var orgId: String
+    var orgName: String?
+    var scopePath: String
+    var status: String
+    var since: Date
+    var opinion: String?
+}
+
+struct ParticipantsView: Encodable, Sendable {
+    var program: String
+    var items: [ParticipantView]
+    var truncated: Bool
+}
+
+/// Enrolment in a program, at once or — for a program with an enrolment chain (NCCQI PCI) —
+/// after the program's own approval: the request goes to approval through the outbox in the
+/// transaction that records it, the institution takes part when the approved outcome arrives
+/// (confirmed with approval the first time, like review outcomes). The institution's
+/// registration was already verified: nothing is uploaded again; approval shows its name.
+enum Enrolments {
+    static let callbackPath = "/api/reporting/v1/internal/enrolment-outcomes"
+    static let participantsMax = 1000
+
+    static func enrol(_ context: ServiceContext, caller: Caller, code: String, request: Request) throws -> EnrolmentView {
+        let inst = try caller.requireInstitution()
+        try caller.requireProgram(code)
+        guard inst.role == .institutionAdmin else {
+            throw APIError(403, "forbidden", "只有医疗机构管理员可以为本机构报名")
+        }
+        // before the transaction (no network call inside it); best effort
+        let orgName = Review.organisationName(context, orgID: inst.orgID, scopePath: inst.scopePath)
+        let needsApproval = try context.database.withConnection { conn in
+            try EnrolmentRequestStore.rule(conn, programID: try Entry.program(conn, code: code).id).chain != nil
+        }
+        let registration = needsApproval ? verifiedRegistration(context, orgID: inst.orgID) : nil
+        return try context.database.transaction { conn in
+            let p = try Entry.program(conn, code: code)
+            guard p.entered(by: inst.role) else { throw APIError(403, "forbidden", "本机构的角色不参加该项目") }
+            let rule = try EnrolmentRequestStore.rule(conn, programID: p.id)
+            func view(_ status: String, created: Bool, _ r: EnrolmentRequestRecord? = nil) -> EnrolmentView {
+                EnrolmentView(program: p.code, orgId: inst.orgID, enrolled: status == "active", created: created,
+                              status: status, opinion: r?.opinion, requestedAt: r?.requestedAt, subject: r?.subjectID)
+            }
+            guard let chain = rule.chain else {
+                let created = try EnrolmentRequestStore.enrolAtOnce(conn, programID: p.id, orgID: inst.orgID,
+                                                                    scopePath: inst.scopePath, orgName: orgName, by: caller.id)
+                if created {
+                    try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "enrolment.create",
+                                                      objectType: "program", objectID: p.code,
+                                                      newValue: Audit.json(["orgId": inst.orgID]), request: request))
+                }
+                return view("active", created: created)
+            }
+            if try EnrolmentStore.isEnrolled(conn, programID: p.id, orgID: inst.orgID) { return view("active", created: false) }
+            guard let opened = try EnrolmentRequestStore.open(conn, programID: p.id, orgID: inst.orgID, scopePath: inst.scopePath,
+                                                              orgName: orgName, by: caller.id, byName: caller.name) else {
+                // already pending: the same answer again, nothing new
+                return view("pending", created: false, try EnrolmentRequestStore.latest(conn, programID: p.id, orgID: inst.orgID))
+            }
+            let segments = inst.scopePath.split(separator: "/").map(String.init)
+            let name = orgName ?? "医疗机构"
+            var details: [String: String] = [
+                "医疗机构": name, "报名项目": p.name, "项目代码": p.code, "机构编号": inst.orgID,
+                "申请人": caller.name,
+                "注册材料": registration.map { "已在机构注册时审核通过（复用，不再重新上传）：附件\($0.documentIds.count)份" }
+                    ?? "已在机构注册时审核通过（复用，不再重新上传）",
+            ]
+            if let registration { details["注册申请编号"] = registration.applicationId }
+            if opened.seq > 1 { details["申请次数"] = "第\(opened.seq)次申请" }
+            let body = EnrolmentApprovalBody(
+                chain: chain, subject: .init(service: "reporting", id: opened.subjectID),
+                title: String("\(name) 申请参加 \(p.name)".prefix(100)),
+                applicant: .init(name: caller.name, orgName: orgName, userId: caller.id, orgId: inst.orgID),
+                scopePath: inst.scopePath, provinceCode: segments.count > 1 ? segments[1] : nil,
+                cityCode: segments.count > 2 ? segments[2] : nil, specialty: rule.specialty, institutionOrgID: inst.orgID,
+                attachments: Array((registration?.documentIds ?? []).prefix(20)), details: details, callbackPath: callbackPath)
+            try Outbox.enqueue(conn, target: .approval, path: "/api/approval/v1/internal/requests", body: body,
+                               key: "reporting:\(opened.subjectID)")
+            try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "enrolment.request",
+                                              objectType: "program", objectID: p.code,
+                                              newValue: Audit.json(["orgId": inst.orgID, "subject": opened.subjectID]),
+                                              request: request))
+            return view("pending", created: true, opened)
+        }
+    }
+
+    /// The institution's approved registration from identity (nil when unknown or unreachable:
+    /// the request then says the documents were verified without listing them).
+    static func verifiedRegistration(_ context: ServiceContext, orgID: String) -> VerifiedRegistration? {
+        guard ID.isValid(orgID) else { return nil }
+        let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations/\(orgID)/registration"
+        return try? context.http.getJSON(url, headers: context.internalHeaders, as: VerifiedRegistration.self)
+    }
+
+    /// 409 for an institution that may not enter the program's data (yet): pending approval,
+    /// refused, or not enrolled at all.
+    static func notEnrolled(_ conn: PGConnection, programID: String, orgID: String) throws -> APIError {
+        switch try EnrolmentRequestStore.latest(conn, programID: programID, orgID: orgID)?.status {
+        case "pending": return APIError.conflict("本机构参加该项目的申请正在审核中（待审核），审核通过后才能填报", code: "enrolment_pending")
+        case "rejected": return APIError.conflict("本机构参加该项目的申请未通过审核，可在“项目报名”中查看意见并重新申请", code: "enrolment_rejected")
+        default: return APIError.conflict("本机构尚未参加该填报项目，请先报名", code: "not_enrolled")
+        }
+    }
+
+    /// The caller's institution's state per program id (the programs page): active enrolments
+    /// first, then its latest request.
+    static func states(_ conn: PGConnection, orgID: String, enrolled: [String: Bool]) throws -> [String: EnrolmentStateView] {
+        var out: [String: EnrolmentStateView] = [:]
+        for (programID, r) in try EnrolmentRequestStore.latestByProgram(conn, orgID: orgID) {
+            out[programID] = EnrolmentStateView(status: r.status, opinion: r.opinion, requestedAt: r.requestedAt, decidedAt: r.decidedAt,
+                                                 subject: r.subjectID)
+        }
+        for (programID, active) in enrolled where active {
+            let r = out[programID]
+            out[programID] = EnrolmentStateView(status: "active", opinion: nil, requestedAt: r?.requestedAt, decidedAt: r?.decidedAt,
+                                                 subject: r?.subject)
+        }
+        return out
+    }
+
+    /// `GET /programs/:code/enrolments`: the participants a centre (reader of the program,
+    /// under its scope path, of its specialty) may see; an institution sees its own row.
+    static func participants(_ context: ServiceContext, caller: Caller, code: String, status: String?) throws -> ParticipantsView {
+        try caller.requireProgram(code)
+        if let status, !["active", "pending", "rejected"].contains(status) {
+            throw APIError.invalid("status", "状态只能是 active、pending 或 rejected", code: "invalid_status")
+        }
+        let rows = try context.database.withConnection { conn -> [ParticipantRow] in
+            let p = try Entry.program(conn, code: code)
+            let reads = try EnrolmentRequestStore.reads(conn, caller: caller, programID: p.id)
+            guard caller.institution != nil || reads else {
+                throw APIError(403, "forbidden", "您无权查看该项目的参加机构")
+            }
+            return try EnrolmentRequestStore.participants(conn, caller: caller, programID: p.id, status: status,
+                                                          limit: participantsMax)
+        }
+        let shown = Array(rows.prefix(participantsMax))
+        let names = missingNames(context, shown)
+        return ParticipantsView(program: code, items: shown.map {
+            ParticipantView(orgId: $0.orgID, orgName: $0.orgName ?? names[$0.orgID], scopePath: $0.scopePath, status: $0.status,
+                            since: $0.since, opinion: $0.opinion)
+        }, truncated: rows.count > participantsMax)
+    }
+
+    /// Names identity knows for rows stored without one (enrolled at once before migration 012):
+    /// one directory call per parent region, at most 20 (best effort).
+    private static func missingNames(_ context: ServiceContext, _ rows: [ParticipantRow]) -> [String: String] {
+        struct Org: Decodable { let id: String; let name: String }
+        struct Page: Decodable { let items: [Org] }
+        let parents = Set(rows.filter { $0.orgName == nil }.map { $0.scopePath.split(separator: "/").dropLast().joined(separator: "/") })
+        var out: [String: String] = [:]
+        for parent in parents.sorted().prefix(20) where !parent.isEmpty {
+            var q = URLComponents()
+            q.queryItems = [URLQueryItem(name: "kind", value: "institution"), URLQueryItem(name: "under", value: parent)]
+            let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations?\(q.percentEncodedQuery ?? "")"
+            for org in (try? context.http.getJSON(url, headers: context.internalHeaders, as: Page.self))?.items ?? [] {
+                out[org.id] = org.name
+            }
+        }
+        return out
+    }
+
+    // MARK: outcomes
+
+    /// Applies approval's final decision on an enrolment request once. The request id must be
+    /// the one approval opened for that subject (confirmed with approval the first time, then
+    /// bound); any other is refused (409 `unknown_request`).
+    static func applyOutcome(_ context: ServiceContext, body: OutcomeBody, idempotencyKey: String?,
+                             request: Request) throws -> OutcomeAnswer {
+        guard ["approved", "rejected", "returned", "withdrawn"].contains(body.outcome) else {
+            throw APIError.invalid("outcome", "审批结果有误", code: "invalid_outcome")
+        }
+        guard body.subjectId.utf8.count <= 200, !body.requestId.isEmpty, body.requestId.utf8.count <= 100 else {
+            throw APIError.invalid("subjectId", "申请对象编号无效", code: "invalid_subject")
+        }
+        if let o = body.opinion, o.count > 2000 { throw APIError.invalid("opinion", "审核意见过长", code: "too_long") }
+        let unknown = APIError.conflict("该审批请求不是本报名发起的", code: "unknown_request")
+        guard let row = try context.database.withConnection({ try EnrolmentRequestStore.bySubject($0, subjectID: body.subjectId) }) else {
+            throw unknown
+        }
+        if let bound = row.requestID {
+            guard bound == body.requestId else { throw unknown }
+        } else {
+            struct Latest: Decodable { let id: String }
+            var q = URLComponents()
+            q.queryItems = [URLQueryItem(name: "service", value: "reporting"), URLQueryItem(name: "id", value: row.subjectID)]
+            let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?\(q.percentEncodedQuery ?? "")"
+            let latest: Latest
+            do {
+                latest = try context.http.getJSON(url, headers: context.internalHeaders, as: Latest.self)
+            } catch ClientError.status(404, _) {
+                throw unknown
+            } catch {
+                throw APIError(503, "approval_unavailable", "暂时无法向审批服务确认，请稍后重试")
+            }
+            guard latest.id == body.requestId else { throw unknown }
+        }
+        return try context.database.transaction { conn -> OutcomeAnswer in
+            if let key = idempotencyKey, !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
+            guard let r = try EnrolmentRequestStore.bySubject(conn, subjectID: body.subjectId, lock: true) else { throw unknown }
+            if let bound = r.requestID, bound != body.requestId { throw unknown }
+            try EnrolmentRequestStore.bindRequest(conn, id: r.id, requestID: body.requestId)
+            guard r.status == "pending" else { return OutcomeAnswer(applied: false, stale: true) }
+            let opinion = body.opinion.flatMap { $0.isEmpty ? nil : $0 }
+            let status: String
+            switch body.outcome {
+            case "approved": status = "active"
+            case "withdrawn": status = "withdrawn"
+            default: status = "rejected"
+            }
+            try EnrolmentRequestStore.decide(conn, id: r.id, status: status, opinion: opinion, by: body.decidedBy)
+            if status == "active" { try EnrolmentRequestStore.activate(conn, r) }
+            let program = try EnrolmentRequestStore.programCode(conn, programID: r.programID)
+            try Audit.record(conn, AuditEntry(actorID: "service:approval", actorOrg: r.orgID, action: "enrolment.outcome",
+                                              objectType: "program", objectID: program ?? r.programID,
+                                              oldValue: Audit.json(["status": r.status]),
+                                              newValue: Audit.json(["status": status, "orgId": r.orgID, "requestId": body.requestId,
+                                                                    "opinion": opinion ?? ""]),
+                                              request: request))
+            return OutcomeAnswer(applied: true, stale: nil)
+        }
+    }
+}

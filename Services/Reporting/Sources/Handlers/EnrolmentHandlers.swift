@@ -1,0 +1,28 @@
+import Foundation
+import KitHTTP
+import Models
+import ServiceKit
+
+/// Participants of a program and enrolment outcomes.
+struct EnrolmentHandlers {
+    let context: ServiceContext
+
+    /// `GET /api/reporting/v1/programs/:code/enrolments?status=`: the institutions taking part
+    /// (active) or asking to (pending, rejected) that the caller may see.
+    func participants(_ request: Request) throws -> Response {
+        let caller = try Caller.from(context, request)
+        let status = request.query["status"].flatMap { $0.isEmpty ? nil : $0 }
+        return .json(try Enrolments.participants(context, caller: caller, code: try request.parameter("code"), status: status))
+    }
+
+    /// `POST /api/reporting/v1/internal/enrolment-outcomes`: approval's final decision on an
+    /// enrolment request, applied once.
+    func outcome(_ request: Request) throws -> Response {
+        try context.requireInternal(request)
+        let body = try request.decode(OutcomeBody.self)
+        var key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces)
+        if key?.isEmpty == true { key = nil }
+        if let k = key, k.utf8.count > 200 { throw APIError.badRequest("Idempotency-Key 过长", code: "invalid_idempotency_key") }
+        return .json(try Enrolments.applyOutcome(context, body: body, idempotencyKey: key, request: request))
+    }
+}
