@@ -48,10 +48,13 @@ enum Entry {
         return p
     }
 
+    /// The period's entry window: the one the platform set for it (`program_windows`: NCIS's
+    /// announced survey, or a rule program's period reopened or extended, 延期), else the rule's.
     static func window(_ conn: PGConnection, _ program: ProgramRecord, _ period: Period) throws -> Window? {
+        if let set = try DefinitionStore.window(conn, programID: program.id, period: period.key) { return set }
         switch program.windowRule {
         case .offset: return program.offsetWindow(period)
-        case .announced: return try DefinitionStore.window(conn, programID: program.id, period: period.key)
+        case .announced: return nil
         }
     }
 
@@ -304,11 +307,14 @@ enum Entry {
                 var periods: [(Period, Window?)] = []
                 switch p.windowRule {
                 case .offset:
-                    periods = p.duePeriods(enrolledAt: enrolledAt, now: now).map { ($0, p.offsetWindow($0)) }
+                    periods = try p.duePeriods(enrolledAt: enrolledAt, now: now).map { ($0, try window(conn, p, $0)) }
                 case .announced:
-                    periods = try DefinitionStore.openAnnouncedPeriods(conn, programID: p.id, now: now).compactMap { key, w in
-                        Period.parse(key, p.periodType).map { ($0, w) }
-                    }
+                    break
+                }
+                // periods the platform opened (announced, reopened or extended) that are open now
+                for (key, w) in try DefinitionStore.openAnnouncedPeriods(conn, programID: p.id, now: now)
+                where !periods.contains(where: { $0.0.key == key }) {
+                    if let per = Period.parse(key, p.periodType) { periods.append((per, w)) }
                 }
                 let reports = try ReportStore.ofOrganisation(conn, orgID: inst.orgID, programID: p.id)
                 for r in reports where r.status.editable && !periods.contains(where: { $0.0.key == r.period }) {
@@ -334,7 +340,7 @@ enum Entry {
         }
     }
 
-    // MARK: announced windows (internal)
+    // MARK: announced windows (internal): NCIS's survey, or a rule program's period reopened or extended
 
     static func announce(_ context: ServiceContext, code: String, periodKey: String, body: AnnounceWindowBody,
                          request: Request) throws -> WindowView {
@@ -343,9 +349,6 @@ enum Entry {
         }
         return try context.database.transaction { conn in
             let p = try program(conn, code: code)
-            guard p.windowRule == .announced else {
-                throw APIError.conflict("该项目的填报时间按规则计算，不需公布", code: "window_not_announced")
-            }
             let per = try period(periodKey, p)
             let w = Window(opensAt: body.opensAt, closesAt: body.closesAt)
             try DefinitionStore.announce(conn, programID: p.id, period: per.key, window: w)
