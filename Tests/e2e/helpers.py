@@ -359,3 +359,15 @@ def pdf_document(text="e2e", pad=None, header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"):
         out += b"%010d 00000 n \n" % off
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     return bytes(out)
+
+
+def reporting_sql(sql):
+    """Runs SQL on the reporting database of the running suite (psql, `-At`): for data that
+    arrives by other ways than the API, like the old system's year rows of 绑定既往数据."""
+    import os
+    import subprocess
+    from suite import read_env_file   # scripts/lib, on the path by conftest
+    url = read_env_file(os.environ["TEST_SERVICES_ENV"])["REPORTING_DATABASE_URL"]
+    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
