@@ -16,6 +16,7 @@ import requests
 
 from actors import actors_for, until
 from helpers import reporting_sql
+from portal_helpers import browsers  # noqa: F401  (fixture)
 
 V1 = "/api/reporting/v1"
 PROGRAM = "stroke_annual"
@@ -263,3 +264,81 @@ def test_a_centre_of_another_specialty_gets_no_pci_cases(gw, people):
     assert e.status_code == 200 and len(e.content.decode("utf-8-sig").strip().split("\r\n")) == 1
     ok = call(gw, "GET", "/registries/pci_cases/export.csv", pci, params=params)
     assert len(ok.content.decode("utf-8-sig").strip().split("\r\n")) == 2 and NAME.encode() not in ok.content
+
+
+# --- the portal pages --------------------------------------------------------------------------
+
+def test_binding_in_the_portal(gw, suite, people, browsers):
+    """The institution in a real browser: search, preview, 申请绑定, the request pending; the
+    centre approves at approval; the bound list, then 解绑. No console errors."""
+    a, centre = people["a"], people["centre"]
+    tag = uuid.uuid4().hex[:8]
+    rec, = old_records(people["province"], tag, periods=("2013",))
+    b = browsers("binding")
+    b.signed_in_as(a.access)
+    b.go("#/registry/binding")
+    b.page("registry-binding")
+    if not b.css("[data-role='search']", visible=False).is_displayed():
+        b.css("[data-role='start']").click()
+    b.fill("关键词", tag)
+    b.css("[data-role='do-search']").click()
+    b.text_in("[data-role='found']", "共帮你找到相关结果约 1 个")
+    row = b.css(f"[data-record='{rec}']")
+    assert "139****0269" in row.text and "13912340269" not in row.text
+    row.find_element("css selector", "[data-role='bind']").click()
+    preview = b.css("[data-role='preview']")
+    assert "脑卒中出院人数" in preview.text and "共上报12例溶栓个案，3例介入个案" in preview.text
+    b.shot("binding-01-preview")
+    b.click("申请绑定", b.dialog())
+    pending = b.text_in("[data-role='request-list'] tr", "审批中")
+    binding_id = pending.get_attribute("data-binding")
+    req = approval_request(suite, binding_id)
+    assert people["actors"].decide(centre, req["id"]).status_code == 200
+    binding_status(gw, a, binding_id, "approved")
+    b.go("#/home")
+    b.go("#/registry/binding")
+    bound = b.css(f"[data-role='bound-list'] [data-record='{rec}']")
+    b.text_in("[data-role='bound-count']", "目前本单位已绑定")
+    b.shot("binding-02-bound")
+    bound.find_element("css selector", "[data-role='unbind']").click()
+    b.click("解绑", b.dialog())
+    b.gone(f"[data-role='bound-list'] [data-record='{rec}']")
+    assert all(y["id"] != rec for y in years(gw, a))
+    assert b.console_errors() == [], b.console_errors()
+
+
+def test_search_and_export_in_the_portal(gw, people, browsers, tmp_path):
+    """The province's stroke centre in a real browser: the institution's case listed with the
+    name masked, the region's year row, an .xlsx export with 日期偏移 that holds no name,
+    no ID, no phone and no admission number."""
+    import openpyxl
+    from portal_helpers import until
+    a, centre = people["a"], people["centre"]
+    period = "2022"
+    adm = "W" + uuid.uuid4().hex[:10]
+    r = call(gw, "POST", "/registries/stroke_ivt/cases", a, json={"period": period, "values": {
+        "ADM": adm, "NAME": NAME, "IDNO": IDNO, "PHONE": PHONE, "TREAT": "单纯静脉溶栓", "TDATE": "2022-07-08",
+        "NIHSS0": 4, "DRUG": "尿激酶", "MRS": 1}})
+    assert r.status_code == 201, r.text
+    assert call(gw, "GET", f"/registry-years/{PROGRAM}/{period}", a).status_code == 200
+    b = browsers("search")
+    b.signed_in_as(centre.access)
+    b.go(f"#/registry/search?program={PROGRAM}&period={period}&registry=stroke_ivt")
+    b.page("registry-search")
+    b.fill("住院号", adm)
+    b.css("[data-role='search']").click()
+    b.text_in("[data-role='total']", "共1条数据")
+    row = b.css(f"[data-role='case-list'] [data-case='{adm}']")
+    assert NAME not in row.text and NAME[0] in row.text and IDNO not in row.text
+    b.css(f"[data-role='year-list'] [data-org='{a.org_id}']")
+    b.shot("search-01-results")
+    b.check("[data-role='date-shift']")
+    b.css("[data-role='export-xlsx']").click()
+    target = tmp_path / f"stroke_ivt-{period}.xlsx"
+    until(lambda: target.exists() and target.stat().st_size > 0, timeout=30, what="the export downloaded")
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(target).active.iter_rows()]
+    assert len(rows) == 2 and "患者姓名" not in rows[0]
+    flat = " ".join(str(v) for r in rows for v in r if v is not None)
+    for secret in (NAME, IDNO, PHONE, adm, "2022-07-08"):
+        assert secret not in flat, secret
+    assert b.console_errors() == [], b.console_errors()
