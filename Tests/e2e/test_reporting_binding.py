@@ -17,6 +17,7 @@ import requests
 from actors import actors_for, until
 from helpers import reporting_sql
 from portal_helpers import browsers  # noqa: F401  (fixture)
+from test_portal_accessibility import axe, check_page  # noqa: F401  (fixture, WCAG 2.1 AA with axe-core)
 
 V1 = "/api/reporting/v1"
 PROGRAM = "stroke_annual"
@@ -268,7 +269,7 @@ def test_a_centre_of_another_specialty_gets_no_pci_cases(gw, people):
 
 # --- the portal pages --------------------------------------------------------------------------
 
-def test_binding_in_the_portal(gw, suite, people, browsers):
+def test_binding_in_the_portal(gw, suite, people, browsers, axe):
     """The institution in a real browser: search, preview, 申请绑定, the request pending; the
     centre approves at approval; the bound list, then 解绑. No console errors."""
     a, centre = people["a"], people["centre"]
@@ -283,6 +284,7 @@ def test_binding_in_the_portal(gw, suite, people, browsers):
     b.fill("关键词", tag)
     b.css("[data-role='do-search']").click()
     b.text_in("[data-role='found']", "共帮你找到相关结果约 1 个")
+    check_page(b, axe, "registry-binding")
     row = b.css(f"[data-record='{rec}']")
     assert "139****0269" in row.text and "13912340269" not in row.text
     row.find_element("css selector", "[data-role='bind']").click()
@@ -307,7 +309,7 @@ def test_binding_in_the_portal(gw, suite, people, browsers):
     assert b.console_errors() == [], b.console_errors()
 
 
-def test_search_and_export_in_the_portal(gw, people, browsers, tmp_path):
+def test_search_and_export_in_the_portal(gw, people, browsers, tmp_path, axe):
     """The province's stroke centre in a real browser: the institution's case listed with the
     name masked, the region's year row, an .xlsx export with 日期偏移 that holds no name,
     no ID, no phone and no admission number."""
@@ -332,6 +334,7 @@ def test_search_and_export_in_the_portal(gw, people, browsers, tmp_path):
     assert NAME not in row.text and NAME[0] in row.text and IDNO not in row.text
     b.css(f"[data-role='year-list'] [data-org='{a.org_id}']")
     b.shot("search-01-results")
+    check_page(b, axe, "registry-search")
     b.check("[data-role='date-shift']")
     b.css("[data-role='export-xlsx']").click()
     target = tmp_path / f"stroke_ivt-{period}.xlsx"
