@@ -15,7 +15,7 @@ const TONES = { pending: "under_review", approved: "accepted", rejected: "return
 export default async function registryBinding({ root, query, alive }) {
   const program = query.program || "stroke_annual";
   const boundBox = h("section", { class: "card", "data-role": "bound" });
-  const requestsBox = h("div", { "data-role": "requests" });
+  const requestsBox = h("section", { class: "card", "data-role": "requests", hidden: true });
   const resultsBox = h("div", { "data-role": "results" });
   const pager = cursorPager(search);
   const keyword = field({ label: "关键词", name: "q", placeholder: "医院名称、行政区划、负责人或联系电话" });
@@ -65,6 +65,7 @@ export default async function registryBinding({ root, query, alive }) {
             h("td", { "data-label": "上报病例" }, b.record.countsLabel), h("td", { "data-label": "操作" }, unbind));
         })))) : null,
       h("div", { class: "toolbar" }, start));
+    requestsBox.hidden = !others.length;
     mount(requestsBox, others.length ? [h("h2", null, "绑定申请"),
       h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "request-list" },
         h("thead", null, h("tr", null, ["医院名称", "调查年度", "申请时间", "状态", "审批意见"].map(t => h("th", null, t)))),
@@ -129,6 +130,6 @@ export default async function registryBinding({ root, query, alive }) {
     h("div", { class: "page-head", "data-page": "registry-binding" },
       h("div", null, h("h1", null, "绑定既往数据"),
         h("p", { class: "sub" }, "如果您单位既往上报过脑血管病诊疗数据，可采用此功能绑定；如果没有上报过，重新上报即可。绑定后的数据可在“病例登记”中查看；如果绑定错误，可解绑。"))),
-    boundBox, h("section", { class: "card" }, requestsBox), searchBox);
+    boundBox, requestsBox, searchBox);
   await loadBindings();
 }
