@@ -301,10 +301,12 @@ def test_binding_in_the_portal(gw, suite, people, browsers, axe):
     b.go("#/registry/binding")
     bound = b.css(f"[data-role='bound-list'] [data-record='{rec}']")
     b.text_in("[data-role='bound-count']", "目前本单位已绑定")
+    assert "既往数据" in b.css(f"[data-role='year-list'] [data-year='{rec}']").text      # among the years
     b.shot("binding-02-bound")
     bound.find_element("css selector", "[data-role='unbind']").click()
     b.click("解绑", b.dialog())
     b.gone(f"[data-role='bound-list'] [data-record='{rec}']")
+    b.gone(f"[data-role='year-list'] [data-year='{rec}']")
     assert all(y["id"] != rec for y in years(gw, a))
     assert b.console_errors() == [], b.console_errors()
 

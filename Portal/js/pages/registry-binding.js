@@ -20,6 +20,27 @@ export default async function registryBinding({ root, query, alive }) {
   const pager = cursorPager(search);
   const keyword = field({ label: "关键词", name: "q", placeholder: "医院名称、行政区划、负责人或联系电话" });
   const searchBox = h("section", { class: "card", "data-role": "search", hidden: true });
+  const yearsBox = h("section", { class: "card", "data-role": "years" });
+
+  // 脑血管病登记: the institution's years, this platform's and the bound earlier ones
+  async function loadYears() {
+    let rows;
+    try { rows = (await api.get(`${API}/registry-years/${encodeURIComponent(program)}`)).items; } catch (e) {
+      mount(yearsBox, h("p", { class: "error" }, e.message));
+      return;
+    }
+    if (!alive()) return;
+    mount(yearsBox, h("h2", null, "本单位各年度数据"),
+      rows.length ? h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "year-list" },
+        h("thead", null, h("tr", null, ["年度", "上报情况", "来源", "状态"].map(t => h("th", null, t)))),
+        h("tbody", null, rows.map(y => h("tr", { "data-year": y.id, "data-source": y.source },
+          h("td", { "data-label": "年度" }, y.source === "platform"
+            ? h("a", { href: `#/registry/${encodeURIComponent(program)}/${encodeURIComponent(y.period)}` }, `${y.period}年度`) : `${y.period}年度`),
+          h("td", { "data-label": "上报情况" }, y.countsLabel),
+          h("td", { "data-label": "来源" }, y.source === "history" ? `既往数据（${y.institutionName}）` : "本平台"),
+          h("td", { "data-label": "状态" }, statusBadge(y.status === "submitted" ? "submitted" : "draft", y.statusLabel))))))) :
+        h("p", { class: "muted" }, "暂无年度数据"));
+  }
 
   const cells = r => [
     h("td", { "data-label": "医院名称" }, r.institutionName),
@@ -76,6 +97,7 @@ export default async function registryBinding({ root, query, alive }) {
           h("td", { "data-label": "状态" }, statusBadge(TONES[b.status] || "not_started", b.statusLabel)),
           h("td", { "data-label": "审批意见" }, b.opinion || "—"))))))] : null);
     if (!bound.length && !others.length) searchBox.hidden = false;
+    loadYears();
   }
 
   async function preview(id) {
@@ -130,6 +152,6 @@ export default async function registryBinding({ root, query, alive }) {
     h("div", { class: "page-head", "data-page": "registry-binding" },
       h("div", null, h("h1", null, "绑定既往数据"),
         h("p", { class: "sub" }, "如果您单位既往上报过脑血管病诊疗数据，可采用此功能绑定；如果没有上报过，重新上报即可。绑定后的数据可在“病例登记”中查看；如果绑定错误，可解绑。"))),
-    boundBox, requestsBox, searchBox);
+    boundBox, requestsBox, searchBox, yearsBox);
   await loadBindings();
 }
