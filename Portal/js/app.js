@@ -31,6 +31,8 @@ export const routes = [
   { path: "/reporting/history", page: "reporting-history", title: "报表查询", access: "user", nav: "报表查询", when: u => (u.roles || []).some(r => ["institution_admin", "specialty_admin", "data_entry", "provincial_centre", "city_commission", "national_centre"].includes(r.role)) },
   { path: "/reporting/form/:program/:form/:period", page: "reporting-form", title: "数据填报", access: "user", navParent: "/reporting" },
   { path: "/reporting/report/:id", page: "reporting-form", title: "报表", access: "user", navParent: "/reporting" },
+  { path: "/registry/binding", page: "registry-binding", title: "绑定既往数据", access: "user", when: u => (u.roles || []).some(r => ["institution_admin", "specialty_admin"].includes(r.role)), nav: "绑定既往数据" },
+  { path: "/registry/search", page: "registry-search", title: "检索导出", access: "user", nav: "检索导出", when: u => (u.roles || []).some(r => ["institution_admin", "specialty_admin", "data_entry", "provincial_centre", "city_commission", "national_centre", "national_specialty_centre"].includes(r.role)) },
   { path: "/registry/:program/:period", page: "registry-year", title: "病例登记", access: "user", navParent: "/reporting" },
   { path: "/stats", page: "stats-rollup", title: "统计分析", access: "user", nav: "统计分析", when: u => (u.roles || []).some(r => ["city_commission", "provincial_centre", "national_centre", "national_specialty_centre"].includes(r.role)) },
   { path: "/stats/monitor", page: "stats-monitor", title: "数据监测", access: "user", nav: "数据监测", when: u => (u.roles || []).some(r => ["city_commission", "provincial_centre", "national_centre", "national_specialty_centre"].includes(r.role)) },

@@ -13,6 +13,8 @@ public enum Specialty {
         ("heart_failure", "心力衰竭"),
         ("atrial_fibrillation", "心房颤动"),
         ("cardiovascular_imaging", "心血管影像"),
+        // 中国脑血管病登记 (stroke registry): its provincial centres decide 绑定既往数据
+        ("stroke", "脑卒中"),
     ]
 
     public static func name(_ code: String) -> String? { all.first { $0.code == code }?.name }

@@ -449,3 +449,13 @@ def enrol(gw, suite, who, program, decision="approve", opinion="同意参加", a
         if time.monotonic() > deadline:
             raise AssertionError(f"enrolment in {program} did not become {want}: {state}")
         time.sleep(0.1)
+def reporting_sql(sql):
+    """Runs SQL on the reporting database of the running suite (psql, `-At`): for data that
+    arrives by other ways than the API, like the old system's year rows of 绑定既往数据."""
+    import os
+    import subprocess
+    from suite import read_env_file   # scripts/lib, on the path by conftest
+    url = read_env_file(os.environ["TEST_SERVICES_ENV"])["REPORTING_DATABASE_URL"]
+    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()

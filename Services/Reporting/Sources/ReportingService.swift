@@ -17,6 +17,7 @@ public enum ReportingService {
             CheckRoutes.install(router, context)
             FormTemplateRoutes.install(router, context)
             EnrolmentRoutes.install(router, context)
+            BindingRoutes.install(router, context)
         }
         d.background = [OutboxDeliverer.task, StatsFolder.task]
         // deadline reminders: on in production; in dev mode (tests, demo) only with REMINDERS=1,

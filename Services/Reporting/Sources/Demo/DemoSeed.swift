@@ -63,6 +63,8 @@ enum DemoSeed {
 
     static func seed(_ conn: PGConnection, org: Org, now: Date) throws {
         let day: TimeInterval = 86400
+        // 绑定既往数据: two earlier stroke years of the old system under the hospital's name, unbound
+        try BindingStore.seedDemo(conn, programCode: "stroke_annual", name: org.name, scopePath: org.scopePath, orgID: org.id)
         for (program, _) in try DefinitionStore.programs(conn, orgID: nil) {
             try DemoStore.enrol(conn, programID: program.id, orgID: org.id, scopePath: org.scopePath, at: now - 400 * day)
             guard program.windowRule == .offset, var p = Period.containing(now, program.periodType) else { continue }
