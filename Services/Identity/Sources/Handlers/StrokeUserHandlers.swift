@@ -157,8 +157,8 @@ struct StrokeUserHandlers: Sendable {
                 applicant: .init(name: user.displayName, phoneMasked: ChineseFormats.maskMobile(user.phone), orgName: org.name),
                 scopePath: org.path, provinceCode: province, cityCode: city, specialty: nil, institutionOrgID: org.id,
                 attachments: [body.documentId.lowercased()],
-                details: ["applicant": user.displayName, "organisation": org.name, "registrationNo": number,
-                          "idNumber": m.idNumber.map(StrokeUsers.maskID) ?? "", "program": "脑卒中登记"],
+                details: ["applicant": user.displayName, "organisation": org.name, "licenceNo": number,
+                          "身份证号码": m.idNumber.map(StrokeUsers.maskID) ?? "", "填报项目": "脑卒中登记（个人身份认证）"],
                 callbackPath: "/api/identity/v1/internal/stroke-certification-outcomes")
             try Outbox.enqueue(conn, target: .approval, path: "/api/approval/v1/internal/requests", body: request, key: "stroke_certification:\(id)")
             try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: org.id, action: "stroke_certification_submitted", objectType: "user",
