@@ -99,6 +99,11 @@ def test_uncertified_user_is_limited_then_certified_by_its_unit_admin(gw, suite)
 
     req = request_of_user(actors, user.id)
     assert req["chain"] == "stroke_certification", req
+    # Nothing waits for the user at approval, and it cannot decide its own request.
+    r = requests.get(gw + "/api/approval/v1/inbox", headers=user.headers, timeout=10)
+    assert r.status_code == 200 and r.json()["items"] == [], r.text
+    r = actors.decide(user, req["id"], "approve", "自己通过")
+    assert r.status_code in (403, 404), r.text
     # Another unit's administrator can neither see the photo nor decide.
     assert requests.get(gw + DOCS + f"/{doc}", headers=other.headers, timeout=10).status_code == 404
     r = actors.decide(other, req["id"], "reject", "不是本院")
