@@ -102,7 +102,9 @@ struct StrokeUserHandlers: Sendable {
         let certified = try UserStore(app: app).roles(conn, userID: user.id).contains {
             $0.role == .dataEntry && $0.orgID == m.orgID && $0.specialty == StrokeUsers.program
         }
-        let status = certified ? "certified" : (certs.first.map { $0.status == "withdrawn" ? "uncertified" : $0.status } ?? "uncertified")
+        // A withdrawn request, or an approval whose grant was removed since, leaves the user uncertified.
+        let last = certs.first?.status ?? ""
+        let status = certified ? "certified" : (["pending", "rejected"].contains(last) ? last : "uncertified")
         let orgName = try conn.query("SELECT name FROM organisations WHERE id = $1::uuid", [m.orgID]).first?.string("name") ?? ""
         return Mine(userId: user.id, displayName: user.displayName, idNumberMasked: m.idNumber.map(StrokeUsers.maskID),
                     orgId: m.orgID, orgName: orgName, status: status, certified: certified,
