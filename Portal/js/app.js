@@ -49,6 +49,9 @@ export const routes = [
   { path: "/org-change", page: "org-change", title: "变更资料", access: "user", when: u => (u.roles || []).some(r => r.role === "institution_admin") && u.isMainAccount !== false, nav: "变更资料" },
   { path: "/profile/username", page: "account-username", title: "修改用户名", access: "user", navParent: "/profile" },
   { path: "/profile", page: "profile", title: "个人中心", access: "user", nav: "个人中心" },
+  { path: "/stroke-register", page: "stroke-user-register", title: "脑卒中登记用户注册", access: "public", layout: "public" },
+  { path: "/stroke-certification", page: "stroke-user-certify", title: "个人身份认证", access: "user", when: u => !(u.roles || []).length || (u.roles || []).some(r => r.specialty === "stroke"), nav: "个人身份认证" },
+  { path: "/stroke-users", page: "stroke-user-admin", title: "脑卒中登记用户", access: "user", when: u => (u.roles || []).some(r => r.role === "institution_admin") && u.isMainAccount !== false, nav: "卒中登记用户" },
   { path: "/dev", page: "dev", title: "开发收件箱", access: "public", dev: true },
 ];
 

@@ -333,6 +333,46 @@ class Actors:
             return self._account(a.phone, f"录入员 {province} {specialty}")
         return self._cached(("data_entry", province, specialty), make)
 
+    # --- stroke registry (docs/registration.md, 脑卒中登记个人用户) -------------------------
+    def stroke_unit(self, province, tag=""):
+        """The administrator of a new institution registered for the stroke program in
+        `province`'s city, approved by every provincial centre of the province."""
+        def make():
+            self.provincial_centre(province, "coronary_intervention")
+            a = self.applicant()
+            doc = a.upload_scan()
+            a.fill({"role": "institution_admin", "program": "stroke", "regionCode": self.city_of(province), "specialties": [],
+                    "organisation": {"name": f"卒中单位医院{a.phone[-6:]}", "licenceNo": "PDY" + a.phone + "33010211",
+                                     "level": "三级甲等", "category": "综合医院", "address": "人民路2号", "headName": "孙院长"},
+                    "person": {"name": "周管理", "email": f"stroke{a.phone}@example.com"}, "documentIds": [doc]})
+            a.submit()
+            rid = self.request_of(a.id)["id"]
+            assert self.approve_all_of(rid, a.id)["status"] == "approved"
+            return self._account(a.phone, f"脑卒中登记单位管理员 {province} {tag}")
+        return self._cached(("stroke_unit", province, tag), make)
+
+    def stroke_register(self, org_id, name="吴医生", phone=None, username=None, password=None, expect=201):
+        """用户注册 of a stroke registry individual user through the public API (captcha, SMS code
+        from the dev inbox): (response, phone, username, password)."""
+        phone = phone or unique_phone()
+        username = username or "s" + uuid.uuid4().hex[:11]
+        password = password or "Sr8#" + uuid.uuid4().hex[:8] + "kQ"
+        cid, answer = helpers.captcha(self.gw)
+        r = requests.post(self.gw + V1 + "/stroke-users/sms-code",
+                          json={"phone": phone, "captchaId": cid, "captchaAnswer": answer}, timeout=10)
+        assert r.status_code == 201, r.text
+        code, _ = helpers.latest_code(self.gw, phone)
+        r = requests.post(self.gw + V1 + "/stroke-users", json={
+            "phone": phone, "code": code, "name": name, "idNumber": helpers.resident_id(), "orgId": org_id,
+            "username": username, "password": password}, timeout=20)
+        assert expect is None or r.status_code == expect, r.text
+        return r, phone, username, password
+
+    def stroke_user(self, org_id, label="脑卒中登记个人用户"):
+        """A registered individual user of the unit, signed in (password, then SMS code)."""
+        _, phone, username, password = self.stroke_register(org_id)
+        return Actor(username, password, phone, full_login(self.gw, username, password, phone), label)
+
 
 _ACTORS = {}
 

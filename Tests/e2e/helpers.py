@@ -337,6 +337,22 @@ def approved_account(gw, suite, role="institution_admin", region="330100", speci
 
 
 # --- sample files written by the tests themselves (not by the code under test) ----------------
+def jpeg_image(width=64, height=48):
+    """A small JPEG (JFIF) written here by hand, whose frame header says width × height."""
+    import struct
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    sos = b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00\x00\x3f\x00"
+    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + sof + sos + b"\x00" * 32 + b"\xff\xd9"
+
+
+def resident_id(birth="19800101", serial=None):
+    """A valid 18-character resident ID (GB 11643, ISO 7064 MOD 11-2 check character)."""
+    import random
+    body = "110101" + birth + (serial or f"{random.randint(0, 999):03d}")
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
 def pdf_document(text="e2e", pad=None, header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"):
     """A small valid one-page PDF written here by hand (objects, xref, trailer); `pad` adds a
     padding stream of that many bytes (to reach an exact file size)."""

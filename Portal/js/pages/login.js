@@ -13,7 +13,7 @@ export default function login(ctx) {
   const { root, query, navigate } = ctx;
   let lockTimer = null;
   const card = h("div", { class: "card", "data-page": "login" });
-  mount(root, publicShell([card, publicLinks(["#/register", "用户注册"], ["#/status", "注册进度查询"], ["#/lookup", "账号查询"], ["#/forgot", "忘记密码？"], ["#/activate", "账号激活"])]));
+  mount(root, publicShell([card, publicLinks(["#/register", "用户注册"], ["#/stroke-register", "脑卒中登记用户注册"], ["#/status", "注册进度查询"], ["#/lookup", "账号查询"], ["#/forgot", "忘记密码？"], ["#/activate", "账号激活"])]));
 
   // Step 1: password.
   const form = new Form();

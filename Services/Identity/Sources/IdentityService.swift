@@ -21,6 +21,7 @@ public enum IdentityService {
             NationalCentreRoutes.install(router, app)
             InfoConfirmationRoutes.install(router, app)
             VerifiedRegistrationRoutes.install(router, app)
+            StrokeUserRoutes.install(router, app)
         }
         d.background = [OutboxDeliverer.task, MessageSender.task, InfoConfirmationReminders.task]
         return d

@@ -15,7 +15,13 @@ struct UploadHandlers: Sendable {
         // Someone else's object: 404 before looking at the file (the transaction checks again).
         // A registration folder is its application's: only that application's applicant token
         // creates it (or identity sealing it); a signed-in user never does.
-        let mayCreate = object.type != .registration || caller.ownApplication == object
+        // A certification folder is its user's: only that user creates it.
+        let mayCreate: Bool
+        switch object.type {
+        case .registration: mayCreate = caller.ownApplication == object
+        case .certification: mayCreate = caller.userID?.lowercased() == object.id
+        case .report: mayCreate = true
+        }
         if caller.ownApplication != object {
             if case .applicant = caller { throw APIError.notFound }
             let exists = try app.store.objectExists(object.key)

@@ -16,6 +16,8 @@ enum PublicRoutes {
         "POST /api/identity/v1/sessions", "POST /api/identity/v1/sessions/verify",
         "POST /api/identity/v1/sessions/refresh", "POST /api/identity/v1/sessions/logout",
         "GET /api/documents/v1/kinds",
+        // stroke registry 用户注册 (docs/registration.md)
+        "GET /api/identity/v1/stroke-units", "POST /api/identity/v1/stroke-users/sms-code", "POST /api/identity/v1/stroke-users",
     ]
     static let prefixes = ["/api/session/", "/api/identity/v1/dev/"]
 
