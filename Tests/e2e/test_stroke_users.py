@@ -134,6 +134,21 @@ def test_uncertified_user_is_limited_then_certified_by_its_unit_admin(gw, suite)
     assert other.org_id != admin.org_id
     r = report_create(gw, again)
     assert r.status_code != 403 or error_code(r) != "forbidden", r.text
+    # The grant enters the stroke registry only, not the unit's other programs (Zhejiang here).
+    rep = "/api/reporting/v1"
+    r = requests.post(gw + rep + "/programs/zj_monthly/enrolment", headers=admin.headers, timeout=10)
+    assert r.status_code in (200, 201), r.text
+    r = requests.post(gw + rep + "/reports", json={"program": "zj_monthly", "form": "core", "period": "2026-11"},
+                      headers=again.headers, timeout=10)
+    assert r.status_code == 403 and error_code(r) == "program_not_granted", r.text
+    r = requests.get(gw + rep + "/programs/zj_monthly/forms/core/periods/2026-11", headers=again.headers, timeout=10)
+    assert r.status_code == 403, r.text
+    programs = requests.get(gw + rep + "/programs", headers=again.headers, timeout=10).json()["items"]
+    assert [p["code"] for p in programs] == ["stroke_annual"], programs
+    due = requests.get(gw + rep + "/due", headers=again.headers, timeout=10).json()["items"]
+    assert all(d["program"] == "stroke_annual" for d in due), due
+    admin_due = requests.get(gw + rep + "/due", headers=admin.headers, timeout=10).json()["items"]
+    assert any(d["program"] == "zj_monthly" for d in admin_due)  # the unit's admin still enters Zhejiang
     r = certify(gw, again, GOOD_NO, doc)
     assert r.status_code == 409 and error_code(r) == "already_certified", r.text
     listed = requests.get(gw + V1 + "/stroke-users", headers=admin.headers, timeout=10).json()["items"]

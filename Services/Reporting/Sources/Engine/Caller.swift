@@ -28,13 +28,29 @@ struct Caller: Sendable {
         Caller(try context.caller(request, allowProgram: true))
     }
 
-    /// The program a program-bound token is confined to (nil: any).
-    var program: String? { claims.program }
+    /// The program the caller is confined to (nil: any): a program-bound token's, or the program
+    /// a data-entry grant is tagged for.
+    var program: String? { claims.program ?? taggedProgram }
 
-    /// 403 `program_token_refused` when a program-bound token reaches another program.
+    /// Specialties identity puts on a data-entry grant as the tag of one program: the stroke
+    /// registry's individual users (docs/registration.md) are granted `data_entry` at their unit
+    /// with specialty `stroke`, which enters the stroke registry and nothing else of the unit.
+    static let programTags: [String: String] = ["stroke": "stroke_annual"]
+
+    /// The program of the caller's hospital grant when it is a tagged data-entry grant.
+    var taggedProgram: String? {
+        guard let g = institution, g.role == .dataEntry, let tag = g.specialty else { return nil }
+        return Caller.programTags[tag]
+    }
+
+    /// 403 when the caller is confined to another program: `program_token_refused` for a
+    /// program-bound token, `program_not_granted` for a tagged grant.
     func requireProgram(_ code: String) throws {
-        if let program, program != code {
+        if let bound = claims.program, bound != code {
             throw APIError(403, "program_token_refused", "当前登录仅限该上报项目使用，请使用短信验证登录后再操作")
+        }
+        if let tagged = taggedProgram, tagged != code {
+            throw APIError(403, "program_not_granted", "您的账号只能填报已认证的登记项目")
         }
     }
 
