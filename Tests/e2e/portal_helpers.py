@@ -129,6 +129,16 @@ class Browser:
         return self.wait(find, what=f"field {label}")
 
     def fill(self, label, value, scope=None):
+        # A page that redraws its controls (a choice reloading the next list) can replace the
+        # element between finding and filling it: find it again.
+        for attempt in range(5):
+            try:
+                return self._fill(label, value, scope)
+            except StaleElementReferenceException:
+                if attempt == 4:
+                    raise
+
+    def _fill(self, label, value, scope):
         el = self.field(label, scope)
         if el.tag_name == "select":
             self.wait(lambda d: any(o.get_attribute("value") == value or o.text == value for o in el.find_elements(By.TAG_NAME, "option")),
@@ -136,6 +146,8 @@ class Browser:
             s = Select(el)
             try:
                 s.select_by_value(value)
+            except StaleElementReferenceException:
+                raise
             except Exception:
                 s.select_by_visible_text(value)
         else:
@@ -165,10 +177,15 @@ class Browser:
         return self.wait(find, what=f"button {text}")
 
     def click(self, text, scope=None):
-        b = self.button(text, scope)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", b)
-        b.click()
-        return b
+        for attempt in range(5):
+            try:
+                b = self.button(text, scope)
+                self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", b)
+                b.click()
+                return b
+            except StaleElementReferenceException:   # redrawn between finding and clicking
+                if attempt == 4:
+                    raise
 
     def check(self, selector):
         el = self.css(selector, visible=False)
