@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from actors import actors_for, until
-from helpers import reporting_sql
+from helpers import enrol, reporting_sql
 from portal_helpers import browsers  # noqa: F401  (fixture)
 from test_portal_accessibility import axe, check_page  # noqa: F401  (fixture, WCAG 2.1 AA with axe-core)
 
@@ -252,7 +252,8 @@ def test_a_centre_of_another_specialty_gets_no_pci_cases(gw, people):
     nothing, its coronary-intervention centre the case."""
     a = people["a"]
     pci = people["actors"].provincial_centre(people["province"], "coronary_intervention")
-    assert call(gw, "POST", "/programs/nccqi_pci_quarterly/enrolment", a).status_code in (200, 201)
+    # NCCQI approves its participants: the coronary centre of the province decides the enrolment
+    assert enrol(gw, people["actors"].suite, a, "nccqi_pci_quarterly", approver=pci)["status"] == "active"
     period = "2023-Q2"
     adm = "P" + uuid.uuid4().hex[:10]
     r = call(gw, "POST", "/registries/pci_cases/cases", a, json={"period": period, "values": {
@@ -292,7 +293,8 @@ def test_binding_in_the_portal(gw, suite, people, browsers, axe):
     assert "脑卒中出院人数" in preview.text and "共上报12例溶栓个案，3例介入个案" in preview.text
     b.shot("binding-01-preview")
     b.click("申请绑定", b.dialog())
-    pending = b.text_in("[data-role='request-list'] tr", "审批中")
+    # this record's request (the institution may have other requests pending from earlier tests)
+    pending = b.text_in(f"[data-role='request-list'] tr[data-record='{rec}']", "审批中")
     binding_id = pending.get_attribute("data-binding")
     req = approval_request(suite, binding_id)
     assert people["actors"].decide(centre, req["id"]).status_code == 200

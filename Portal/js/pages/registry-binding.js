@@ -90,7 +90,7 @@ export default async function registryBinding({ root, query, alive }) {
     mount(requestsBox, others.length ? [h("h2", null, "绑定申请"),
       h("div", { class: "table-wrap" }, h("table", { class: "table table-stack", "data-role": "request-list" },
         h("thead", null, h("tr", null, ["医院名称", "调查年度", "申请时间", "状态", "审批意见"].map(t => h("th", null, t)))),
-        h("tbody", null, others.map(b => h("tr", { "data-binding": b.id, "data-status": b.status },
+        h("tbody", null, others.map(b => h("tr", { "data-binding": b.id, "data-record": b.record.id, "data-status": b.status },
           h("td", { "data-label": "医院名称" }, b.record.institutionName),
           h("td", { "data-label": "调查年度" }, b.record.period),
           h("td", { "data-label": "申请时间" }, fmtDate(b.requestedAt)),

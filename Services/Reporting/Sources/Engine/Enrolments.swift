@@ -211,34 +211,10 @@ enum Enrolments {
     /// bound); any other is refused (409 `unknown_request`).
     static func applyOutcome(_ context: ServiceContext, body: OutcomeBody, idempotencyKey: String?,
                              request: Request) throws -> OutcomeAnswer {
-        guard ["approved", "rejected", "returned", "withdrawn"].contains(body.outcome) else {
-            throw APIError.invalid("outcome", "审批结果有误", code: "invalid_outcome")
-        }
-        guard body.subjectId.utf8.count <= 200, !body.requestId.isEmpty, body.requestId.utf8.count <= 100 else {
-            throw APIError.invalid("subjectId", "申请对象编号无效", code: "invalid_subject")
-        }
-        if let o = body.opinion, o.count > 2000 { throw APIError.invalid("opinion", "审核意见过长", code: "too_long") }
+        try ApprovalOutcome.validate(body)
         let unknown = APIError.conflict("该审批请求不是本报名发起的", code: "unknown_request")
-        guard let row = try context.database.withConnection({ try EnrolmentRequestStore.bySubject($0, subjectID: body.subjectId) }) else {
-            throw unknown
-        }
-        if let bound = row.requestID {
-            guard bound == body.requestId else { throw unknown }
-        } else {
-            struct Latest: Decodable { let id: String }
-            var q = URLComponents()
-            q.queryItems = [URLQueryItem(name: "service", value: "reporting"), URLQueryItem(name: "id", value: row.subjectID)]
-            let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?\(q.percentEncodedQuery ?? "")"
-            let latest: Latest
-            do {
-                latest = try context.http.getJSON(url, headers: context.internalHeaders, as: Latest.self)
-            } catch ClientError.status(404, _) {
-                throw unknown
-            } catch {
-                throw APIError(503, "approval_unavailable", "暂时无法向审批服务确认，请稍后重试")
-            }
-            guard latest.id == body.requestId else { throw unknown }
-        }
+        let row = try context.database.withConnection { try EnrolmentRequestStore.bySubject($0, subjectID: body.subjectId) }
+        try ApprovalOutcome.confirm(context, body: body, subjectID: row?.subjectID, boundRequestID: row?.requestID, unknown: unknown)
         return try context.database.transaction { conn -> OutcomeAnswer in
             if let key = idempotencyKey, !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
             guard let r = try EnrolmentRequestStore.bySubject(conn, subjectID: body.subjectId, lock: true) else { throw unknown }

@@ -1,0 +1,49 @@
+import Foundation
+import KitClient
+import KitHTTP
+import Models
+import ServiceKit
+
+/// What every approval outcome callback of reporting checks before it applies anything (report
+/// reviews and 申请修改, enrolments, 绑定既往数据): the body is well formed, and the request id is
+/// the one approval opened for the subject: bound on the subject's row after the first outcome,
+/// confirmed with approval (`GET /internal/requests/by-subject`) before that. Anything else is
+/// `unknown` (409 `unknown_request`).
+enum ApprovalOutcome {
+    static let outcomes: Set<String> = ["approved", "rejected", "returned", "withdrawn"]
+
+    /// 422 for an unknown outcome, an overlong subject or request id, an overlong opinion.
+    static func validate(_ body: OutcomeBody) throws {
+        guard outcomes.contains(body.outcome) else {
+            throw APIError.invalid("outcome", "审批结果有误", code: "invalid_outcome")
+        }
+        guard body.subjectId.utf8.count <= 200, !body.requestId.isEmpty, body.requestId.utf8.count <= 100 else {
+            throw APIError.invalid("subjectId", "申请对象编号无效", code: "invalid_subject")
+        }
+        if let o = body.opinion, o.count > 2000 { throw APIError.invalid("opinion", "审核意见过长", code: "too_long") }
+    }
+
+    /// Throws `unknown` unless the subject exists (`subjectID`) and `body.requestId` is its
+    /// request: the bound one, or (nothing bound yet) the one approval says it opened for it.
+    static func confirm(_ context: ServiceContext, body: OutcomeBody, subjectID: String?, boundRequestID: String?,
+                        unknown: APIError) throws {
+        guard let subjectID else { throw unknown }
+        if let bound = boundRequestID {
+            guard bound == body.requestId else { throw unknown }
+            return
+        }
+        struct Latest: Decodable { let id: String }
+        var q = URLComponents()
+        q.queryItems = [URLQueryItem(name: "service", value: "reporting"), URLQueryItem(name: "id", value: subjectID)]
+        let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?\(q.percentEncodedQuery ?? "")"
+        let latest: Latest
+        do {
+            latest = try context.http.getJSON(url, headers: context.internalHeaders, as: Latest.self)
+        } catch ClientError.status(404, _) {
+            throw unknown
+        } catch {
+            throw APIError(503, "approval_unavailable", "暂时无法向审批服务确认，请稍后重试")
+        }
+        guard latest.id == body.requestId else { throw unknown }
+    }
+}
