@@ -124,6 +124,12 @@ def test_uncertified_user_is_limited_then_certified_by_its_unit_admin(gw, suite)
     r = certify(gw, user, GOOD_NO, doc)
     assert r.status_code == 201 and r.json()["status"] == "pending", r.text
     req2 = request_of_user(actors, user.id, not_id=req["id"])
+    # An outcome naming the earlier (rejected) request, or a request never opened, decides nothing.
+    for stale in (req["id"], str(uuid.uuid4())):
+        r = requests.post(suite.url("identity") + V1 + "/internal/stroke-certification-outcomes", headers=actors.internal,
+                          json={"requestId": stale, "subjectId": user.id, "outcome": "approved"}, timeout=10)
+        assert r.status_code == 409 and error_code(r) == "unknown_request", r.text
+    assert mine(gw, user)["status"] == "pending" and actors.login_again(user).grants == []
     r = actors.decide(admin, req2["id"], "approve", "同意")
     assert r.status_code == 200 and r.json()["status"] == "approved", r.text
     until(lambda: mine(gw, user)["status"] == "certified", what="the grant")

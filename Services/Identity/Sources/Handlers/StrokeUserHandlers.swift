@@ -229,6 +229,12 @@ struct StrokeUserHandlers: Sendable {
         guard body.type == nil || body.type == StrokeUsers.requestType else {
             throw APIError.conflict("该审批请求不是个人身份认证", code: "unknown_request")
         }
+        // The subject (the user) may have had earlier certification requests: only the one
+        // approval opened last, the pending certification's, decides it.
+        guard ID.isValid(body.subjectId),
+              try ApprovalClient(context: app.context).latestRequestID(subject: body.subjectId) == body.requestId else {
+            throw APIError.conflict("该审批请求不是当前的个人身份认证申请", code: "unknown_request")
+        }
         let applied = try app.db.transaction { conn -> Bool in
             if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return false }
             guard ID.isValid(body.subjectId), let cert = try store.pending(conn, userID: body.subjectId) else { return false }
