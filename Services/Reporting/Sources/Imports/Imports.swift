@@ -125,7 +125,8 @@ enum Imports {
     }
 
     /// Checks every row (cells, duplicates within the file) and seals personal values, writing
-    /// the staged rows straight into COPY text (`import_rows`' columns). Cell checks and sealing
+    /// the staged rows straight into COPY text (`import_rows`' columns, or `cases`' for an
+    /// institution without cases of the period: `RowWriter.Layout`). Cell checks and sealing
     /// run in parallel over chunks of the file (rows are independent), each worker with its
     /// own cipher context; duplicates within the file are then found in file order. Pure except
     /// for sealing.
