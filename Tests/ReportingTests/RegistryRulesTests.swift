@@ -155,6 +155,36 @@ final class RegistryRulesTests: XCTestCase {
         XCTAssertTrue(out.problems[1].message.contains("第2行"))
     }
 
+    /// An institution without cases of the period: the rows are staged in the leading columns of
+    /// `cases` (`ImportStore.casesCopy`); a row with a blank required field is counted and listed
+    /// but not written (it is rejected, never created), and its number still refuses a later one.
+    func testCasesLayoutStagesOnlyTheCreatesInTheColumnsOfCases() throws {
+        let plain = RegistryDefinition(id: "r", programID: "p", programCode: "x", code: "x", version: "1", name: "x", shortName: "x",
+                                       firstPeriod: "2018", lastPeriod: nil,
+                                       fields: [field("ADM", "住院号", .text, required: true, key: true),
+                                                field("MRS", "出院时mRS评分", .integer, required: true, min: 0, max: 6),
+                                                field("NOTE", "备注", .text)], rules: [])
+        var rows = [["住院号", "出院时mRS评分", "备注"], ["001", "1", "a\"b\\c"], ["002", "", ""], ["002", "3", ""], ["003", "9", ""]]
+        rows += (4..<3000).map { [String(format: "%05d", $0), "\($0 % 7)", ""] }   // enough rows for several workers
+        let out = try Imports.prepare(plain, rows: rows, orgID: "o", importID: "i", layout: .cases)
+        XCTAssertEqual(out.read, 3000)
+        XCTAssertEqual(out.staged, 2 + 2996)
+        XCTAssertEqual(out.incomplete.map(\.row), [3])
+        XCTAssertEqual(out.problems.map(\.code), ["duplicate_in_file", "out_of_range"])
+        XCTAssertEqual(out.text.count, out.lines.count)
+        let lines = out.text.flatMap { String(decoding: $0, as: UTF8.self).split(separator: "\n") }
+        XCTAssertEqual(lines.count, out.staged - out.incomplete.count)
+        XCTAssertEqual(out.lines.reduce(0, +), lines.count)
+        XCTAssertEqual(zip(out.text, out.lines).map { t, n in t.filter { $0 == 10 }.count == n }, out.lines.map { _ in true })
+        let first = lines[0].split(separator: "\t", omittingEmptySubsequences: false).map(copyField)
+        XCTAssertEqual(first.count, 5)
+        XCTAssertTrue(ID.isValid(first[0]))
+        XCTAssertEqual(first[1], "001")
+        XCTAssertEqual(try JSONDecoder().decode([String: String].self, from: Data(first[2].utf8)), ["MRS": "1", "NOTE": "a\"b\\c"])
+        XCTAssertEqual(first[3], "{}"); XCTAssertEqual(first[4], "{}")
+        XCTAssertFalse(lines.contains { $0.split(separator: "\t")[1] == "002" })
+    }
+
     func testStagedJSONIsValidJSON() throws {
         let d = ["NAME": "张\"三\\", "X": "a\u{1}b\nc", "A": ""]
         let text = JSONText.object(d)
@@ -216,6 +246,32 @@ final class RegistryRulesTests: XCTestCase {
             XCTAssertEqual(f[8], n == 0 ? "rejected" : "create")
         }
         XCTAssertEqual(nonces.count, 600)   // a fresh nonce per box
+    }
+
+    func testCasesLayoutSealsLikeEntry() throws {
+        let keys = try PersonalData(key: Array(repeating: 7, count: 32))
+        let writer = try Imports.RowWriter(importID: "imp", orgID: "org-a", identifiers: ["IDNO", "NAME"],
+                                           dataCodes: ["DRUG", "MRS"], keys: keys, layout: .cases)
+        var text: [UInt8] = []
+        try writer.write(row: CheckedRow(admissionNo: "A1", values: ["NAME": "张三", "IDNO": "11010519491231002X", "MRS": "2"], missing: []),
+                         line: 2, into: &text)
+        try writer.write(row: CheckedRow(admissionNo: "A2", values: ["NAME": "李四"], missing: ["MRS"]), line: 3, into: &text)
+        let lines = String(decoding: text, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(lines.count, 1)
+        let f = lines[0].split(separator: "\t", omittingEmptySubsequences: false).map(copyField)
+        XCTAssertEqual(f.count, 5)
+        XCTAssertEqual(f[1], "A1")
+        XCTAssertEqual(try JSONDecoder().decode([String: String].self, from: Data(f[2].utf8)), ["MRS": "2"])
+        let personal = try JSONDecoder().decode([String: String].self, from: Data(f[3].utf8))
+        XCTAssertEqual(keys.open(personal["NAME"]!, field: "NAME", orgID: "org-a", admissionNo: "A1"), "张三")
+        XCTAssertEqual(try JSONDecoder().decode([String: String].self, from: Data(f[4].utf8)),
+                       ["NAME": keys.digest("张三", field: "NAME"), "IDNO": keys.digest("11010519491231002X", field: "IDNO")])
+    }
+
+    func testSharedColumnsAreEscapedForCopy() {
+        var out: [UInt8] = []
+        ImportStore.copyEscape("a\\b\tc\nd\re", into: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), #"a\\b\tc\nd\re"#)
     }
 
     func testBase64TextMatchesFoundation() {

@@ -114,6 +114,8 @@ enum Imports {
     /// row-level problems.
     struct Prepared {
         var text: [[UInt8]] = []
+        /// The lines of each buffer of `text`.
+        var lines: [Int] = []
         var staged = 0
         /// Staged rows with required fields blank (rejected unless they update a stored case).
         var incomplete: [(row: Int, missing: [String])] = []
@@ -123,11 +125,13 @@ enum Imports {
     }
 
     /// Checks every row (cells, duplicates within the file) and seals personal values, writing
-    /// the staged rows straight into COPY text (`import_rows`' columns). Cell checks and sealing
+    /// the staged rows straight into COPY text (`import_rows`' columns, or `cases`' for an
+    /// institution without cases of the period: `RowWriter.Layout`). Cell checks and sealing
     /// run in parallel over chunks of the file (rows are independent), each worker with its
     /// own cipher context; duplicates within the file are then found in file order. Pure except
     /// for sealing.
-    static func prepare(_ def: RegistryDefinition, rows: [[String]], orgID: String, importID: String) throws -> Prepared {
+    static func prepare(_ def: RegistryDefinition, rows: [[String]], orgID: String, importID: String,
+                        layout: RowWriter.Layout = .importRows) throws -> Prepared {
         let count = max(0, rows.count - 1)
         let workers = count < 2000 ? 1 : max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
         let size = (count + workers - 1) / max(workers, 1)
@@ -139,7 +143,8 @@ enum Imports {
             let lower = 1 + w * size, upper = min(rows.count, lower + size)
             var out = ChunkResult()
             do {
-                let writer = try RowWriter(importID: importID, orgID: orgID, identifiers: identifiers, dataCodes: dataCodes, keys: keys)
+                let writer = try RowWriter(importID: importID, orgID: orgID, identifiers: identifiers, dataCodes: dataCodes, keys: keys,
+                                           layout: layout)
                 if lower < upper {
                     out.text.reserveCapacity((upper - lower) * 640)
                     for index in lower..<upper { try checkOne(def, rows[index], line: index + 1, writer: writer, into: &out) }
@@ -159,6 +164,7 @@ enum Imports {
             result.problems += chunk.problems
             var kept: [UInt8] = []
             var dropped = false
+            var written = 0
             for line in chunk.lines {
                 if let first = seen[line.admissionNo] {
                     result.problems.append(CellProblem(row: line.rowNo, column: def.key.label, field: def.key.code, value: line.admissionNo,
@@ -174,9 +180,11 @@ enum Imports {
                 seen[line.admissionNo] = line.rowNo
                 result.staged += 1
                 if !line.missing.isEmpty { result.incomplete.append((line.rowNo, line.missing)) }
+                if line.end > line.start { written += 1 }
                 if dropped { kept.append(contentsOf: chunk.text[line.start..<line.end]) }
             }
             result.text.append(dropped ? kept : chunk.text)
+            result.lines.append(written)
         }
         result.problems.sort { $0.row < $1.row }
         return result
@@ -209,10 +217,17 @@ enum Imports {
         var all: [Result<ChunkResult, Error>] { lock.lock(); defer { lock.unlock() }; return results }
     }
 
-    /// Writes one staged row as a line of COPY text: import id, row, case id, admission number,
-    /// data, personal, personal digest (JSON objects: the same text `JSONText.object` and
-    /// `PersonalData` give entry), missing (text[]), action. One per worker.
+    /// Writes one staged row as a line of COPY text. One per worker. Layout `importRows`
+    /// (`import_rows`, classified against stored cases): import id, row, case id, admission
+    /// number, data, personal, personal digest (JSON objects: the same text `JSONText.object`
+    /// and `PersonalData` give entry), missing (text[]), action. Layout `cases` (an institution
+    /// without cases of the period: every row a create): case id, admission number, data,
+    /// personal, personal digest, the leading columns of `ImportStore.casesCopy`; rows with a
+    /// blank required field (rejected) are not written.
     final class RowWriter {
+        enum Layout: Sendable { case importRows, cases }
+
+        let layout: Layout
         let importID: [UInt8]
         let orgID: [UInt8]
         let identifiers: [(code: String, bytes: [UInt8])]
@@ -221,7 +236,9 @@ enum Imports {
         private var scratch: [UInt8] = []
         private var box: [UInt8] = []
 
-        init(importID: String, orgID: String, identifiers: [String], dataCodes: [String], keys: PersonalData?) throws {
+        init(importID: String, orgID: String, identifiers: [String], dataCodes: [String], keys: PersonalData?,
+             layout: Layout = .importRows) throws {
+            self.layout = layout
             self.importID = Array(importID.utf8)
             self.orgID = Array(orgID.utf8)
             self.identifiers = identifiers.map { ($0, Array($0.utf8)) }
@@ -233,8 +250,11 @@ enum Imports {
 
         func write(row: CheckedRow, line: Int, into out: inout [UInt8]) throws {
             let tab = UInt8(9)
-            out.append(contentsOf: importID); out.append(tab)
-            appendInt(line, into: &out); out.append(tab)
+            if layout == .cases && !row.missing.isEmpty { return }
+            if layout == .importRows {
+                out.append(contentsOf: importID); out.append(tab)
+                appendInt(line, into: &out); out.append(tab)
+            }
             appendCaseID(into: &out); out.append(tab)
             out.append(contentsOf: row.admissionNo.utf8); out.append(tab)
             out.append(UInt8(ascii: "{"))
@@ -285,7 +305,12 @@ enum Imports {
                 for b in box { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 0x0F)]) }
                 out.append(UInt8(ascii: "\""))
             }
-            out.append(UInt8(ascii: "}")); out.append(tab)
+            out.append(UInt8(ascii: "}"))
+            if layout == .cases {
+                out.append(10)
+                return
+            }
+            out.append(tab)
             out.append(UInt8(ascii: "{"))
             for (i, m) in row.missing.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -395,18 +420,24 @@ enum Imports {
             if let year = try RegistryYearStore.find(conn, programID: program.id, orgID: inst.orgID, period: period.key) {
                 try Cases.requireOpen(year)
             }
+            // Without stored cases of the institution and period nothing can be a conflict or an
+            // update: the staged rows are creates (or rejected), no statistics or join needed,
+            // and they are staged as the COPY text of `cases` (the commit is one COPY).
+            let existing = try ImportStore.hasCases(conn, programID: program.id, orgID: inst.orgID, period: period.key)
             let checking = DispatchTime.now().uptimeNanoseconds
             let id = ID.new()
-            let prepared = try prepare(def, rows: rows, orgID: inst.orgID, importID: id)
+            let prepared = try prepare(def, rows: rows, orgID: inst.orgID, importID: id, layout: existing ? .importRows : .cases)
             let staging = DispatchTime.now().uptimeNanoseconds
             try ImportStore.expire(conn)
             try ImportStore.create(conn, id: id, registryID: def.id, programID: program.id, orgID: inst.orgID, scopePath: inst.scopePath,
                                    period: period.key, mode: o.mode, clearBlanks: o.clearBlanks, fileName: o.fileName, sha256: sha,
-                                   by: caller.id)
-            // Without stored cases of the institution and period nothing can be a conflict or an
-            // update: the staged rows are creates (or rejected), no statistics or join needed.
-            let existing = try ImportStore.hasCases(conn, programID: program.id, orgID: inst.orgID, period: period.key)
-            _ = try ImportStore.stage(conn, text: prepared.text, rows: prepared.staged, analyze: existing)
+                                   staged: existing ? "rows" : "cases", by: caller.id)
+            if existing {
+                _ = try ImportStore.stage(conn, text: prepared.text, rows: prepared.staged, analyze: true)
+            } else {
+                try ImportStore.stageCases(conn, importID: id, parts: prepared.text, lines: prepared.lines,
+                                           rows: prepared.staged - prepared.incomplete.count)
+            }
             let classifying = DispatchTime.now().uptimeNanoseconds
             if existing {
                 try ImportStore.classify(conn, importID: id, registryID: def.id, programID: program.id, orgID: inst.orgID,
@@ -493,12 +524,21 @@ enum Imports {
             let year = try RegistryYearStore.lock(conn, programID: imp.programID, orgID: imp.orgID, scopePath: imp.scopePath, period: imp.period)
             try Cases.requireOpen(year)
             let checking = DispatchTime.now().uptimeNanoseconds
-            if try ImportStore.staleCount(conn, imp) > 0 {
+            // Staged as `cases` rows (the dry run saw no case of the institution and period):
+            // a case entered since with one of the staged admission numbers fails the COPY on
+            // the unique key, and then nothing is applied either.
+            if imp.staged == "rows", try ImportStore.staleCount(conn, imp) > 0 {
                 throw APIError.conflict("预检后病例已发生变化，请重新上传文件预检", code: "import_stale")
             }
             let summary = try JSONDecoder().decode(ImportSummary.self, from: Data(imp.summary.utf8))
             let applying = DispatchTime.now().uptimeNanoseconds
-            let (created, updated) = try ImportStore.apply(conn, imp, by: caller.id)
+            let created: Int, updated: Int
+            do {
+                (created, updated) = imp.staged == "cases" ? (try ImportStore.applyCases(conn, imp, by: caller.id), 0)
+                    : try ImportStore.apply(conn, imp, by: caller.id)
+            } catch let e as PGError where e.isUniqueViolation && imp.staged == "cases" {
+                throw APIError.conflict("预检后病例已发生变化，请重新上传文件预检", code: "import_stale")
+            }
             context.logger.info("import commit", ["rows": String(created + updated),
                                                   "stale_check_ms": String((applying - checking) / 1_000_000),
                                                   "apply_ms": String((DispatchTime.now().uptimeNanoseconds - applying) / 1_000_000)])

@@ -11,6 +11,8 @@ struct ImportRecord: Sendable {
     let period: String
     let mode: String
     let clearBlanks: Bool
+    /// How the dry run staged the rows: `rows` (`import_rows`) or `cases` (`import_copies`).
+    let staged: String
     let status: String
     let summary: String
     let problems: String
@@ -23,18 +25,23 @@ enum ImportStore {
     static let lifetime = "1 day"
 
     static func create(_ conn: PGConnection, id: String, registryID: String, programID: String, orgID: String, scopePath: String,
-                       period: String, mode: String, clearBlanks: Bool, fileName: String, sha256: String, by: String) throws {
+                       period: String, mode: String, clearBlanks: Bool, fileName: String, sha256: String, staged: String,
+                       by: String) throws {
         try conn.query("""
             INSERT INTO imports (id, registry_id, program_id, org_id, scope_path, period, mode, clear_blanks, file_name,
-                                 file_sha256, summary, created_by)
-            VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9, $10, '{}', $11)
-            """, [id, registryID, programID, orgID, scopePath, period, mode, clearBlanks, fileName, sha256, by])
+                                 file_sha256, summary, staged, created_by)
+            VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9, $10, '{}', $11, $12)
+            """, [id, registryID, programID, orgID, scopePath, period, mode, clearBlanks, fileName, sha256, staged, by])
     }
 
     /// Forgets the staged rows of old dry runs and committed imports (their import rows stay as a record).
     static func expire(_ conn: PGConnection) throws {
         try conn.query("""
             DELETE FROM import_rows WHERE import_id IN
+              (SELECT id FROM imports WHERE status <> 'dry_run' OR created_at < now() - $1::interval)
+            """, [lifetime])
+        try conn.query("""
+            DELETE FROM import_copies WHERE import_id IN
               (SELECT id FROM imports WHERE status <> 'dry_run' OR created_at < now() - $1::interval)
             """, [lifetime])
     }
@@ -58,6 +65,93 @@ enum ImportStore {
         // of an institution without cases of the period (nothing to classify).
         if analyze && copied > 500 { try conn.execute("ANALYZE import_rows") }
         return copied
+    }
+
+    /// The columns of `cases` an import staged as `cases` rows fills: the first five per row
+    /// (`Imports.RowWriter`'s `cases` layout), the rest shared by every row (added at commit).
+    static let casesCopy = """
+        COPY cases (id, admission_no, data, personal, personal_digest,
+                    registry_id, program_id, org_id, scope_path, period, source, import_id, created_by, updated_by) FROM STDIN
+        """
+
+    /// Stages the rows of an import as `cases` rows: each worker's COPY text (escaped by
+    /// `Imports.RowWriter`, `lines` rows each) as one value of `import_copies`, sent with a
+    /// binary COPY (the text as it is: no escaping, no parsing of the rows).
+    static func stageCases(_ conn: PGConnection, importID: String, parts: [[UInt8]], lines: [Int], rows: Int) throws {
+        guard parts.count == lines.count, lines.reduce(0, +) == rows, let uuid = UUID(uuidString: importID) else {
+            throw PGError(kind: .query, message: "import staging: \(lines.reduce(0, +)) lines for \(rows) rows")
+        }
+        func int16(_ v: Int16, _ out: inout [UInt8]) { out.append(contentsOf: [UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]) }
+        func int32(_ v: Int32, _ out: inout [UInt8]) { for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> Int32(s))) } }
+        var buffers: [[UInt8]] = [Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]]
+        let id = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+        for (part, text) in parts.enumerated() {
+            guard text.count < 1 << 30 else { throw PGError(kind: .query, message: "import staging: a part over 1 GB") }
+            var head: [UInt8] = []
+            int16(4, &head)
+            int32(16, &head); head += id
+            int32(4, &head); int32(Int32(part), &head)
+            int32(4, &head); int32(Int32(lines[part]), &head)
+            int32(Int32(text.count), &head)
+            buffers.append(head)
+            buffers.append(text)
+        }
+        var trailer: [UInt8] = []
+        int16(-1, &trailer)
+        buffers.append(trailer)
+        let copied = try conn.copyIn("COPY import_copies (import_id, part, rows, lines) FROM STDIN (FORMAT binary)", text: buffers)
+        guard copied == parts.count else { throw PGError(kind: .query, message: "import staging copied \(copied) of \(parts.count) parts") }
+    }
+
+    /// Applies an import staged as `cases` rows: one COPY into `cases`, each staged line
+    /// completed with the columns shared by every row. Returns the rows created (a staged
+    /// admission number stored since fails the unique key: nothing applied).
+    static func applyCases(_ conn: PGConnection, _ imp: ImportRecord, by: String) throws -> Int {
+        let parts = try conn.query("SELECT rows, lines FROM import_copies WHERE import_id = $1::uuid ORDER BY part", [imp.id]).rows
+        var shared: [UInt8] = []
+        for value in [imp.registryID, imp.programID, imp.orgID, imp.scopePath, imp.period, "import", imp.id, by, by] {
+            shared.append(9)
+            copyEscape(value, into: &shared)
+        }
+        shared.append(10)
+        var buffers: [[UInt8]] = []
+        var expected = 0
+        for part in parts {
+            let rows = try part.int("rows")
+            var text = try part.string("lines")
+            expected += rows
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count + rows * shared.count)
+            var found = 0
+            text.withUTF8 { bytes in
+                var start = 0
+                while start < bytes.count, let raw = memchr(bytes.baseAddress! + start, 10, bytes.count - start) {
+                    let end = UnsafeRawPointer(bytes.baseAddress!).distance(to: UnsafeRawPointer(raw))
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    out.append(contentsOf: shared)
+                    found += 1
+                    start = end + 1
+                }
+            }
+            guard found == rows else { throw PGError(kind: .query, message: "import staging: \(found) lines for \(rows) rows") }
+            buffers.append(out)
+        }
+        let copied = expected == 0 ? 0 : try conn.copyIn(casesCopy, text: buffers)
+        try conn.query("UPDATE imports SET status = 'committed', committed_at = now() WHERE id = $1::uuid", [imp.id])
+        return copied
+    }
+
+    /// A value as a field of COPY text.
+    static func copyEscape(_ value: String, into out: inout [UInt8]) {
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "\\"): out.append(92); out.append(92)
+            case 9: out.append(92); out.append(UInt8(ascii: "t"))
+            case 10: out.append(92); out.append(UInt8(ascii: "n"))
+            case 13: out.append(92); out.append(UInt8(ascii: "r"))
+            default: out.append(b)
+            }
+        }
     }
 
     /// Classifies the staged rows against the stored cases (set-based; rows are staged as
@@ -118,7 +212,7 @@ enum ImportStore {
     static func lock(_ conn: PGConnection, id: String, orgID: String) throws -> (ImportRecord, expired: Bool)? {
         guard let r = try conn.query("""
             SELECT id::text AS id, registry_id::text AS registry_id, program_id::text AS program_id, org_id, scope_path, period,
-                   mode, clear_blanks, status, summary::text AS summary, problems::text AS problems, created_at,
+                   mode, clear_blanks, staged, status, summary::text AS summary, problems::text AS problems, created_at,
                    created_at < now() - $3::interval AS expired
             FROM imports WHERE id = $1::uuid AND org_id = $2 FOR UPDATE
             """, [id, orgID, lifetime]).first else { return nil }
@@ -128,7 +222,7 @@ enum ImportStore {
     static func find(_ conn: PGConnection, id: String, orgID: String) throws -> ImportRecord? {
         try conn.query("""
             SELECT id::text AS id, registry_id::text AS registry_id, program_id::text AS program_id, org_id, scope_path, period,
-                   mode, clear_blanks, status, summary::text AS summary, problems::text AS problems, created_at
+                   mode, clear_blanks, staged, status, summary::text AS summary, problems::text AS problems, created_at
             FROM imports WHERE id = $1::uuid AND org_id = $2
             """, [id, orgID]).first.map(record)
     }
@@ -174,12 +268,13 @@ enum ImportStore {
     /// `expire` catches any left behind).
     static func forget(_ conn: PGConnection, importID: String) throws {
         try conn.query("DELETE FROM import_rows WHERE import_id = $1::uuid", [importID])
+        try conn.query("DELETE FROM import_copies WHERE import_id = $1::uuid", [importID])
     }
 
     private static func record(_ r: PGRow) throws -> ImportRecord {
         ImportRecord(id: try r.string("id"), registryID: try r.string("registry_id"), programID: try r.string("program_id"),
                      orgID: try r.string("org_id"), scopePath: try r.string("scope_path"), period: try r.string("period"),
-                     mode: try r.string("mode"), clearBlanks: try r.bool("clear_blanks"), status: try r.string("status"),
+                     mode: try r.string("mode"), clearBlanks: try r.bool("clear_blanks"), staged: try r.string("staged"), status: try r.string("status"),
                      summary: try r.string("summary"), problems: try r.string("problems"), createdAt: try r.date("created_at"))
     }
 }
