@@ -20,6 +20,7 @@ public enum IdentityService {
             ImportRoutes.install(router, app)
             NationalCentreRoutes.install(router, app)
             InfoConfirmationRoutes.install(router, app)
+            RegrestRoutes.install(router, app)
         }
         d.background = [OutboxDeliverer.task, MessageSender.task, InfoConfirmationReminders.task]
         return d

@@ -30,3 +30,32 @@ struct IdentityClient: Sendable {
         }
     }
 }
+
+/// The limits an application's program puts on its folder (identity's
+/// `GET /internal/applications/<id>/upload-policy`, docs/registration.md): identity holds the
+/// program and its rules; documents asks at every upload into a registration folder.
+struct UploadPolicy: Decodable, Sendable {
+    var program: String?
+    var programName: String?
+    var maxFiles: Int?
+    var maxBytes: Int?
+    var types: [String]?
+
+    var limits: Bool { maxFiles != nil || maxBytes != nil || types != nil }
+}
+
+extension IdentityClient {
+    /// The application's upload policy; nil when identity does not know the application (an
+    /// object no application backs has no program). Identity unreachable: 503, nothing stored.
+    func uploadPolicy(applicationID: String) throws -> UploadPolicy? {
+        let url = context.settings.identityURL + "/api/identity/v1/internal/applications/\(applicationID)/upload-policy"
+        do {
+            return try context.http.getJSON(url, headers: context.internalHeaders, as: UploadPolicy.self)
+        } catch ClientError.status(404, _) {
+            return nil
+        } catch {
+            context.logger.error("upload-policy failed", ["error": String(describing: error), "application": applicationID])
+            throw APIError.unavailable
+        }
+    }
+}

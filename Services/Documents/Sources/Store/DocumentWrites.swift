@@ -12,8 +12,10 @@ extension DocumentStore {
     /// (owned by the caller) when `mayCreate`; refuses with 404 when someone else owns it and with
     /// `too_many_files` when the kind's limit is reached. `storeFile` writes the bytes; it runs
     /// inside the transaction, after every check.
+    /// `objectLimit`: most documents on the object, every kind counted, and the refusal past it
+    /// (a program's limit, NCIS).
     func insert(object: ObjectRef, kind: DocumentKind, file: NewFile, caller: Caller, mayCreate: Bool, request: Request,
-                storeFile: () throws -> Void) throws -> DocumentRecord {
+                objectLimit: (Int, APIError)? = nil, storeFile: () throws -> Void) throws -> DocumentRecord {
         try withBlobLock(file.sha256) { conn in
             try conn.transaction {
                 let ownApplicant = caller.ownApplication == object ? object.id : nil
@@ -30,6 +32,11 @@ extension DocumentStore {
                     SELECT count(*) AS n FROM documents WHERE object_key = $1 AND kind = $2 AND deleted_at IS NULL
                     """, [object.key, kind.code]).first?.int("n") ?? 0
                 if existing >= kind.maxFiles { throw DocumentErrors.tooManyFiles(kind) }
+                if let (most, refusal) = objectLimit {
+                    let all = try conn.query("SELECT count(*) AS n FROM documents WHERE object_key = $1 AND deleted_at IS NULL",
+                                             [object.key]).first?.int("n") ?? 0
+                    if all >= most { throw refusal }
+                }
 
                 try storeFile()
                 let id = ID.new()

@@ -1,0 +1,10 @@
+import KitHTTP
+
+/// Issue 17's remaining registration pieces (docs/registration.md "Materials limits at upload").
+enum RegrestRoutes {
+    static func install(_ r: Router, _ app: IdentityApp) {
+        let h = UploadPolicyHandlers(app: app)
+        let v1 = "/api/identity/v1"
+        r.get("\(v1)/internal/applications/:id/upload-policy", h.uploadPolicy)
+    }
+}
