@@ -15,6 +15,7 @@ public enum ReportingService {
             RegistryRoutes.install(router, context)
             StatsRoutes.install(router, context)
             CheckRoutes.install(router, context)
+            OrgMoveRoutes.install(router, context)
         }
         d.background = [OutboxDeliverer.task, StatsFolder.task]
         // deadline reminders: on in production; in dev mode (tests, demo) only with REMINDERS=1,

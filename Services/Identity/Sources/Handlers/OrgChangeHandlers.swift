@@ -132,6 +132,10 @@ struct OrgChangeHandlers: Sendable {
         guard let org = try orgs.get(conn, id: before.id) else { throw APIError.notFound }
         try Audit.record(conn, AuditEntry(actorID: nil, actorOrg: org.id, action: "org_change_approved", objectType: "organisation", objectID: org.id,
                                           oldValue: Audit.json(change.oldData), newValue: Audit.json(change.newData), request: req))
+        // A new region: reporting and documents take the new path too (outbox, same transaction).
+        if change.newData["regionCode"] != nil, org.scopePath != before.scopePath {
+            try OrgMoves.enqueue(conn, orgID: org.id, scopePath: org.scopePath, changeID: change.id)
+        }
         guard let a = change.newAdmin else { return }
         // The data administrator changes: a new account for the new person (activated by SMS),
         // the old admins lose the role, their sub-accounts move, and they are told.

@@ -6,5 +6,6 @@ enum RegrestRoutes {
         let h = UploadPolicyHandlers(app: app)
         let v1 = "/api/identity/v1"
         r.get("\(v1)/internal/applications/:id/upload-policy", h.uploadPolicy)
+        r.get("\(v1)/internal/organisations/:id", OrganisationPathHandlers(app: app).get)
     }
 }
