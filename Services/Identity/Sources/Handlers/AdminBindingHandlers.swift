@@ -61,11 +61,11 @@ struct AdminBindingHandlers: Sendable {
     /// The new admin of a submitted change: bound to the institution's account of that phone
     /// (the code proves the phone now), or nil (a new account on approval). The code itself is
     /// never stored.
-    func resolve(_ a: OrgChange.NewAdmin, orgID: String, caller: User) throws -> OrgChange.NewAdmin {
+    func resolve(_ conn: PGConnection, _ a: OrgChange.NewAdmin, orgID: String, caller: User) throws -> OrgChange.NewAdmin {
         var out = a
         out.code = nil
         out.userId = nil
-        guard let here = try app.db.withConnection({ try Self.accountHere($0, phone: a.phone, orgID: orgID) }) else { return out }
+        guard let here = try Self.accountHere(conn, phone: a.phone, orgID: orgID) else { return out }
         try Self.checkBindable(here, caller: caller)
         guard let code = a.code, !code.isEmpty else {
             throw APIError.invalid("newAdmin.code", "该手机号在本机构已有账号（\(Validate.maskUsername(here.username))），请获取并填写该手机收到的短信验证码，确认由该账号担任数据管理员",

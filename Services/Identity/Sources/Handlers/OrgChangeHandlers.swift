@@ -38,8 +38,6 @@ struct OrgChangeHandlers: Sendable {
         let (user, grant) = try admin(req)
         let body = try req.decode(OrgChange.Submission.self)
         if let a = body.newAdmin { try OrgChange.check(a) }
-        // A phone with an account at this institution: that account, once its phone is proved.
-        let newAdmin = try body.newAdmin.map { try AdminBindingHandlers(app: app).resolve($0, orgID: grant.orgID, caller: user) }
         let orgs = OrganisationStore(app: app)
         let id = ID.new()
         let view = try app.db.transaction { conn -> OrgChangeView in
@@ -56,6 +54,9 @@ struct OrgChangeHandlers: Sendable {
                 throw APIError.conflict("该地区已存在同名机构", code: "organisation_exists")
             }
             let old = current.filter { changed[$0.key] != nil }
+            // A phone with an account at this institution: that account, once its phone is
+            // proved (the code is checked last, after every other refusal).
+            let newAdmin = try body.newAdmin.map { try AdminBindingHandlers(app: app).resolve(conn, $0, orgID: org.id, caller: user) }
             try store.insert(conn, id: id, orgID: org.id, by: user.id, old: old, new: changed, newAdmin: newAdmin)
             // The request is reviewed where the institution is now.
             let code = org.regionCode ?? ""

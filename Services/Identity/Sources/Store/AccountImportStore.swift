@@ -24,7 +24,8 @@ struct AccountImportStore: Sendable {
     let app: IdentityApp
 
     /// The database checks of a dry run (inside `conn`, so a commit can repeat them under its
-    /// lock): unknown region codes, institutions, credit codes and phones that already exist.
+    /// lock): unknown region codes, institutions and credit codes that already exist (a phone
+    /// with accounts elsewhere is fine: one phone may hold accounts of several units).
     func conflicts(_ conn: PGConnection, _ rows: [ImportRow]) throws -> [ImportIssue] {
         guard !rows.isEmpty else { return [] }
         let regions = Array(Set(rows.map(\.regionCode)))
