@@ -46,6 +46,7 @@ export const routes = [
   { path: "/feedback/admin", page: "feedback-admin", title: "反馈处理", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "反馈处理" },
   { path: "/activate", page: "activate", title: "账号激活", access: "public", layout: "public" },
   { path: "/account-import", page: "account-import", title: "机构导入", access: "user", when: u => (u.roles || []).some(r => r.role === "platform_operator"), nav: "机构导入" },
+  { path: "/info-confirmation", page: "info-confirmation", title: "机构信息确认", access: "user", when: u => (u.roles || []).some(r => r.role === "institution_admin"), navParent: "/home" },
   { path: "/org-change", page: "org-change", title: "变更资料", access: "user", when: u => (u.roles || []).some(r => r.role === "institution_admin") && u.isMainAccount !== false, nav: "变更资料" },
   { path: "/profile/username", page: "account-username", title: "修改用户名", access: "user", navParent: "/profile" },
   { path: "/profile", page: "profile", title: "个人中心", access: "user", nav: "个人中心" },

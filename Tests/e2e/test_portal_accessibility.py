@@ -5,7 +5,8 @@ axe-core 4.x (MPL-2.0, a test tool only) comes from the PyPI package axe-playwri
 ships axe.min.js: fetched once with pip into a cache directory (AXE_CACHE, default
 ~/.cache/quality-e2e/axe), never committed. Every page listed is checked with the rules tagged
 wcag2a, wcag2aa, wcag21a, wcag21aa and must have zero violations: home (with a notice), login,
-register, the approvals inbox, an approval's detail, the reporting due page, feedback.
+register, the approvals inbox, an approval's detail, the reporting due page, feedback; the
+Zhejiang 机构信息确认 page is checked (before and after 确认) in test_portal_info_confirmation.py.
 
 The approval fixes: the 审批类型 filter lists the chains' real names (its options were inserted
 as text), on a phone the decision buttons stay on screen, the history names people (not login

@@ -16,11 +16,13 @@ export default async function home({ root, alive }) {
   mount(root, h("p", { class: "loading" }, "正在加载…"));
 
   // Ask what this user's roles need, all at once; a failing call leaves its tile out.
-  const [count, inbox, subs, noticePage] = await Promise.all([
+  const zhejiangAdmin = roles.some(r => r.role === "institution_admin") && (roles.find(r => r.role === "institution_admin").scopePath || "").startsWith("86/330000/");
+  const [count, inbox, subs, noticePage, confirmation] = await Promise.all([
     can.approve(u) ? api.get("/api/approval/v1/inbox/count").catch(() => null) : null,
     can.approve(u) ? api.get("/api/approval/v1/inbox", { query: { limit: 5 } }).catch(() => null) : null,
     can.manageUsers(u) ? api.get("/api/identity/v1/users").catch(() => null) : null,
     api.get("/api/reporting/v1/notices", { query: { limit: 5 } }).catch(() => null),
+    zhejiangAdmin ? api.get("/api/identity/v1/info-confirmation").catch(() => null) : null,
   ]);
   if (!alive()) return;
 
@@ -35,6 +37,11 @@ export default async function home({ root, alive }) {
     const disabled = items.filter(x => x.status === "disabled").length;
     tiles.push(tile("#/users", items.length, disabled ? `本单位子账号（${disabled} 个已停用）` : "本单位子账号", "", "tile-users"));
     if (!items.length) notices.push(h("div", { class: "notice", "data-role": "notice-users" }, "本单位还没有子账号：可在“用户管理”中为各专业的管理员和填报人员开通账号。", h("a", { href: "#/users" }, "去开通")));
+  }
+  if (confirmation && confirmation.status !== "ok") {
+    const why = { due_soon: "即将到期", lapsed: "已过期", liaison_changed: "联络员已变更" }[confirmation.status] || "待确认";
+    notices.push(h("div", { class: "notice warn", "data-role": "notice-info-confirmation" }, `机构信息确认${why}（截止 ${fmtTime(confirmation.dueAt)}），请确认机构基本信息和联络员。`,
+      h("a", { href: "#/info-confirmation" }, "去确认")));
   }
   if (!u.email) {
     notices.push(h("div", { class: "notice warn", "data-role": "notice-email" }, "您的账号尚未登记电子邮箱，忘记密码时无法通过邮件找回。",

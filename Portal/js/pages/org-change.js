@@ -27,9 +27,23 @@ export default async function orgChange({ root, alive }) {
   const adminName = form.add("newAdmin.name", field({ label: "新管理员姓名", name: "adminName", maxlength: 30 }));
   const adminPhone = form.add("newAdmin.phone", field({ label: "新管理员手机", name: "adminPhone", type: "tel", maxlength: 11, inputmode: "numeric" }));
   const adminEmail = form.add("newAdmin.email", field({ label: "新管理员邮箱", name: "adminEmail", type: "email", maxlength: 100 }));
+  // The phone of an account of this institution: that account becomes the administrator once
+  // its holder gives the SMS code sent to it (docs/accounts.md).
+  const sendCode = h("button", { type: "button", class: "btn btn-sm", "data-role": "admin-code" }, "获取验证码");
+  const adminCode = form.add("newAdmin.code", field({ label: "新管理员手机验证码", name: "adminCode", maxlength: 6, inputmode: "numeric", after: sendCode,
+    hint: "该手机号在本机构已有账号时填写：由该账号担任数据管理员，不另开账号" }));
+  adminCode.el.hidden = true;
+  sendCode.addEventListener("click", async () => {
+    await busy(sendCode, "发送中…", async () => {
+      try {
+        const r = await api.post("/api/identity/v1/org-changes/admin-code", { phone: adminPhone.value });
+        toast(`验证码已发送至 ${r.phoneMasked}`, "success");
+      } catch (err) { form.show(err); }
+    });
+  });
   const adminBox = h("fieldset", { hidden: true, "data-role": "new-admin" }, h("legend", null, "新的数据管理员"),
     h("p", { class: "muted small" }, "审批通过后，原管理员的权限移除、子账号转交新管理员，原管理员将收到短信和邮件通知；新管理员在登录页“账号激活”中用此手机号激活账号。"),
-    adminName.el, adminPhone.el, adminEmail.el);
+    adminName.el, adminPhone.el, adminEmail.el, adminCode.el);
   changeAdmin.addEventListener("change", () => { adminBox.hidden = !changeAdmin.checked; });
   const submit = h("button", { type: "submit", class: "btn btn-primary", disabled: pending }, pending ? "已有待审批的变更" : "提交变更");
   const f = h("form", { novalidate: true, "data-role": "org-change-form" }, form.errorBox, inputs.map(i => i.el),
@@ -40,13 +54,16 @@ export default async function orgChange({ root, alive }) {
     const changed = {};
     FIELDS.forEach(([k], i) => { if (inputs[i].value !== (current[k] || "")) changed[k] = inputs[i].value; });
     const payload = { data: changed };
-    if (changeAdmin.checked) payload.newAdmin = { name: adminName.value, phone: adminPhone.value, email: adminEmail.value || undefined };
+    if (changeAdmin.checked) payload.newAdmin = { name: adminName.value, phone: adminPhone.value, email: adminEmail.value || undefined, code: adminCode.value || undefined };
     await busy(submit, "正在提交…", async () => {
       try {
         await api.post("/api/identity/v1/org-changes", payload);
         toast("变更已提交，等待审批", "success");
         orgChange({ root, alive });
-      } catch (err) { form.show(err); }
+      } catch (err) {
+        if (err.code === "sms_code_required") adminCode.el.hidden = false;
+        form.show(err);
+      }
     });
   });
   const items = data.items || [];
@@ -56,6 +73,6 @@ export default async function orgChange({ root, alive }) {
       items.length ? h("ul", { class: "outcomes" }, items.map(c => h("li", { "data-status": c.status },
         h("strong", null, STATUS[c.status] || c.status), " ", h("span", { class: "muted" }, fmtTime(c.createdAt)), " ",
         Object.entries(c.newData).map(([k, v]) => `${LABEL[k] || k}：${c.oldData[k] || "（空）"} → ${v || "（空）"}`).join("；"),
-        c.newAdmin ? `；数据管理员 → ${c.newAdmin.name}` : "", c.opinion ? h("div", { class: "muted small" }, `审批意见：${c.opinion}`) : null)))
+        c.newAdmin ? `；数据管理员 → ${c.newAdmin.name}${c.newAdmin.userId ? "（本机构已有账号）" : ""}` : "", c.opinion ? h("div", { class: "muted small" }, `审批意见：${c.opinion}`) : null)))
         : h("p", { class: "muted" }, "暂无变更记录。")));
 }

@@ -22,6 +22,7 @@ public enum IdentityService {
             InfoConfirmationRoutes.install(router, app)
             VerifiedRegistrationRoutes.install(router, app)
             StrokeUserRoutes.install(router, app)
+            RegrestRoutes.install(router, app)
         }
         d.background = [OutboxDeliverer.task, MessageSender.task, InfoConfirmationReminders.task]
         return d

@@ -18,6 +18,7 @@ public enum ReportingService {
             FormTemplateRoutes.install(router, context)
             EnrolmentRoutes.install(router, context)
             BindingRoutes.install(router, context)
+            OrgMoveRoutes.install(router, context)
         }
         d.background = [OutboxDeliverer.task, StatsFolder.task]
         // deadline reminders: on in production; in dev mode (tests, demo) only with REMINDERS=1,

@@ -30,3 +30,57 @@ struct IdentityClient: Sendable {
         }
     }
 }
+
+/// The limits an application's program puts on its folder (identity's
+/// `GET /internal/applications/<id>/upload-policy`, docs/registration.md): identity holds the
+/// program and its rules; documents asks at every upload into a registration folder.
+struct UploadPolicy: Decodable, Sendable {
+    var program: String?
+    var programName: String?
+    var maxFiles: Int?
+    var maxBytes: Int?
+    var types: [String]?
+
+    var limits: Bool { maxFiles != nil || maxBytes != nil || types != nil }
+}
+
+extension IdentityClient {
+    /// The application's upload policy; nil when identity does not know the application (an
+    /// object no application backs has no program). Identity unreachable: 503, nothing stored.
+    func uploadPolicy(applicationID: String) throws -> UploadPolicy? {
+        let url = context.settings.identityURL + "/api/identity/v1/internal/applications/\(applicationID)/upload-policy"
+        do {
+            return try context.http.getJSON(url, headers: context.internalHeaders, as: UploadPolicy.self)
+        } catch ClientError.status(404, _) {
+            return nil
+        } catch {
+            context.logger.error("upload-policy failed", ["error": String(describing: error), "application": applicationID])
+            throw APIError.unavailable
+        }
+    }
+}
+
+extension IdentityClient {
+    struct OrganisationPath: Decodable, Sendable { var id: String; var scopePath: String }
+
+    /// Identity's current path of an organisation (`GET /internal/organisations/<id>`): what an
+    /// org move applies. Unknown: 409 `unknown_organisation` (the outbox stops retrying);
+    /// identity unreachable: 503 (it retries).
+    func organisationPath(orgID: String) throws -> String {
+        let url = context.settings.identityURL + "/api/identity/v1/internal/organisations/\(orgID)"
+        do {
+            let shown = try context.http.getJSON(url, headers: context.internalHeaders, as: OrganisationPath.self)
+            guard shown.scopePath.hasPrefix("86/"), shown.scopePath.hasSuffix("/" + orgID) else {
+                throw APIError.conflict("机构路径有误", code: "invalid_scope_path")
+            }
+            return shown.scopePath
+        } catch ClientError.status(404, _) {
+            throw APIError.conflict("机构不存在", code: "unknown_organisation")
+        } catch let e as APIError {
+            throw e
+        } catch {
+            context.logger.error("organisation path lookup failed", ["error": String(describing: error), "org": orgID])
+            throw APIError.unavailable
+        }
+    }
+}

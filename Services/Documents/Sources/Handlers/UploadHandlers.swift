@@ -20,7 +20,7 @@ struct UploadHandlers: Sendable {
         switch object.type {
         case .registration: mayCreate = caller.ownApplication == object
         case .certification: mayCreate = caller.userID?.lowercased() == object.id
-        case .report: mayCreate = true
+        case .report, .confirmation: mayCreate = true
         }
         if caller.ownApplication != object {
             if case .applicant = caller { throw APIError.notFound }
@@ -31,13 +31,22 @@ struct UploadHandlers: Sendable {
             }
         }
         try app.lockedAfterReview(object.key)
-        let incoming = try IncomingFile.receive(request, kind: kind, blobs: app.blobs)
+        // The program's limits on a registration folder (NCIS): the count before the body is
+        // read, the size while it streams, the type on the written file, the count again in
+        // the transaction.
+        let limits = try programLimits(object)
+        if let limits, let most = limits.maxFiles, try app.store.liveDocuments(object.key) >= most {
+            throw limits.tooMany(most)
+        }
+        let bounded = limits?.restrict(kind) ?? kind
+        let incoming = try IncomingFile.receive(request, kind: bounded, blobs: app.blobs)
         defer { incoming.writer.discard() } // a no-op once committed
-        let file = try FileCheck.check(incoming, kind: kind)
+        let file = try FileCheck.check(incoming, kind: bounded)
+        try limits?.checkType(file)
         var wrote = false
         do {
             let record = try app.store.insert(object: object, kind: kind, file: file, caller: caller, mayCreate: mayCreate,
-                                              request: request) {
+                                              request: request, objectLimit: limits?.maxFiles.map { ($0, limits!.tooMany($0)) }) {
                 wrote = try incoming.writer.place(into: app.blobs, sha256: file.sha256)
                 return incoming.writer.durable
             }
@@ -54,9 +63,12 @@ struct UploadHandlers: Sendable {
         guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
         guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
         try app.lockedAfterReview(current.objectKey)
-        let incoming = try IncomingFile.receive(request, kind: kind, blobs: app.blobs)
+        let limits = try ObjectRef(key: current.objectKey).flatMap(programLimits)
+        let bounded = limits?.restrict(kind) ?? kind
+        let incoming = try IncomingFile.receive(request, kind: bounded, blobs: app.blobs)
         defer { incoming.writer.discard() } // a no-op once committed
-        let file = try FileCheck.check(incoming, kind: kind)
+        let file = try FileCheck.check(incoming, kind: bounded)
+        try limits?.checkType(file)
         var wrote = false
         do {
             let (record, released) = try app.store.replace(id, file: file, caller: caller, request: request) {
@@ -69,6 +81,13 @@ struct UploadHandlers: Sendable {
             if wrote { discard(file.sha256) }
             throw error
         }
+    }
+
+    /// The limits identity's program puts on a registration folder (nil: none, or not a
+    /// registration folder). Identity is the one source of the program and its rules.
+    func programLimits(_ object: ObjectRef) throws -> ProgramLimits? {
+        guard object.type == .registration else { return nil }
+        return ProgramLimits(try app.identity.uploadPolicy(applicationID: object.id))
     }
 
     /// Unlinks a stored file when nothing refers to it (best effort: a failure leaves an orphan,

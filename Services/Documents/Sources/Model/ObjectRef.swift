@@ -3,15 +3,19 @@ import Models
 /// What documents attach to, written `<type>:<id>`: `registration:<application id>` (identity's
 /// registration applications), `report:<id>` (reporting's submissions and annual surveys),
 /// `certification:<user id>` (a stroke registry user's 个人身份认证 licence photo; the user who
-/// creates it owns it, the approvers of identity's request on that user read it).
+/// creates it owns it, the approvers of identity's request on that user read it),
+/// `confirmation:<id>` (a Zhejiang information confirmation's 联络员信息表).
 struct ObjectRef: Sendable, Hashable {
     enum Kind: String, Sendable, CaseIterable {
         case registration, report, certification
+        /// A Zhejiang institution's confirmation of its information (identity's
+        /// info-confirmation): the stamped 联络员信息表, owned by the administrator uploading it.
+        case confirmation
 
         /// The service that owns objects of this type (whose approvals decide who else may look).
         var subjectService: String {
             switch self {
-            case .registration: return "identity"
+            case .registration, .confirmation: return "identity"
             case .report: return "reporting"
             case .certification: return "identity"
             }

@@ -32,5 +32,6 @@ enum DocumentsRoutes {
         router.get("\(base)/forms/:form", forms.render)
         router.get("\(base)/kinds", options: .inline, kinds.list)
         router.post("\(base)/internal/seal", seal.seal)
+        router.post("\(base)/internal/org-moves", options: RouteOptions(maxBody: 4 * 1024), OrgMoveHandler(app: app).move)
     }
 }

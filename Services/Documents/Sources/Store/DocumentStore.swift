@@ -59,6 +59,11 @@ struct DocumentStore: Sendable {
         try db.query("SELECT 1 FROM objects WHERE key = $1", [key]).first != nil
     }
 
+    /// Documents on the object, every kind, deleted ones not counted.
+    func liveDocuments(_ key: String) throws -> Int {
+        try db.query("SELECT count(*) AS n FROM documents WHERE object_key = $1 AND deleted_at IS NULL", [key]).first?.int("n") ?? 0
+    }
+
     /// True when the object was sealed (submitted) at least once.
     func objectSealed(_ key: String) throws -> Bool {
         try db.query("SELECT 1 FROM objects WHERE key = $1 AND sealed_at IS NOT NULL", [key]).first != nil

@@ -14,8 +14,10 @@ extension DocumentStore {
     /// under the file's lock and returns the wait for them to be durable, which comes before the
     /// COMMIT: the disk flushes while the rows are written, and a refusal leaves a blob that the
     /// caller collects (`collectGarbage`).
+    /// `objectLimit`: most documents on the object, every kind counted, and the refusal past it
+    /// (a program's limit, NCIS).
     func insert(object: ObjectRef, kind: DocumentKind, file: NewFile, caller: Caller, mayCreate: Bool, request: Request,
-                storeFile: () throws -> () throws -> Void) throws -> DocumentRecord {
+                objectLimit: (Int, APIError)? = nil, storeFile: () throws -> () throws -> Void) throws -> DocumentRecord {
         try withBlobLock(file.sha256) { conn in
             let durable = try storeFile()
             return try conn.transaction {
@@ -33,6 +35,11 @@ extension DocumentStore {
                     SELECT count(*) AS n FROM documents WHERE object_key = $1 AND kind = $2 AND deleted_at IS NULL
                     """, [object.key, kind.code]).first?.int("n") ?? 0
                 if existing >= kind.maxFiles { throw DocumentErrors.tooManyFiles(kind) }
+                if let (most, refusal) = objectLimit {
+                    let all = try conn.query("SELECT count(*) AS n FROM documents WHERE object_key = $1 AND deleted_at IS NULL",
+                                             [object.key]).first?.int("n") ?? 0
+                    if all >= most { throw refusal }
+                }
 
                 let id = ID.new()
                 let row = try conn.query("""

@@ -11,7 +11,14 @@ enum OrgChange {
         ("contactName", "contact_name", "联系人姓名", 30), ("contactPhone", "contact_phone", "联系人手机", 11),
     ]
 
-    struct NewAdmin: Codable, Sendable, Equatable { var name: String; var phone: String; var email: String? }
+    struct NewAdmin: Codable, Sendable, Equatable {
+        var name: String; var phone: String; var email: String?
+        /// The SMS code (purpose `admin_binding`) proving the phone of an account of the
+        /// institution that is to become the administrator (submission only, never stored).
+        var code: String?
+        /// That account, bound on approval instead of a new account (AdminBindingHandlers).
+        var userId: String?
+    }
 
     struct Submission: Codable, Sendable {
         var data: [String: String]?

@@ -146,7 +146,14 @@ enum RegistrationRules {
     static let physicianSpecialties: Set<String> = ["coronary_intervention", "congenital_intervention", "arrhythmia_intervention"]
 
     /// The number of files a program allows on one application (nil: the general bound).
-    static func maxFiles(program: String?) -> Int? { program == "ncis" ? ncisMaxFiles : nil }
+    static func maxFiles(program: String?) -> Int? { uploadLimits(program: program)?.maxFiles }
+
+    /// A program's limits on the files of one application (nil: documents' per-kind limits only).
+    /// Checked at upload by documents (`internal/applications/:id/upload-policy`) and again at
+    /// save and submit here (`checkMaterialLimits`).
+    static func uploadLimits(program: String?) -> (maxFiles: Int, maxBytes: Int, types: Set<String>)? {
+        program == "ncis" ? (ncisMaxFiles, ncisMaxBytes, ncisFileTypes) : nil
+    }
 
     /// NCIS's limits on the files chosen for the application: their number, type and size.
     static func checkMaterialLimits(program: String?, ids: [String], onApplication: [Listed]) throws {

@@ -32,7 +32,7 @@ struct InfoConfirmationHandlers: Sendable {
         return .json(status)
     }
 
-    struct Confirm: Codable, Sendable { let liaisonName: String; let liaisonPhone: String }
+    struct Confirm: Codable, Sendable { let liaisonName: String; let liaisonPhone: String; let liaisonFormId: String? }
 
     /// POST /api/identity/v1/info-confirmation: confirms the information as it stands, with the
     /// liaison (a new one replaces the organisation's contact).
@@ -41,8 +41,14 @@ struct InfoConfirmationHandlers: Sendable {
         let body = try req.decode(Confirm.self)
         try Validate.name(body.liaisonName, field: "liaisonName")
         guard ChineseFormats.isMobile(body.liaisonPhone) else { throw APIError.invalid("liaisonPhone", "请输入正确的11位手机号", code: "invalid_phone") }
+        // The stamped 联络员信息表: one of the caller's own `liaison_form` documents (documents
+        // answers for the caller's token; someone else's or another kind is refused).
+        if let form = body.liaisonFormId {
+            try LiaisonFormCheck(context: app.context).check(form, authorization: req.headers["authorization"] ?? "")
+        }
         let status = try app.db.transaction { conn -> InfoConfirmationStore.Status in
-            try store.confirm(conn, orgID: org, userID: user.id, liaisonName: body.liaisonName, liaisonPhone: body.liaisonPhone)
+            try store.confirm(conn, orgID: org, userID: user.id, liaisonName: body.liaisonName, liaisonPhone: body.liaisonPhone,
+                              liaisonFormID: body.liaisonFormId?.lowercased())
             try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: org, action: "info_confirmed", objectType: "organisation", objectID: org,
                                               newValue: Audit.json(["liaisonName": body.liaisonName]), request: req))
             guard let s = try store.statuses(conn, orgID: org, now: Date(), remindDays: Self.remindDays).first else { throw APIError.notFound }

@@ -45,9 +45,6 @@ struct OrgChangeHandlers: Sendable {
             let current = try store.current(conn, orgID: org.id)
             let changed = try OrgChange.changes(body.data ?? [:], current: current)
             guard !changed.isEmpty || body.newAdmin != nil else { throw APIError.invalid("data", "没有需要变更的资料", code: "no_change") }
-            if let a = body.newAdmin, try store.phoneTaken(conn, a.phone) {
-                throw APIError.conflict("新管理员的手机号已有账号，请换一个手机号或联系平台运营", code: "phone_taken")
-            }
             let region = changed["regionCode"] ?? org.regionCode ?? ""
             if changed["regionCode"] != nil, try orgs.region(conn, region) == nil {
                 throw APIError.invalid("data.regionCode", "所在地区不存在", code: "invalid_region")
@@ -57,7 +54,10 @@ struct OrgChangeHandlers: Sendable {
                 throw APIError.conflict("该地区已存在同名机构", code: "organisation_exists")
             }
             let old = current.filter { changed[$0.key] != nil }
-            try store.insert(conn, id: id, orgID: org.id, by: user.id, old: old, new: changed, newAdmin: body.newAdmin)
+            // A phone with an account at this institution: that account, once its phone is
+            // proved (the code is checked last, after every other refusal).
+            let newAdmin = try body.newAdmin.map { try AdminBindingHandlers(app: app).resolve(conn, $0, orgID: org.id, caller: user) }
+            try store.insert(conn, id: id, orgID: org.id, by: user.id, old: old, new: changed, newAdmin: newAdmin)
             // The request is reviewed where the institution is now.
             let code = org.regionCode ?? ""
             let province = String(code.prefix(2)) + "0000"
@@ -122,7 +122,13 @@ struct OrgChangeHandlers: Sendable {
             try orgs.lockName(conn, region: region, name: change.newData["name"] ?? before.name)
             if try store.nameTaken(conn, orgID: before.id, region: region, name: change.newData["name"] ?? before.name) { blocked = "该地区已存在同名机构" }
         }
-        if let a = change.newAdmin, try store.phoneTaken(conn, a.phone) { blocked = "新管理员的手机号已有账号" }
+        // A new account for a phone that meanwhile got an account at this institution: that one
+        // would have needed the phone's proof (a new change binds it).
+        if let a = change.newAdmin, a.userId == nil,
+           try AdminBindingHandlers.accountHere(conn, phone: a.phone, orgID: before.id) != nil { blocked = "新管理员的手机号在本机构已有账号" }
+        if let bound = change.newAdmin?.userId, !(try AdminBindingHandlers.stillBindable(conn, app: app, userID: bound, orgID: before.id)) {
+            blocked = "新管理员的账号已停用或不属于本机构"
+        }
         if let why = blocked {
             try store.decide(conn, id: change.id, status: "rejected", opinion: "审批通过但无法执行：\(why)", requestID: requestID)
             return
@@ -132,12 +138,28 @@ struct OrgChangeHandlers: Sendable {
         guard let org = try orgs.get(conn, id: before.id) else { throw APIError.notFound }
         try Audit.record(conn, AuditEntry(actorID: nil, actorOrg: org.id, action: "org_change_approved", objectType: "organisation", objectID: org.id,
                                           oldValue: Audit.json(change.oldData), newValue: Audit.json(change.newData), request: req))
+        // A new region: reporting and documents take the new path too (outbox, same transaction).
+        if change.newData["regionCode"] != nil, org.scopePath != before.scopePath {
+            try OrgMoves.enqueue(conn, orgID: org.id, scopePath: org.scopePath, changeID: change.id)
+        }
         guard let a = change.newAdmin else { return }
         // The data administrator changes: a new account for the new person (activated by SMS),
         // the old admins lose the role, their sub-accounts move, and they are told.
-        let newID = try store.newAdmin(conn, orgID: org.id, scopePath: org.scopePath, admin: a)
-        try MessageStore.enqueue(conn, channel: "sms", to: a.phone,
-            body: "【质控平台】您已被设为\(org.name)的数据管理员。请在平台登录页点击“账号激活”，用本手机号接收验证码并设置用户名和密码。")
+        let newID: String
+        if let bound = a.userId {
+            // An account of the institution whose holder proved the phone: it takes the role.
+            try AdminBindingHandlers.bind(conn, app: app, userID: bound, orgID: org.id, scopePath: org.scopePath)
+            newID = bound
+            let username = try users.get(conn, id: bound)?.username ?? ""
+            try MessageStore.enqueue(conn, channel: "sms", to: a.phone,
+                body: "【质控平台】您的账号\(username)已被设为\(org.name)的数据管理员，重新登录后生效。")
+            try Audit.record(conn, AuditEntry(actorID: nil, actorOrg: org.id, action: "institution_admin_bound", objectType: "user", objectID: bound,
+                                              request: req))
+        } else {
+            newID = try store.newAdmin(conn, orgID: org.id, scopePath: org.scopePath, admin: a)
+            try MessageStore.enqueue(conn, channel: "sms", to: a.phone,
+                body: "【质控平台】您已被设为\(org.name)的数据管理员。请在平台登录页点击“账号激活”，用本手机号接收验证码并设置用户名和密码。")
+        }
         for old in try users.institutionAdmins(conn, orgID: org.id, exceptPhone: a.phone) where old.id != newID {
             let moved = try store.moveSubAccounts(conn, from: old.id, to: newID)
             try users.removeRole(conn, userID: old.id, role: .institutionAdmin, orgID: org.id)

@@ -24,7 +24,8 @@ struct AccountImportStore: Sendable {
     let app: IdentityApp
 
     /// The database checks of a dry run (inside `conn`, so a commit can repeat them under its
-    /// lock): unknown region codes, institutions, credit codes and phones that already exist.
+    /// lock): unknown region codes, institutions and credit codes that already exist (a phone
+    /// with accounts elsewhere is fine: one phone may hold accounts of several units).
     func conflicts(_ conn: PGConnection, _ rows: [ImportRow]) throws -> [ImportIssue] {
         guard !rows.isEmpty else { return [] }
         let regions = Array(Set(rows.map(\.regionCode)))
@@ -38,8 +39,6 @@ struct AccountImportStore: Sendable {
         let credits = rows.compactMap(\.creditCode)
         let existingCredits = Set(try conn.query("SELECT upper(credit_code) AS c FROM organisations WHERE upper(credit_code) = ANY($1::text[])",
                                                  [credits]).rows.map { try $0.string("c") })
-        let existingPhones = Set(try conn.query("SELECT phone FROM users WHERE status <> 'deleted' AND phone = ANY($1::text[])",
-                                                [rows.map(\.adminPhone)]).rows.map { try $0.string("phone") })
         var out: [ImportIssue] = []
         for r in rows {
             if !known.contains(r.regionCode) {
@@ -54,10 +53,8 @@ struct AccountImportStore: Sendable {
                 out.append(ImportIssue(row: r.row, column: "统一社会信用代码", value: c, code: "credit_code_taken",
                                        message: "该统一社会信用代码已被其他机构使用"))
             }
-            if existingPhones.contains(r.adminPhone) {
-                out.append(ImportIssue(row: r.row, column: "管理员手机", value: r.adminPhone, code: "phone_taken",
-                                       message: "该手机号已有账号，无需导入"))
-            }
+            // A phone with accounts elsewhere is fine: one phone may hold accounts of several
+            // units (the new institution is a unit of its own); its account waits for activation.
         }
         return out
     }
@@ -129,8 +126,10 @@ struct AccountImportStore: Sendable {
 
     /// The account of `phone` waiting for activation, locked.
     func pending(_ conn: PGConnection, phone: String) throws -> User? {
-        try conn.query("SELECT \(UserStore.columns) FROM users WHERE phone = $1 AND status = 'pending_activation' FOR UPDATE",
-                       [phone]).first.map(UserStore.decode)
+        try conn.query("""
+            SELECT \(UserStore.columns) FROM users WHERE phone = $1 AND status = 'pending_activation'
+            ORDER BY created_at LIMIT 1 FOR UPDATE
+            """, [phone]).first.map(UserStore.decode)
     }
 
     func hasPending(phone: String) throws -> Bool {

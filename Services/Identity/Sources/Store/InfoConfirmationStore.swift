@@ -18,21 +18,23 @@ struct InfoConfirmationStore: Sendable {
         var status: String
         var liaisonName: String?
         var liaisonPhoneMasked: String?
+        /// The stamped 联络员信息表 sent with the last confirmation (documents' id), when one was.
+        var liaisonFormId: String?
     }
 
     /// The status of every Zhejiang institution (or only `orgID`) at `now`.
     func statuses(_ conn: PGConnection, orgID: String?, now: Date, remindDays: Int) throws -> [Status] {
         try conn.query("""
             WITH last AS (
-                SELECT DISTINCT ON (org_id) org_id, confirmed_at, liaison_name, liaison_phone
+                SELECT DISTINCT ON (org_id) org_id, confirmed_at, liaison_name, liaison_phone, liaison_form_id
                 FROM info_confirmations ORDER BY org_id, confirmed_at DESC
             ), s AS (
-                SELECT o.id, o.name, o.contact_name, o.contact_phone, l.confirmed_at, l.liaison_name, l.liaison_phone,
+                SELECT o.id, o.name, o.contact_name, o.contact_phone, l.confirmed_at, l.liaison_name, l.liaison_phone, l.liaison_form_id,
                        coalesce(l.confirmed_at, o.created_at) + interval '6 months' AS due_at
                 FROM organisations o LEFT JOIN last l ON l.org_id = o.id
                 WHERE o.kind = 'institution' AND o.path LIKE '86/330000/%' AND ($1::uuid IS NULL OR o.id = $1::uuid)
             )
-            SELECT id::text, name, confirmed_at, liaison_name, liaison_phone, due_at,
+            SELECT id::text, name, confirmed_at, liaison_name, liaison_phone, liaison_form_id::text, due_at,
                    CASE WHEN confirmed_at IS NOT NULL AND (contact_name IS DISTINCT FROM liaison_name OR contact_phone IS DISTINCT FROM liaison_phone)
                              THEN 'liaison_changed'
                         WHEN due_at <= $2::timestamptz THEN 'lapsed'
@@ -42,7 +44,8 @@ struct InfoConfirmationStore: Sendable {
             """, [orgID, now, remindDays]).rows.map { r in
                 Status(orgId: try r.string("id"), orgName: try r.string("name"), lastConfirmedAt: try r.optionalDate("confirmed_at"),
                        dueAt: try r.date("due_at"), status: try r.string("status"), liaisonName: r.optionalString("liaison_name"),
-                       liaisonPhoneMasked: r.optionalString("liaison_phone").map(ChineseFormats.maskMobile))
+                       liaisonPhoneMasked: r.optionalString("liaison_phone").map(ChineseFormats.maskMobile),
+                       liaisonFormId: r.optionalString("liaison_form_id"))
             }
     }
 
@@ -56,11 +59,13 @@ struct InfoConfirmationStore: Sendable {
     }
 
     /// Records a confirmation (now) and makes the liaison the organisation's contact.
-    func confirm(_ conn: PGConnection, orgID: String, userID: String, liaisonName: String, liaisonPhone: String) throws {
+    func confirm(_ conn: PGConnection, orgID: String, userID: String, liaisonName: String, liaisonPhone: String,
+                 liaisonFormID: String? = nil) throws {
         try conn.query("SELECT 1 FROM organisations WHERE id = $1::uuid FOR UPDATE", [orgID])
         try conn.query("""
-            INSERT INTO info_confirmations (id, org_id, confirmed_by, liaison_name, liaison_phone) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5)
-            """, [ID.new(), orgID, userID, liaisonName, liaisonPhone])
+            INSERT INTO info_confirmations (id, org_id, confirmed_by, liaison_name, liaison_phone, liaison_form_id)
+            VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::uuid)
+            """, [ID.new(), orgID, userID, liaisonName, liaisonPhone, liaisonFormID])
         try conn.query("UPDATE organisations SET contact_name = $2, contact_phone = $3 WHERE id = $1::uuid", [orgID, liaisonName, liaisonPhone])
     }
 

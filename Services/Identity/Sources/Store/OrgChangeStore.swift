@@ -116,10 +116,6 @@ struct OrgChangeStore: Sendable {
                        [oldID, newID]).affectedRows
     }
 
-    func phoneTaken(_ conn: PGConnection, _ phone: String) throws -> Bool {
-        try !conn.query("SELECT 1 FROM users WHERE phone = $1 AND status <> 'deleted'", [phone]).rows.isEmpty
-    }
-
     func nameTaken(_ conn: PGConnection, orgID: String, region: String, name: String) throws -> Bool {
         try !conn.query("SELECT 1 FROM organisations WHERE kind = 'institution' AND region_code = $1 AND name = $2 AND id <> $3::uuid",
                         [region, name, orgID]).rows.isEmpty
