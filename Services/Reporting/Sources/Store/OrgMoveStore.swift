@@ -6,7 +6,8 @@ import KitPostgres
 /// `StatsStore.reportChanged`), so the old city's figures lose it and the new city's gain it.
 /// Rows already at the path are left alone: applying a move twice changes nothing.
 enum OrgMoveStore {
-    static let tables = ["enrolments", "registry_years", "cases", "imports", "stat_reminders"]
+    static let tables = ["enrolments", "enrolment_requests", "registry_years", "cases", "imports", "stat_reminders",
+                         "history_bindings"]
 
     static func move(_ conn: PGConnection, orgID: String, to path: String) throws -> [String: Int] {
         var moved: [String: Int] = [:]
@@ -21,6 +22,10 @@ enum OrgMoveStore {
             moved[table] = try conn.query("UPDATE \(table) SET scope_path = $2 WHERE org_id = $1 AND scope_path <> $2",
                                           [orgID, path]).affectedRows
         }
+        // earlier years bound from the old system (绑定既往数据) are shown under the institution's path
+        moved["history_records"] = try conn.query("""
+            UPDATE history_records SET bound_scope_path = $2 WHERE bound_org_id = $1 AND bound_scope_path <> $2
+            """, [orgID, path]).affectedRows
         return moved
     }
 }
