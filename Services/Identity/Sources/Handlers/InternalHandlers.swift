@@ -10,11 +10,12 @@ import ServiceKit
 struct InternalHandlers: Sendable {
     let app: IdentityApp
 
-    /// GET /api/identity/v1/internal/organisations?kind=&under=&specialty=
+    /// GET /api/identity/v1/internal/organisations?kind=&under=&specialty=&name= (at most 500)
     func organisations(_ req: Request) throws -> Response {
         try app.context.requireInternal(req)
         let q = req.query
-        let items = try OrganisationStore(app: app).list(kind: q["kind"], under: q["under"], specialty: q["specialty"])
+        let items = try OrganisationStore(app: app).list(kind: q["kind"], under: q["under"], specialty: q["specialty"],
+                                                         name: q["name"])
         return .json(Page(items: items))
     }
 

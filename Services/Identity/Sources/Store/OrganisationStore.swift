@@ -172,14 +172,16 @@ struct OrganisationStore: Sendable {
     }
 
     /// Organisations of a kind inside a scope (approval resolves "every centre of the province").
-    func list(kind: String?, under: String?, specialty: String?) throws -> [Organisation] {
+    /// At most 500, by name; `name` an exact name (the demo seed finds its hospitals by it).
+    func list(kind: String?, under: String?, specialty: String?, name: String? = nil) throws -> [Organisation] {
         try app.db.query("""
             SELECT \(Self.columns) FROM organisations
             WHERE ($1::text IS NULL OR kind = $1)
               AND ($2::text IS NULL OR scope_path = $2 OR scope_path LIKE $2 || '/%')
               AND ($3::text IS NULL OR $3 = ANY(specialties))
+              AND ($4::text IS NULL OR name = $4)
             ORDER BY name LIMIT 500
-            """, [kind, under, specialty]).rows.map(Self.decode)
+            """, [kind, under, specialty, name]).rows.map(Self.decode)
     }
 
     /// id → name of the given organisations (ids that are no uuid or unknown are left out).

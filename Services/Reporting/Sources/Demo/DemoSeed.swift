@@ -45,10 +45,13 @@ enum DemoSeed {
 
     /// Seeds the demo hospitals identity knows; returns how many it found.
     static func run(_ context: ServiceContext, now: Date = Date()) throws -> Int {
-        let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations?kind=institution"
-        let orgs = try context.http.getJSON(url, headers: context.internalHeaders, as: Page.self).items
         var found = 0
         for (name, _) in DemoData.hospitals {
+            // by name: the directory lists at most 500 institutions, and a demo may hold more
+            var q = URLComponents()
+            q.queryItems = [URLQueryItem(name: "kind", value: "institution"), URLQueryItem(name: "name", value: name)]
+            let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations?\(q.percentEncodedQuery ?? "")"
+            let orgs = try context.http.getJSON(url, headers: context.internalHeaders, as: Page.self).items
             guard let org = orgs.first(where: { $0.name == name }) else { continue }
             found += 1
             try context.database.transaction { conn in
