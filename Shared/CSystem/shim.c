@@ -53,3 +53,11 @@ int csys_signalfd_read(int fd) {
 
 int csys_set_reuseport(int fd) { int one = 1; return setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one); }
 int csys_set_nodelay(int fd) { int one = 1; return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); }
+
+#include <malloc.h>
+
+int csys_malloc_tune(int mmap_threshold, int trim_threshold) {
+    int a = mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    int b = mallopt(M_TRIM_THRESHOLD, trim_threshold);
+    return a == 1 && b == 1;
+}

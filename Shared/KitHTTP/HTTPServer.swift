@@ -28,6 +28,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Binds and starts the loops; returns once the server accepts connections.
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
+        MemoryTuning.apply()
         var port = config.port
         var fds: [Int32] = []
         for _ in 0..<max(1, config.eventLoops) {

@@ -18,6 +18,8 @@ int csys_eventfd_drain(int fd);
 /// Blocks SIGINT/SIGTERM/SIGPIPE in the calling thread (call before spawning threads) and
 /// returns a signalfd for SIGINT and SIGTERM.
 int csys_signalfd_term(void);
+/* glibc mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD) (malloc.h is not in Swift's Glibc); 1 when both took. */
+int csys_malloc_tune(int mmap_threshold, int trim_threshold);
 /// Reads one signal from the signalfd; returns its number or -1.
 int csys_signalfd_read(int fd);
 int csys_set_reuseport(int fd);

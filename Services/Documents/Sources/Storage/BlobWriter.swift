@@ -15,7 +15,9 @@ final class BlobWriter {
 
     let path: String
     private var fd: Int32
-    private let hasher = SHA256.Hasher()
+    /// Hashes the pieces in order on its own thread while this one writes them (`write`): the
+    /// SHA-256 of a 5 MiB upload (about 3 ms) no longer adds to the writing.
+    private let hashing = PipelinedHash()
     private(set) var size = 0
     private(set) var head: [UInt8] = []
     private var settled = false
@@ -39,8 +41,8 @@ final class BlobWriter {
         if head.count < BlobWriter.headBytes {
             head.append(contentsOf: bytes.prefix(BlobWriter.headBytes - head.count))
         }
+        hashing.add(bytes)
         try bytes.withUnsafeBytes { raw in
-            hasher.update(raw)
             var done = 0
             while done < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
@@ -82,7 +84,7 @@ final class BlobWriter {
             BlobWriter.startWriteback(fd, from: writebackFrom, count: size - writebackFrom)
             writebackFrom = size
         }
-        return Hex.encode(hasher.finalize())
+        return Hex.encode(hashing.finish())
     }
 
     /// Moves the finished file to the blob of `sha256` (its hash, from `finish()`) and starts
@@ -148,4 +150,21 @@ private final class SyncFailure: @unchecked Sendable {
     private var code: Int32 = 0
     func set(_ c: Int32) { lock.lock(); code = c; lock.unlock() }
     var value: Int32 { lock.lock(); defer { lock.unlock() }; return code }
+}
+
+/// A SHA-256 fed on a serial queue: pieces are hashed in the order they were added, on another
+/// thread than the caller's; `finish` waits for the last and gives the digest.
+private final class PipelinedHash: @unchecked Sendable {
+    private let hasher = SHA256.Hasher()
+    private let queue = DispatchQueue(label: "documents.blob-hash")
+    private let group = DispatchGroup()
+
+    func add(_ piece: ArraySlice<UInt8>) {
+        queue.async(group: group) { [self] in piece.withUnsafeBytes { hasher.update($0) } }
+    }
+
+    func finish() -> [UInt8] {
+        group.wait()
+        return queue.sync { hasher.finalize() }
+    }
 }
