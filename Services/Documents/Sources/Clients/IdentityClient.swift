@@ -59,28 +59,3 @@ extension IdentityClient {
         }
     }
 }
-
-extension IdentityClient {
-    struct OrganisationPath: Decodable, Sendable { var id: String; var scopePath: String }
-
-    /// Identity's current path of an organisation (`GET /internal/organisations/<id>`): what an
-    /// org move applies. Unknown: 409 `unknown_organisation` (the outbox stops retrying);
-    /// identity unreachable: 503 (it retries).
-    func organisationPath(orgID: String) throws -> String {
-        let url = context.settings.identityURL + "/api/identity/v1/internal/organisations/\(orgID)"
-        do {
-            let shown = try context.http.getJSON(url, headers: context.internalHeaders, as: OrganisationPath.self)
-            guard shown.scopePath.hasPrefix("86/"), shown.scopePath.hasSuffix("/" + orgID) else {
-                throw APIError.conflict("机构路径有误", code: "invalid_scope_path")
-            }
-            return shown.scopePath
-        } catch ClientError.status(404, _) {
-            throw APIError.conflict("机构不存在", code: "unknown_organisation")
-        } catch let e as APIError {
-            throw e
-        } catch {
-            context.logger.error("organisation path lookup failed", ["error": String(describing: error), "org": orgID])
-            throw APIError.unavailable
-        }
-    }
-}

@@ -19,7 +19,7 @@ struct OrgMoveHandler: Sendable {
         let body = try req.decode(Message.self)
         guard ID.isValid(body.orgId) else { throw APIError.invalid("orgId", "机构编号格式错误") }
         let orgID = body.orgId.lowercased()
-        let path = try app.identity.organisationPath(orgID: orgID)
+        let path = try PeerLookups.organisationPath(app.context, orgID: orgID)
         let (applied, objects, documents) = try app.store.moveOrganisation(orgID, to: path, key: req.headers["idempotency-key"])
         return .json(Answer(applied: applied, scopePath: path, objects: objects, documents: documents))
     }

@@ -39,22 +39,6 @@ struct ApprovalClient: Sendable {
         return try? context.http.getJSON(url, headers: context.internalHeaders, as: ApprovalProgress.self)
     }
 
-    /// The id of the latest request approval opened for an identity subject; nil when it has
-    /// none. Throws 503 `approval_unavailable` when approval does not answer.
-    func latestRequestID(subject: String) throws -> String? {
-        struct Latest: Decodable { let id: String }
-        var q = URLComponents()
-        q.queryItems = [URLQueryItem(name: "service", value: "identity"), URLQueryItem(name: "id", value: subject)]
-        let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?\(q.percentEncodedQuery ?? "")"
-        do {
-            return try context.http.getJSON(url, headers: context.internalHeaders, as: Latest.self).id
-        } catch ClientError.status(404, _) {
-            return nil
-        } catch {
-            throw APIError(503, "approval_unavailable", "暂时无法向审批服务确认，请稍后重试")
-        }
-    }
-
     /// True when an approver has acted (the application is no longer editable). Unknown → true (safe).
     func hasActed(applicationID: String) -> Bool {
         let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?service=identity&id=\(applicationID)"

@@ -232,7 +232,7 @@ struct StrokeUserHandlers: Sendable {
         // The subject (the user) may have had earlier certification requests: only the one
         // approval opened last, the pending certification's, decides it.
         guard ID.isValid(body.subjectId),
-              try ApprovalClient(context: app.context).latestRequestID(subject: body.subjectId) == body.requestId else {
+              try PeerLookups.latestApprovalRequest(app.context, service: "identity", subject: body.subjectId) == body.requestId else {
             throw APIError.conflict("该审批请求不是当前的个人身份认证申请", code: "unknown_request")
         }
         let applied = try app.db.transaction { conn -> Bool in

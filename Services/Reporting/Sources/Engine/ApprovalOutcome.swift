@@ -32,18 +32,8 @@ enum ApprovalOutcome {
             guard bound == body.requestId else { throw unknown }
             return
         }
-        struct Latest: Decodable { let id: String }
-        var q = URLComponents()
-        q.queryItems = [URLQueryItem(name: "service", value: "reporting"), URLQueryItem(name: "id", value: subjectID)]
-        let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?\(q.percentEncodedQuery ?? "")"
-        let latest: Latest
-        do {
-            latest = try context.http.getJSON(url, headers: context.internalHeaders, as: Latest.self)
-        } catch ClientError.status(404, _) {
+        guard try PeerLookups.latestApprovalRequest(context, service: "reporting", subject: subjectID) == body.requestId else {
             throw unknown
-        } catch {
-            throw APIError(503, "approval_unavailable", "暂时无法向审批服务确认，请稍后重试")
         }
-        guard latest.id == body.requestId else { throw unknown }
     }
 }
