@@ -3,6 +3,8 @@
 import { h } from "../dom.js";
 import { field } from "./field.js";
 import { toast } from "./toast.js";
+import { api } from "../api.js";
+import { PHONE_RE } from "../format.js";
 
 export function smsField({ send, onError, label = "短信验证码", name = "code" }) {
   let timer = null;
@@ -43,4 +45,20 @@ export function smsField({ send, onError, label = "短信验证码", name = "cod
     }
   });
   return Object.assign(f, { button, stop() { clearInterval(timer); } });
+}
+
+/** The send step of a public form that proves a phone by SMS (账号激活, 卒中登记用户注册): the
+ *  phone and the captcha checked here first, then the code requested at `url` with both; the
+ *  captcha is renewed whatever the answer (one answer, one code). For `smsField({ send })`. */
+export function phoneCodeSender(form, phone, captcha, url) {
+  return async () => {
+    form.clear();
+    if (!PHONE_RE.test(phone.value)) { phone.setError("请输入正确的11位手机号"); phone.focus(); return false; }
+    if (!captcha.value) { captcha.setError("请先输入图形验证码"); captcha.focus(); return false; }
+    try {
+      return await api.post(url, { phone: phone.value, captchaId: captcha.captchaId, captchaAnswer: captcha.value });
+    } finally {
+      captcha.refresh();
+    }
+  };
 }

@@ -5,7 +5,7 @@ import { h, mount, busy } from "../dom.js";
 import { api } from "../api.js";
 import { field, Form } from "../components/field.js";
 import { captchaField } from "../components/captcha.js";
-import { smsField } from "../components/sms.js";
+import { smsField, phoneCodeSender } from "../components/sms.js";
 import { publicShell, publicLinks } from "../components/public-shell.js";
 import { PHONE_RE } from "../format.js";
 
@@ -14,16 +14,7 @@ export default function activate({ root }) {
   const phone = form.add("phone", field({ label: "手机号", name: "phone", type: "tel", required: true, maxlength: 11, inputmode: "numeric", autocomplete: "tel",
     hint: "导入或变更资料时登记的管理员手机号" }));
   const captcha = form.add("captchaAnswer", captchaField({ forCode: true }));
-  const send = async () => {
-    form.clear();
-    if (!PHONE_RE.test(phone.value)) { phone.setError("请输入正确的11位手机号"); phone.focus(); return false; }
-    if (!captcha.value) { captcha.setError("请先输入图形验证码"); captcha.focus(); return false; }
-    try {
-      return await api.post("/api/identity/v1/activation/sms-code", { phone: phone.value, captchaId: captcha.captchaId, captchaAnswer: captcha.value });
-    } finally {
-      captcha.refresh();
-    }
-  };
+  const send = phoneCodeSender(form, phone, captcha, "/api/identity/v1/activation/sms-code");
   const code = form.add("code", smsField({ send, onError: e => { form.show(e); return true; } }));
   const username = form.add("username", field({ label: "用户名", name: "username", required: true, maxlength: 20, autocomplete: "username",
     hint: "4至20位，以字母开头，可含字母、数字、下划线或点" }));

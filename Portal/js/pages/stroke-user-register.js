@@ -6,7 +6,7 @@ import { h, mount, busy } from "../dom.js";
 import { api } from "../api.js";
 import { field, Form } from "../components/field.js";
 import { captchaField } from "../components/captcha.js";
-import { smsField } from "../components/sms.js";
+import { smsField, phoneCodeSender } from "../components/sms.js";
 import { passwordRule } from "../components/password-rule.js";
 import { publicShell, publicLinks } from "../components/public-shell.js";
 import { regionPicker } from "../registration/region-picker.js";
@@ -46,16 +46,7 @@ export default function strokeUserRegister({ root }) {
     hint: "4至20位，以字母开头，可含字母、数字、下划线或点" }));
   const phone = form.add("phone", field({ label: "手机号码", name: "phone", type: "tel", required: true, maxlength: 11, inputmode: "numeric", autocomplete: "tel" }));
   const captcha = form.add("captchaAnswer", captchaField({ forCode: true }));
-  const send = async () => {
-    form.clear();
-    if (!PHONE_RE.test(phone.value)) { phone.setError("请输入正确的11位手机号"); phone.focus(); return false; }
-    if (!captcha.value) { captcha.setError("请先输入图形验证码"); captcha.focus(); return false; }
-    try {
-      return await api.post("/api/identity/v1/stroke-users/sms-code", { phone: phone.value, captchaId: captcha.captchaId, captchaAnswer: captcha.value });
-    } finally {
-      captcha.refresh();
-    }
-  };
+  const send = phoneCodeSender(form, phone, captcha, "/api/identity/v1/stroke-users/sms-code");
   const code = form.add("code", smsField({ send, onError: e => { form.show(e); return true; } }));
   const password = form.add("password", field({ label: "设置密码", name: "password", type: "password", required: true, maxlength: 64, autocomplete: "new-password" }));
   password.el.insertBefore(passwordRule(password.input, () => ({ username: username.value, phone: phone.value })), password.el.querySelector(".error"));
