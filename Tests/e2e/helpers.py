@@ -475,3 +475,42 @@ def reporting_sql(sql):
     out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
+
+
+# --- the stroke summary form (附件1) of a past year, through the real flows -------------------
+STROKE_SUMMARY = {"S01": "高级卒中中心", "S02": 500, "S03": 400, "S04": 100, "S05": 40, "S07": 10}
+
+
+def reporting_window(suite, program, period, opens, closes):
+    """The platform sets a period's entry window (NCIS announces it; a rule program's past
+    period is reopened or extended, 延期): `PUT /internal/programs/:code/windows/:period`."""
+    import datetime
+    iso = lambda t: t.astimezone(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    r = requests.put(suite.url("reporting") + REPORTING_V1 + f"/internal/programs/{program}/windows/{period}",
+                     json={"opensAt": iso(opens), "closesAt": iso(closes)}, headers=internal_headers(suite), timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def stroke_summary(gw, suite, who, period, submit=True, values=None):
+    """The stroke year's summary form (附件1) of `who`'s institution for a past `period`, entered
+    as a hospital would: its window is February–March of the next year, so the platform reopens
+    the year for a moment (`reporting_window`), the report is opened, filled and (`submit`)
+    submitted, and the window is closed again. Answers the report id."""
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc)
+    reporting_window(suite, "stroke_annual", period, now - datetime.timedelta(hours=2), now + datetime.timedelta(hours=1))
+    try:
+        r = requests.post(gw + REPORTING_V1 + "/reports", json={"program": "stroke_annual", "form": "survey", "period": period},
+                          headers=_headers(who), timeout=20)
+        assert r.status_code in (200, 201), r.text
+        rid = r.json()["report"]["id"]
+        r = requests.put(gw + REPORTING_V1 + f"/reports/{rid}/values", json={"values": values or STROKE_SUMMARY},
+                         headers=_headers(who), timeout=20)
+        assert r.status_code == 200, r.text
+        if submit:
+            r = requests.post(gw + REPORTING_V1 + f"/reports/{rid}/submit", json={}, headers=_headers(who), timeout=20)
+            assert r.status_code == 200, r.text
+        return rid
+    finally:
+        reporting_window(suite, "stroke_annual", period, now - datetime.timedelta(hours=2), now - datetime.timedelta(hours=1))

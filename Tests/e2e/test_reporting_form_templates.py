@@ -22,10 +22,9 @@ import openpyxl
 import pytest
 import requests
 
-from helpers import approved_account, auth
+from helpers import approved_account, auth, stroke_summary
 from portal_helpers import browsers  # noqa: F401  (fixture)
 from test_office_peers import HOSTILE, hostile_workbook
-from test_reporting_registries import arrange_summary, org_of, psql
 
 V1 = "/api/reporting/v1"
 PERIOD = "2019-03"          # the 2018 version of the core indicators
@@ -272,12 +271,16 @@ def test_locked_report_refuses_with_its_reason_and_stale_commit_applies_nothing(
     assert values_of(call(gw, "GET", f"/reports/{rid}", hospital).json())["B01"] in (None, "")
 
     dry = dry_run(gw, hospital, rid, data).json()
-    psql(f"UPDATE reporting.reports SET status = 'submitted', submitted_at = now(), submitted_by = 'e2e' WHERE id = '{rid}'")
+    # the report is filled and submitted for real: read-only, with its reason
+    assert call(gw, "PUT", f"/reports/{rid}/values", hospital, json={"values": FILLED}).status_code == 200
+    sub = call(gw, "POST", f"/reports/{rid}/submit", hospital, json={})
+    assert sub.status_code == 200, sub.text
+    lock = {"submitted": ("report_submitted", "已提交"), "under_review": ("report_under_review", "审核中")}[sub.json()["status"]]
     r = dry_run(gw, hospital, rid, data)
-    assert r.status_code == 409 and r.json()["error"]["code"] == "report_submitted", r.text
-    assert "已提交" in r.json()["error"]["message"]
+    assert r.status_code == 409 and r.json()["error"]["code"] == lock[0], r.text
+    assert lock[1] in r.json()["error"]["message"]
     r = call(gw, "POST", f"/form-imports/{dry['importId']}/commit", hospital)
-    assert r.status_code == 409 and r.json()["error"]["code"] == "report_submitted", r.text
+    assert r.status_code == 409 and r.json()["error"]["code"] == lock[0], r.text
 
 
 def test_another_hospital_cannot_use_the_import(gw, suite, hospital):
@@ -289,7 +292,7 @@ def test_another_hospital_cannot_use_the_import(gw, suite, hospital):
     assert dry_run(gw, other, rid, b"x").status_code == 404
 
 
-def test_stroke_annex1_template_in_the_year_zip_and_through_the_same_path(gw, hospital):
+def test_stroke_annex1_template_in_the_year_zip_and_through_the_same_path(gw, suite, hospital):
     year = "2022"
     wb = workbook(gw, hospital, year, program="stroke_annual", form="survey")
     codes = [r[0].value for r in wb.worksheets[0].iter_rows(min_row=2)]
@@ -303,9 +306,7 @@ def test_stroke_annex1_template_in_the_year_zip_and_through_the_same_path(gw, ho
 
     # the form's report of a past year: the import takes the same path as the monthly one and is
     # refused, like a save, with the closed window's reason (stroke allows no late entry)
-    arrange_summary(hospital, year, "draft")
-    rid = psql(f"SELECT r.id FROM reporting.reports r JOIN reporting.forms f ON f.id = r.form_id "
-               f"WHERE f.code = 'survey' AND r.org_id = '{org_of(hospital)}' AND r.period = '{year}'")
+    rid = stroke_summary(gw, suite, hospital, year, submit=False)   # a draft; the year is closed again
     fill(wb, {"S01": "高级卒中中心", "S02": 500, "S03": 400, "S04": 100, "S05": 40, "S07": 10})
     r = dry_run(gw, hospital, rid, saved(wb))
     assert r.status_code == 409 and r.json()["error"]["code"] == "deadline_passed", r.text

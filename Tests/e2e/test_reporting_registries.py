@@ -9,8 +9,8 @@ only once the summary form, both lists and the 附件4 scan are there.
 
 Hospital tokens come from the real flow (register → approval → SMS login) through
 helpers.approved_account. Nothing depends on today's date: case lists are not bound to the
-entry window (the summary form is; its submitted report is arranged in SQL, see
-`arrange_submitted_summary`)."""
+entry window; the summary form is, and the platform reopens the past year for it
+(`helpers.stroke_summary`)."""
 import csv
 import datetime
 import io
@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from actors import claims_of
-from helpers import approved_account, auth, enrol, pdf_document
+from helpers import approved_account, auth, enrol, pdf_document, stroke_summary
 from portal_helpers import browsers  # noqa: F401  (fixture)
 from suite import read_env_file
 
@@ -442,26 +442,7 @@ def test_year_templates_come_as_one_zip(gw, hospital_a):
     assert tuple(IVT_HEADER) in headers
 
 
-def arrange_summary(account, period, status):
-    """The stroke summary form (附件1) is entered in its February–March window, which today's
-    date may not be in: its submitted report is written here directly (Reporting I's tests walk
-    the form itself)."""
-    org = org_of(account)
-    psql(f"""INSERT INTO reporting.reports (id, program_id, form_id, version_id, org_id, scope_path, period, status,
-                 created_by, submitted_at, submitted_by)
-             SELECT gen_random_uuid(), p.id, f.id, v.id, e.org_id, e.scope_path, '{period}', '{status}', 'e2e',
-                    CASE WHEN '{status}' = 'draft' THEN NULL ELSE now() END, CASE WHEN '{status}' = 'draft' THEN NULL ELSE 'e2e' END
-             FROM reporting.programs p JOIN reporting.forms f ON f.program_id = p.id
-             JOIN reporting.form_versions v ON v.form_id = f.id
-             JOIN reporting.enrolments e ON e.program_id = p.id AND e.org_id = '{org}'
-             WHERE p.code = 'stroke_annual' AND f.code = 'survey'""")
-
-
-def arrange_submitted_summary(account, period):
-    arrange_summary(account, period, "submitted")
-
-
-def test_year_submitted_only_when_complete(gw, hospital_a, hospital_b, imported):
+def test_year_submitted_only_when_complete(gw, suite, hospital_a, hospital_b, imported):
     y = call(gw, "GET", f"/registry-years/stroke_annual/{PERIOD}", hospital_a)
     assert y.status_code == 200, y.text
     year = y.json()
@@ -493,7 +474,7 @@ def test_year_submitted_only_when_complete(gw, hospital_a, hospital_b, imported)
     r = call(gw, "POST", f"/registry-years/stroke_annual/{PERIOD}/submit", hospital_a, json={})
     assert r.status_code == 422 and "总表" in r.json()["error"]["message"] and "附件4" not in r.json()["error"]["message"]
 
-    arrange_submitted_summary(hospital_a, PERIOD)
+    stroke_summary(gw, suite, hospital_a, PERIOD)
     r = call(gw, "POST", f"/registry-years/stroke_annual/{PERIOD}/submit", hospital_a, json={})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "submitted" and r.json()["statusLabel"] == "已提交"
@@ -507,12 +488,12 @@ def test_year_submitted_only_when_complete(gw, hospital_a, hospital_b, imported)
     assert r.status_code == 409 and r.json()["error"]["code"] == "year_submitted"
 
 
-def test_year_with_an_empty_list_needs_zero_declared(gw, hospital_b):
+def test_year_with_an_empty_list_needs_zero_declared(gw, suite, hospital_b):
     period = "2023"
     r = call(gw, "POST", "/registries/stroke_ivt/cases", hospital_b, json={"period": period, "values": {
         "ADM": "A1", "TREAT": "单纯静脉溶栓", "NIHSS0": 3, "DRUG": "尿激酶", "MRS": 1}})
     assert r.status_code == 201, r.text
-    arrange_submitted_summary(hospital_b, period)
+    stroke_summary(gw, suite, hospital_b, period)
     year = call(gw, "GET", f"/registry-years/stroke_annual/{period}", hospital_b).json()
     assert any("介入个案" in m for m in year["missing"])
     r = call(gw, "POST", f"/registry-years/stroke_annual/{period}/submit", hospital_b, json={"noCases": ["stroke_ivt"]})
@@ -535,7 +516,7 @@ def test_registry_year_in_the_portal(gw, suite, browsers, tmp_path):
 
     # the year's summary form in the due list (a draft: due whatever today's date) links to the
     # year's registry page
-    arrange_summary(hospital, period, "draft")
+    stroke_summary(gw, suite, hospital, period, submit=False)
     b = browsers("hospital")
     b.login(hospital["username"], hospital["password"], hospital["phone"])
     b.go("#/reporting")

@@ -9,7 +9,7 @@ import io
 import openpyxl
 import requests
 
-from helpers import approved_account, auth, internal_headers, pdf_document
+from helpers import approved_account, auth, pdf_document, reporting_window
 
 V1 = "/api/reporting/v1"
 YEAR = "2020"
@@ -24,11 +24,7 @@ def call(gw, method, path, account=None, **kw):
 
 
 def set_window(suite, opens, closes):
-    r = requests.put(suite.url("reporting") + V1 + f"/internal/programs/stroke_annual/windows/{YEAR}",
-                     headers=internal_headers(suite), timeout=10,
-                     json={"opensAt": opens.isoformat().replace("+00:00", "Z"), "closesAt": closes.isoformat().replace("+00:00", "Z")})
-    assert r.status_code == 200, r.text
-    return r.json()
+    return reporting_window(suite, "stroke_annual", YEAR, opens, closes)
 
 
 def resident_id(n):
