@@ -2,6 +2,7 @@
 at least every six months; a confirmation with a new liaison makes it the institution's
 contact; reminders by SMS to the institution administrators before the confirmation lapses,
 once per due date (dev trigger with a fixed "now", like reporting's reminders)."""
+import secrets
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ import helpers
 from actors import actors_for
 from conftest import unique_phone  # noqa: F401
 from helpers import V1, auth
+from test_portal_info_confirmation import upload
 
 URL = V1 + "/info-confirmation"
 
@@ -43,6 +45,15 @@ def test_confirmation_every_six_months_with_reminders_once(gw, suite):
     assert requests.get(gw + URL, headers=h, timeout=10).json().get("lastConfirmedAt") is None
 
     liaison = unique_phone()
+    # a new liaison brings the stamped 联络员信息表 (server-side, not only on the page)
+    r = requests.post(gw + URL, json={"liaisonName": "孙联络", "liaisonPhone": liaison}, headers=h, timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "liaison_form_required", r.text
+    assert r.json()["error"]["field"] == "liaisonFormId"
+    assert requests.get(gw + URL, headers=h, timeout=10).json().get("lastConfirmedAt") is None
+    form = upload(gw, admin["access"], "liaison_form", "confirmation:" + secrets.token_hex(8))
+    r = requests.post(gw + URL, json={"liaisonName": "孙联络", "liaisonPhone": liaison, "liaisonFormId": form}, headers=h, timeout=10)
+    assert r.status_code == 200, r.text
+    # the same liaison confirms again without a new form
     r = requests.post(gw + URL, json={"liaisonName": "孙联络", "liaisonPhone": liaison}, headers=h, timeout=10)
     assert r.status_code == 200, r.text
     s = r.json()
@@ -71,7 +82,9 @@ def test_confirmation_every_six_months_with_reminders_once(gw, suite):
 
     # confirming again with a new liaison: a new due date six months on, the contact replaced
     new_liaison = unique_phone()
-    r = requests.post(gw + URL, json={"liaisonName": "钱联络", "liaisonPhone": new_liaison}, headers=h, timeout=10)
+    form = upload(gw, admin["access"], "liaison_form", "confirmation:" + secrets.token_hex(8))
+    r = requests.post(gw + URL, json={"liaisonName": "钱联络", "liaisonPhone": new_liaison, "liaisonFormId": form},
+                      headers=h, timeout=10)
     assert r.status_code == 200, r.text
     again = r.json()
     assert again["liaisonName"] == "钱联络" and datetime.fromisoformat(again["dueAt"]) >= due

@@ -59,9 +59,16 @@ struct InfoConfirmationStore: Sendable {
     }
 
     /// Records a confirmation (now) and makes the liaison the organisation's contact.
+    /// A new liaison (another name or phone than the organisation's contact) must bring the
+    /// stamped 联络员信息表: 422 `liaison_form_required` without `liaisonFormID`.
     func confirm(_ conn: PGConnection, orgID: String, userID: String, liaisonName: String, liaisonPhone: String,
                  liaisonFormID: String? = nil) throws {
-        try conn.query("SELECT 1 FROM organisations WHERE id = $1::uuid FOR UPDATE", [orgID])
+        let contact = try conn.query("SELECT contact_name, contact_phone FROM organisations WHERE id = $1::uuid FOR UPDATE",
+                                     [orgID]).first
+        let changed = contact?.optionalString("contact_name") != liaisonName || contact?.optionalString("contact_phone") != liaisonPhone
+        if changed && liaisonFormID == nil {
+            throw APIError.invalid("liaisonFormId", "更换联络员须上传加盖公章的联络员信息表", code: "liaison_form_required")
+        }
         try conn.query("""
             INSERT INTO info_confirmations (id, org_id, confirmed_by, liaison_name, liaison_phone, liaison_form_id)
             VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::uuid)
