@@ -155,6 +155,18 @@ def test_uncertified_user_is_limited_then_certified_by_its_unit_admin(gw, suite)
     assert all(d["program"] == "stroke_annual" for d in due), due
     admin_due = requests.get(gw + rep + "/due", headers=admin.headers, timeout=10).json()["items"]
     assert any(d["program"] == "zj_monthly" for d in admin_due)  # the unit's admin still enters Zhejiang
+    # …nor reads the unit's Zhejiang 指标上传 by its id
+    zj = requests.post(gw + rep + "/reports", json={"program": "zj_monthly", "form": "core", "period": "2026-11"},
+                       headers=admin.headers, timeout=10)
+    assert zj.status_code in (200, 201), zj.text
+    template = requests.get(gw + rep + "/programs/zj_monthly/forms/core/template.csv", params={"period": "2026-11"},
+                            headers=admin.headers, timeout=10)
+    dry = requests.post(gw + rep + f"/reports/{zj.json()['report']['id']}/imports", data=template.content,
+                        headers={**admin.headers, "Content-Type": "text/csv"}, timeout=20)
+    assert dry.status_code == 201, dry.text
+    r = requests.get(gw + rep + f"/form-imports/{dry.json()['importId']}", headers=again.headers, timeout=10)
+    assert r.status_code == 403 and error_code(r) == "program_not_granted", r.text
+    assert requests.get(gw + rep + f"/form-imports/{dry.json()['importId']}", headers=admin.headers, timeout=10).status_code == 200
     r = certify(gw, again, GOOD_NO, doc)
     assert r.status_code == 409 and error_code(r) == "already_certified", r.text
     listed = requests.get(gw + V1 + "/stroke-users", headers=admin.headers, timeout=10).json()["items"]

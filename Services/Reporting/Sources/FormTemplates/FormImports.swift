@@ -108,9 +108,10 @@ enum FormImports {
         let inst = try caller.requireInstitution()
         return try context.database.withConnection { conn in
             guard ID.isValid(id), let imp = try FormImportStore.find(conn, id: id, orgID: inst.orgID),
-                  try ReportStore.visible(conn, id: imp.reportID, caller: caller) != nil else {
+                  let (report, _) = try ReportStore.visible(conn, id: imp.reportID, caller: caller) else {
                 throw APIError(404, "import_not_found", "导入记录不存在")
             }
+            try caller.requireProgram(report.programCode)   // a program-bound caller sees its program's imports only
             return try JSONDecoder().decode(FormImportView.self, from: Data(imp.answer.utf8))
         }
     }
