@@ -76,7 +76,7 @@ final class FormTemplateTests: XCTestCase {
         let p = try plan(filled(["B01": "1200", "B02": "12", "B03": "99", "B04": "400", "C09": "张三"], comments: ["B02": "疫情影响"]),
                          values: ["B02": .number(12), "C09": .text("李四")])
         XCTAssertEqual(p.summary, FormTemplates.Summary(valuesRead: 4, changed: 2, unchanged: 1, rejected: 1, commentsChanged: 1))
-        XCTAssertEqual(p.errors, [FormTemplates.RowError(row: 5, column: "E（填报值）", field: "B04", value: "400", code: "out_of_range",
+        XCTAssertEqual(p.errors, [CellProblem(row: 5, column: "E（填报值）", field: "B04", value: "400", code: "out_of_range",
                                                          message: "「出院患者平均住院日」（B04）不能大于365")])
         XCTAssertEqual(p.changes.map(\.code), ["B01", "C09"], "the computed B03 is ignored, B02 unchanged")
         XCTAssertEqual(p.read.count, 3)

@@ -13,7 +13,7 @@ struct FormImportView: Codable, Sendable {
     var status: String
     var clearBlanks: Bool
     var summary: FormTemplates.Summary
-    var errors: [FormTemplates.RowError]
+    var errors: [CellProblem]
     var errorsTotal: Int
     var changes: [FormTemplates.Change]
     var comments: [FormTemplates.CommentChange]

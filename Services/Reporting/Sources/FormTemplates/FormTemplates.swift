@@ -88,15 +88,6 @@ enum FormTemplates {
         }
     }
 
-    /// One refused cell.
-    struct RowError: Codable, Sendable, Equatable {
-        var row: Int
-        var column: String
-        var field: String
-        var value: String
-        var code: String
-        var message: String
-    }
 
     struct Summary: Codable, Sendable, Equatable {
         var valuesRead = 0
@@ -136,7 +127,7 @@ enum FormTemplates {
     /// What a file would do to a report: the answer of the dry run and what the commit saves.
     struct Plan: Sendable {
         var summary = Summary()
-        var errors: [RowError] = []
+        var errors: [CellProblem] = []
         /// every value read (changed or not), with the value the dry run saw
         var read: [Change] = []
         var comments: [CommentChange] = []
@@ -179,14 +170,14 @@ enum FormTemplates {
             var raw = cell(row, valueAt)
             guard let ind = def.indicator(code) else {
                 plan.summary.rejected += 1
-                plan.errors.append(RowError(row: rowNo, column: CellRef.column(codeAt) + "（\(codeColumn)）", field: String(code.prefix(32)),
+                plan.errors.append(CellProblem(row: rowNo, column: CellRef.column(codeAt) + "（\(codeColumn)）", field: String(code.prefix(32)),
                                             value: String(code.prefix(64)), code: "unknown_indicator",
                                             message: "该表单的\(def.version.code)版指标中没有指标代码 \(code.prefix(32))，请下载最新模板"))
                 continue
             }
             guard seen.insert(code).inserted else {
                 plan.summary.rejected += 1
-                plan.errors.append(RowError(row: rowNo, column: CellRef.column(codeAt) + "（\(codeColumn)）", field: code, value: code,
+                plan.errors.append(CellProblem(row: rowNo, column: CellRef.column(codeAt) + "（\(codeColumn)）", field: code, value: code,
                                             code: "duplicate_in_file", message: "\(ind.label)在文件中重复出现"))
                 continue
             }
@@ -201,14 +192,14 @@ enum FormTemplates {
             } else if raw.unicodeScalars.contains(OfficeFiles.unusableScalar) {
                 plan.summary.valuesRead += 1
                 plan.summary.rejected += 1
-                plan.errors.append(RowError(row: rowNo, column: valueLabel, field: code, value: "", code: "invalid_value",
+                plan.errors.append(CellProblem(row: rowNo, column: valueLabel, field: code, value: "", code: "invalid_value",
                                             message: "\(ind.label)不是有效的值（公式错误或无效日期）"))
             } else {
                 plan.summary.valuesRead += 1
                 switch ValueRules.convert(.string(raw), for: ind) {
                 case .failure(let p):
                     plan.summary.rejected += 1
-                    plan.errors.append(RowError(row: rowNo, column: valueLabel, field: code, value: String(raw.prefix(200)),
+                    plan.errors.append(CellProblem(row: rowNo, column: valueLabel, field: code, value: String(raw.prefix(200)),
                                                 code: p.code, message: p.message))
                 case .success(let new):
                     let old = values[code]
@@ -223,7 +214,7 @@ enum FormTemplates {
                 if clearBlanks, current != nil { plan.comments.append(CommentChange(code: code, old: current, new: nil)) }
             } else if text.count > Outliers.maxCommentLength {
                 plan.summary.rejected += 1
-                plan.errors.append(RowError(row: rowNo, column: CellRef.column(commentAt) + "（\(commentColumn)）", field: code,
+                plan.errors.append(CellProblem(row: rowNo, column: CellRef.column(commentAt) + "（\(commentColumn)）", field: code,
                                             value: String(text.prefix(200)), code: "comment_too_long",
                                             message: "\(ind.label)的说明最多\(Outliers.maxCommentLength)个字"))
             } else if text != current {
