@@ -12,6 +12,14 @@ import ServiceKit
 enum ApprovalOutcome {
     static let outcomes: Set<String> = ["approved", "rejected", "returned", "withdrawn"]
 
+    /// The callback's Idempotency-Key (the outbox's key of the delivery): nil when absent or
+    /// blank, 400 when longer than 200 bytes.
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else { return nil }
+        if key.utf8.count > 200 { throw APIError.badRequest("Idempotency-Key 过长", code: "invalid_idempotency_key") }
+        return key
+    }
+
     /// 422 for an unknown outcome, an overlong subject or request id, an overlong opinion.
     static func validate(_ body: OutcomeBody) throws {
         guard outcomes.contains(body.outcome) else {

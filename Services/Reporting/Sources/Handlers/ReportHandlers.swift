@@ -113,9 +113,7 @@ struct InternalHandlers {
     func approvalOutcome(_ request: Request) throws -> Response {
         try context.requireInternal(request)
         let body = try request.decode(OutcomeBody.self)
-        var key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces)
-        if key?.isEmpty == true { key = nil }
-        if let k = key, k.utf8.count > 200 { throw APIError.badRequest("Idempotency-Key 过长", code: "invalid_idempotency_key") }
+        let key = try ApprovalOutcome.idempotencyKey(request)
         return .json(try Review.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
 }
