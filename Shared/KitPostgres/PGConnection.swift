@@ -312,7 +312,7 @@ public final class PGConnection {
     }
 
     @discardableResult
-    private func record(_ error: PGError) -> PGError {
+    func record(_ error: PGError) -> PGError {
         lastError = error
         if error.kind == .connection { sawConnectionError = true }
         return error

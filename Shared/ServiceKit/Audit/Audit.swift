@@ -33,7 +33,13 @@ public struct AuditEntry {
 
 public enum Audit {
     public static func record(_ conn: PGConnection, _ e: AuditEntry) throws {
-        try conn.query("""
+        let insert = statement(e)
+        try conn.query(insert.sql, insert.params)
+    }
+
+    /// The row's INSERT, for a pipeline of the change's statements (`PGConnection.pipeline`).
+    public static func statement(_ e: AuditEntry) -> PGQuery {
+        PGQuery("""
             INSERT INTO audit_log (id, actor_id, actor_org, action, object_type, object_id, old_value, new_value, source_ip, request_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)
             """, [ID.new(), e.actorID, e.actorOrg, e.action, e.objectType, e.objectID, e.oldValue, e.newValue, e.sourceIP, e.requestID])
