@@ -13,6 +13,19 @@ extension ServiceContext {
     public func caller(_ request: Request, allowPasswordChange: Bool = false, allowProgram: Bool = false) throws -> AccessClaims {
         let claims = try tokens.verify(try bearer(request))
         guard claims.typ == "access" else { throw APIError.unauthorized }
+        return try admit(claims, allowPasswordChange: allowPasswordChange, allowProgram: allowProgram)
+    }
+
+    /// A signed-in user's claims (as `caller`) or an applicant's (as `applicant`), from one
+    /// signature check: for routes that take either (documents' folders).
+    public func callerOrApplicant(_ request: Request) throws -> BearerClaims {
+        let either = try tokens.verify(try bearer(request), as: EitherClaims.self)
+        if let claims = either.access, claims.typ == "access" { return .user(try admit(claims)) }
+        if let claims = either.applicant, claims.typ == "applicant" { return .applicant(claims) }
+        throw APIError.unauthorized
+    }
+
+    private func admit(_ claims: AccessClaims, allowPasswordChange: Bool = false, allowProgram: Bool = false) throws -> AccessClaims {
         if claims.program != nil && !allowProgram {
             throw APIError(403, "program_token_refused", "当前登录仅限上报项目使用，请使用短信验证登录后再操作")
         }
@@ -20,6 +33,18 @@ extension ServiceContext {
             throw APIError(403, "password_change_required", "首次登录或密码被重置，请先修改密码")
         }
         return claims
+    }
+
+    /// The claims of either kind of token, decoded from one verified payload.
+    private struct EitherClaims: Decodable {
+        let access: AccessClaims?
+        let applicant: ApplicantClaims?
+
+        init(from decoder: Decoder) throws {
+            let value = try decoder.singleValueContainer()
+            access = try? value.decode(AccessClaims.self)
+            applicant = try? value.decode(ApplicantClaims.self)
+        }
     }
 
     /// The bearer's token string, or 401.
@@ -46,4 +71,10 @@ extension ServiceContext {
 
     /// Headers for calls to other services.
     public var internalHeaders: [(String, String)] { [("X-Internal-Token", settings.internalToken)] }
+}
+
+/// Who a token says the caller is: a signed-in user or an applicant (`callerOrApplicant`).
+public enum BearerClaims: Sendable {
+    case user(AccessClaims)
+    case applicant(ApplicantClaims)
 }

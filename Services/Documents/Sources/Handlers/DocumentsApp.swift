@@ -34,18 +34,9 @@ final class DocumentsApp: Sendable {
 
     /// The caller from the bearer token: an access token (signed-in user) or an applicant token.
     func caller(_ request: Request) throws -> Caller {
-        let accessError: Error
-        do {
-            return .user(try context.caller(request))
-        } catch {
-            accessError = error
-        }
-        do {
-            return .applicant(try context.applicant(request))
-        } catch let e as APIError where e.code == APIError.tokenExpired.code {
-            throw e
-        } catch {
-            throw accessError
+        switch try context.callerOrApplicant(request) {
+        case .user(let claims): return .user(claims)
+        case .applicant(let claims): return .applicant(claims)
         }
     }
 
