@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "IdentityService", dependencies: kit + ["KitMedia", "KitOffice"], path: "Services/Identity/Sources",
                 resources: [.copy("Migrations")]),
         .executableTarget(name: "identity", dependencies: ["IdentityService", "ServiceKit"], path: "Services/Identity/Main"),
-        .target(name: "DocumentsService", dependencies: kit + ["KitMedia", "KitPDF"], path: "Services/Documents/Sources",
+        .target(name: "DocumentsService", dependencies: kit + ["CSystem", "KitMedia", "KitPDF"], path: "Services/Documents/Sources",
                 resources: [.copy("Migrations")]),
         .executableTarget(name: "documents", dependencies: ["DocumentsService", "ServiceKit"], path: "Services/Documents/Main"),
         .target(name: "ApprovalService", dependencies: kit, path: "Services/Approval/Sources",

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <pthread.h>
+#include <fcntl.h>
 
 int csys_accept4_nonblock(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -60,4 +61,10 @@ int csys_malloc_tune(int mmap_threshold, int trim_threshold) {
     int a = mallopt(M_MMAP_THRESHOLD, mmap_threshold);
     int b = mallopt(M_TRIM_THRESHOLD, trim_threshold);
     return a == 1 && b == 1;
+}
+
+int csys_reserve_blocks(int fd, int64_t length) { return fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)length); }
+
+int csys_start_writeback(int fd, int64_t offset, int64_t count) {
+    return sync_file_range(fd, (off64_t)offset, (off64_t)count, SYNC_FILE_RANGE_WRITE);
 }

@@ -86,4 +86,37 @@ final class BlobWriterTests: XCTestCase {
         XCTAssertFalse(store.contains(sha, size: 10_000))
         XCTAssertFalse(try placed(writer, store, sha), "a discarded upload places nothing")
     }
+
+    /// A reserved file (the body's declared length) keeps the size that was written, and a
+    /// reservation longer than the file (a multipart envelope) leaves no blocks past its end.
+    func testReservedBlocksBeyondTheFileAreReleased() throws {
+        let store = try BlobStore(root: root)
+        let bytes = SecureRandom.bytes(700_000)
+        let writer = try BlobWriter(store: store)
+        writer.reserve(4 << 20)
+        try writer.write(bytes[...])
+        let sha = try writer.finish()
+        XCTAssertTrue(try placed(writer, store, sha))
+        let path = try store.path(sha)
+        var info = stat()
+        XCTAssertEqual(stat(path, &info), 0)
+        XCTAssertEqual(Int(info.st_size), 700_000)
+        XCTAssertLessThanOrEqual(Int(info.st_blocks) * 512, 700_000 + 64 * 1024, "the reservation past the end was freed")
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path))), bytes)
+    }
+
+    /// The fan-out directories a first blob needs are made with a call per missing level, and
+    /// every directory that got a new entry is reported (its fsync makes the path durable).
+    func testNewDirectoriesReportTheParentsThatChanged() throws {
+        let base = root + "/fan"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        XCTAssertEqual(try BlobStore.makeDirectories(base + "/ab/cd"), [base, base + "/ab"])
+        XCTAssertEqual(try BlobStore.makeDirectories(base + "/ab/cd"), [], "nothing new")
+        XCTAssertEqual(try BlobStore.makeDirectories(base + "/ab/ef"), [base + "/ab"])
+        var isDir: ObjCBool = false
+        XCTAssertTrue(FileManager.default.fileExists(atPath: base + "/ab/ef", isDirectory: &isDir) && isDir.boolValue)
+        // A file in the way is an error, not a silent success.
+        XCTAssertTrue(FileManager.default.createFile(atPath: base + "/file", contents: Data([1])))
+        XCTAssertThrowsError(try BlobStore.makeDirectories(base + "/file/x"))
+    }
 }

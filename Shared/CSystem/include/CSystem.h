@@ -1,6 +1,7 @@
 #ifndef CSYSTEM_H
 #define CSYSTEM_H
-// Linux calls that Glibc's Swift overlay does not expose (epoll, eventfd, signalfd, accept4).
+// Linux calls that Glibc's Swift overlay does not expose (epoll, eventfd, signalfd, accept4,
+// fallocate, sync_file_range).
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
@@ -24,4 +25,9 @@ int csys_malloc_tune(int mmap_threshold, int trim_threshold);
 int csys_signalfd_read(int fd);
 int csys_set_reuseport(int fd);
 int csys_set_nodelay(int fd);
+/* Files being received (Linux; -1 with errno where the file system cannot):
+   fallocate(FALLOC_FL_KEEP_SIZE) of [0, length): the blocks are allocated up front, the size
+   stays; sync_file_range(SYNC_FILE_RANGE_WRITE): starts writeback of a range without waiting. */
+int csys_reserve_blocks(int fd, int64_t length);
+int csys_start_writeback(int fd, int64_t offset, int64_t count);
 #endif

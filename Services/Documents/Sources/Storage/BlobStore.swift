@@ -97,12 +97,29 @@ struct BlobStore: Sendable {
     }
 
     /// mkdir -p with mode 0750.
-    static func makeDirectories(_ path: String) throws {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o750) != 0 && errno != EEXIST { throw Failure.io("mkdir \(current)", errno) }
+    /// Creates `path` and any missing parents (the leaf is tried first: usually one call).
+    /// Returns the directories that got a new entry, deepest last: their fsync makes the new
+    /// path durable.
+    @discardableResult
+    static func makeDirectories(_ path: String) throws -> [String] {
+        if mkdir(path, 0o750) == 0 { return [parent(of: path)] }
+        switch errno {
+        case EEXIST: return []
+        case ENOENT:
+            let up = parent(of: path)
+            guard up != path else { throw Failure.io("mkdir \(path)", ENOENT) }
+            var changed = try makeDirectories(up)
+            if mkdir(path, 0o750) != 0 && errno != EEXIST { throw Failure.io("mkdir \(path)", errno) }
+            changed.append(up)
+            return changed
+        default:
+            throw Failure.io("mkdir \(path)", errno)
         }
+    }
+
+    private static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Makes a rename or unlink in `dir` durable.
