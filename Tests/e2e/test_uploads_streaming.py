@@ -204,6 +204,41 @@ def test_refused_uploads_leave_nothing_on_disk(stack, actors, tmp_path):
     until("temporary files to be removed", lambda: leftovers(storage) == [])
 
 
+def test_refusal_decided_while_the_body_streams_comes_first(stack, actors, tmp_path):
+    """Whether the caller may add to the folder is asked (database, identity) while the body is
+    already being written: a signed-in user without rights on someone else's registration folder
+    gets 404, not the 415 or 413 its body earns meanwhile, and nothing is kept; the folder's own
+    applicant gets those. (Through the gateway a chunked body past the kind's public limit is
+    refused by the gateway itself, before documents is asked.)"""
+    base, direct, storage, _, _ = stack
+    _, obj, owner = fresh_application(actors)
+    # The folder exists: its applicant put a file in it.
+    r = requests.post(upload_url(base, "licence_scan", obj), data=pdf("owner's scan"),
+                      headers={**bearer(owner), "Content-Type": "application/pdf"}, timeout=30)
+    assert r.status_code == 201, r.text
+    before = blobs(storage)
+    stranger = actors.national().token
+    junk = str(tmp_path / "junk-streamed.bin")
+    with open(junk, "wb") as f:
+        f.write(os.urandom(3 * MIB))
+    over = str(tmp_path / "over-streamed.pdf")
+    big_pdf(over, 12 * MIB)
+    chunked = ["-H", "Content-Type: application/pdf", "-H", "Transfer-Encoding: chunked"]
+    for target in (direct, base):
+        url = upload_url(target, "institution_info_form", obj)
+        status, body = curl_upload(url, junk, stranger, ["--data-binary", "@" + junk, *chunked])
+        assert status == 404, (target, status, body[:300])
+        status, body = curl_upload(url, junk, owner, ["--data-binary", "@" + junk, *chunked])
+        assert status == 415, (target, status, body[:300])
+    url = upload_url(direct, "institution_info_form", obj)
+    status, body = curl_upload(url, over, stranger, ["--data-binary", "@" + over, *chunked])
+    assert status == 404, (status, body[:300])
+    status, body = curl_upload(url, over, owner, ["--data-binary", "@" + over, *chunked])
+    assert status == 413 and json.loads(body)["error"]["code"] == "payload_too_large", body[:300]
+    assert blobs(storage) == before
+    until("temporary files to be removed", lambda: leftovers(storage) == [])
+
+
 def test_client_disconnect_mid_body_leaves_no_temporary_file(stack, actors):
     base, direct, storage, _, _ = stack
     _, obj, token = fresh_application(actors)

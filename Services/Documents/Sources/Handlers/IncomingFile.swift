@@ -5,9 +5,11 @@ import Models
 
 /// The file of an upload request, received as it arrives: the content of the multipart field
 /// `file`, or the raw body with its name in `X-File-Name`, written to a temporary file in the
-/// store (`BlobWriter`) and hashed on the way. Refused as soon as it passes the kind's size or
-/// its first bytes match no accepted format; the checks that need the whole file run on the
-/// written file (`FileCheck`). Whatever is refused, the temporary file is removed.
+/// store (`BlobWriter`) and hashed on the way. Refused as soon as it passes its size bound (the
+/// kind's, then the gate's once decided), its first bytes match no accepted format, or the gate
+/// refuses the upload; the checks that need the whole file run on the written file
+/// (`FileCheck`). Whatever is refused, the temporary file is removed, and the gate's refusal
+/// (404, 409, 423…) takes precedence over what was wrong with the body.
 struct IncomingFile {
     let writer: BlobWriter
     let sha256: String
@@ -20,12 +22,18 @@ struct IncomingFile {
     var path: String { writer.path }
 
     /// Reads the request's body (streamed, or buffered when the handler is called directly).
-    static func receive(_ request: Request, kind: DocumentKind, blobs: BlobStore) throws -> IncomingFile {
+    static func receive(_ request: Request, kind: DocumentKind, blobs: BlobStore,
+                        gate: any UploadGate = AdmittedGate()) throws -> IncomingFile {
         let stream: any RequestBodyStream = request.bodyStream ?? BufferedBodyStream(request.body)
         let contentType = request.headers["content-type"]
-        let writer = try BlobWriter(store: blobs)
+        let writer: BlobWriter
+        do { writer = try BlobWriter(store: blobs) } catch { throw gate.refusal() ?? error }
+        // The file is at most the body: its blocks are allocated before the first byte.
+        if let length = stream.declaredLength, length <= kind.maxBytes + KindCatalog.multipartAllowance {
+            writer.reserve(length)
+        }
         do {
-            let sink = Sink(writer: writer, kind: kind)
+            let sink = Sink(writer: writer, kind: kind, gate: gate)
             var clientName: String?
             var declaredType: String?
             if let ct = contentType, ct.lowercased().hasPrefix("multipart/") {
@@ -38,28 +46,47 @@ struct IncomingFile {
             }
             try sink.end()
             let sha256 = try writer.finish()
+            if let refusal = gate.refusal() { throw refusal }
             return IncomingFile(writer: writer, sha256: sha256, clientName: clientName, declaredType: declaredType)
         } catch {
             writer.discard()
-            throw error
+            throw gate.refusal() ?? error
         }
     }
 
-    /// Where the file's bytes go: size limit and early sniffing, then the writer.
+    /// Where the file's bytes go: size bound and early sniffing, then the writer.
     final class Sink {
         let writer: BlobWriter
-        let kind: DocumentKind
+        let gate: any UploadGate
         var sniffed = false
+        /// The kind whose bound applies: the one given, then the gate's once it has decided.
+        private var kind: DocumentKind
+        private var decided = false
 
-        init(writer: BlobWriter, kind: DocumentKind) {
+        init(writer: BlobWriter, kind: DocumentKind, gate: any UploadGate) {
             self.writer = writer
             self.kind = kind
+            self.gate = gate
         }
 
         func take(_ bytes: ArraySlice<UInt8>) throws {
-            guard bytes.count <= kind.maxBytes - writer.size else { throw DocumentErrors.tooLarge(kind) }
+            if !decided { try narrow() }
+            if bytes.count > kind.maxBytes - writer.size {
+                // Too large for the bound known so far: the gate's answer (a refusal, or the
+                // file's own kind) decides what to say.
+                if !decided, let refusal = gate.refusal() { throw refusal }
+                try narrow()
+                guard bytes.count <= kind.maxBytes - writer.size else { throw DocumentErrors.tooLarge(kind) }
+            }
             try writer.write(bytes)
             if !sniffed && writer.head.count >= BlobWriter.headBytes { try sniff() }
+        }
+
+        /// Takes the gate's kind once it has decided (throws its refusal).
+        private func narrow() throws {
+            guard let decidedKind = try gate.decidedKind() else { return }
+            decided = true
+            if decidedKind.maxBytes <= kind.maxBytes { kind = decidedKind }
         }
 
         func end() throws {

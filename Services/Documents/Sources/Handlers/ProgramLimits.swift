@@ -3,9 +3,10 @@ import Models
 
 /// A registration folder's program limits at upload (NCIS: at most three files on the
 /// application, the licence scan included, each JPG or PDF of at most 5 MiB). Identity says
-/// which apply (`UploadPolicy`); documents enforces them while the file streams in: the size
-/// on every piece (413), the type on the written file (415), the count before the body is read
-/// and again in the insert's transaction (409).
+/// which apply (`UploadPolicy`); documents enforces them while the file streams in (asked on
+/// another thread, `Admission`): the size on every piece once known and on the written file
+/// (413), the type on the written file (415), the count while the body arrives and again in
+/// the insert's transaction (409).
 struct ProgramLimits: Sendable {
     let programName: String
     let maxFiles: Int?
@@ -23,9 +24,7 @@ struct ProgramLimits: Sendable {
     /// The kind with the program's size bound (the smaller of the two): the stream's size check
     /// then refuses at the program's bound.
     func restrict(_ kind: DocumentKind) -> DocumentKind {
-        guard let maxBytes, maxBytes < kind.maxBytes else { return kind }
-        return DocumentKind(code: kind.code, name: kind.name, types: kind.types, maxBytes: max(1, maxBytes),
-                            maxFiles: kind.maxFiles, source: kind.source)
+        maxBytes.map(kind.bounded) ?? kind
     }
 
     /// Refuses a written file of a type the program does not take.

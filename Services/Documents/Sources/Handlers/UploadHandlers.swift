@@ -12,7 +12,6 @@ struct UploadHandlers: Sendable {
         let query = request.query
         guard let kind = app.catalog.kind(query["kind"] ?? "") else { throw DocumentErrors.unknownKind(query["kind"]) }
         let object = try ObjectRef.parse(query["object"])
-        // Someone else's object: 404 before looking at the file (the transaction checks again).
         // A registration folder is its application's: only that application's applicant token
         // creates it (or identity sealing it); a signed-in user never does.
         // A certification folder is its user's: only that user creates it.
@@ -22,25 +21,16 @@ struct UploadHandlers: Sendable {
         case .certification: mayCreate = caller.userID?.lowercased() == object.id
         case .report, .confirmation: mayCreate = true
         }
-        if caller.ownApplication != object {
-            if case .applicant = caller { throw APIError.notFound }
-            let exists = try app.store.objectExists(object.key)
-            if !exists && !mayCreate { throw APIError.notFound }
-            if exists, !(try app.store.objectVisible(object.key, access: .write(caller))) {
-                throw APIError.notFound
-            }
+        if caller.ownApplication != object, case .applicant = caller { throw APIError.notFound }
+        // The database and identity are asked while the body streams in (`Admission`); nothing
+        // is stored before they have said yes.
+        let admission = Admission(kind: { $0?.restrict(kind) ?? kind }) {
+            try self.admitNew(object: object, kind: kind, caller: caller, mayCreate: mayCreate)
         }
-        try app.lockedAfterReview(object.key)
-        // The program's limits on a registration folder (NCIS): the count before the body is
-        // read, the size while it streams, the type on the written file, the count again in
-        // the transaction.
-        let limits = try programLimits(object)
-        if let limits, let most = limits.maxFiles, try app.store.liveDocuments(object.key) >= most {
-            throw limits.tooMany(most)
-        }
-        let bounded = limits?.restrict(kind) ?? kind
-        let incoming = try IncomingFile.receive(request, kind: bounded, blobs: app.blobs)
+        let incoming = try IncomingFile.receive(request, kind: kind, blobs: app.blobs, gate: admission)
         defer { incoming.writer.discard() } // a no-op once committed
+        let limits = try admission.verdict()
+        let bounded = limits?.restrict(kind) ?? kind
         let file = try FileCheck.check(incoming, kind: bounded)
         try limits?.checkType(file)
         var wrote = false
@@ -60,13 +50,12 @@ struct UploadHandlers: Sendable {
     func replace(_ request: Request) throws -> Response {
         let caller = try app.caller(request)
         let id = try request.parameter("id")
-        guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
-        guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
-        try app.lockedAfterReview(current.objectKey)
-        let limits = try ObjectRef(key: current.objectKey).flatMap(programLimits)
-        let bounded = limits?.restrict(kind) ?? kind
-        let incoming = try IncomingFile.receive(request, kind: bounded, blobs: app.blobs)
+        // The document's kind (and so its bound) comes with the verdict: until then the body is
+        // held to the largest bound of any kind (a body past it waits for the verdict).
+        let admission = Admission(kind: { $0.bounded }) { try self.admitReplacement(id, caller: caller) }
+        let incoming = try IncomingFile.receive(request, kind: app.catalog.largest, blobs: app.blobs, gate: admission)
         defer { incoming.writer.discard() } // a no-op once committed
+        let (limits, bounded) = try admission.verdict()
         let file = try FileCheck.check(incoming, kind: bounded)
         try limits?.checkType(file)
         var wrote = false
@@ -81,6 +70,35 @@ struct UploadHandlers: Sendable {
             if wrote { discard(file.sha256) }
             throw error
         }
+    }
+
+    /// May the caller add a document of `kind` to `object`? Someone else's object: 404 (the
+    /// transaction checks again); a folder locked after review: 409; the program's file count
+    /// (the transaction checks again). Gives the program's limits, if any.
+    func admitNew(object: ObjectRef, kind: DocumentKind, caller: Caller, mayCreate: Bool) throws -> ProgramLimits? {
+        if caller.ownApplication != object {
+            let exists = try app.store.objectExists(object.key)
+            if !exists && !mayCreate { throw APIError.notFound }
+            if exists, !(try app.store.objectVisible(object.key, access: .write(caller))) {
+                throw APIError.notFound
+            }
+        }
+        try app.lockedAfterReview(object.key)
+        let limits = try programLimits(object)
+        if let limits, let most = limits.maxFiles, try app.store.liveDocuments(object.key) >= most {
+            throw limits.tooMany(most)
+        }
+        return limits
+    }
+
+    /// May the caller replace document `id`'s file? Gives the program's limits and the
+    /// document's kind under them.
+    func admitReplacement(_ id: String, caller: Caller) throws -> (limits: ProgramLimits?, bounded: DocumentKind) {
+        guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
+        guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
+        try app.lockedAfterReview(current.objectKey)
+        let limits = try ObjectRef(key: current.objectKey).flatMap(programLimits)
+        return (limits, limits?.restrict(kind) ?? kind)
     }
 
     /// The limits identity's program puts on a registration folder (nil: none, or not a

@@ -17,6 +17,12 @@ struct DocumentKind: Sendable, Equatable {
     /// Where the default limits come from.
     let source: String
 
+    /// The same kind with a smaller size bound (a program's), for the stream's check and its message.
+    func bounded(to bytes: Int) -> DocumentKind {
+        guard bytes < maxBytes else { return self }
+        return DocumentKind(code: code, name: name, types: types, maxBytes: max(1, bytes), maxFiles: maxFiles, source: source)
+    }
+
     /// "PDF、JPG、PNG" for messages.
     var typeList: String {
         types.map { $0 == .jpeg ? "JPG" : $0.rawValue.uppercased() }.joined(separator: "、")
