@@ -1,22 +1,22 @@
 import KitPostgres
 
 /// Serialises everything that creates or drops a reference to one stored file: an upload holds
-/// the file's lock while it writes the file and commits its row, garbage collection holds it
-/// while it checks for references and unlinks. A session-level advisory lock, so it also covers
-/// the time between COMMIT and the unlink.
+/// the file's lock while it moves the file into place and commits its row, garbage collection
+/// holds it while it checks for references and unlinks. A transaction-level advisory lock taken
+/// with the BEGIN in one round trip, released by the COMMIT or ROLLBACK that ends the work.
 extension DocumentStore {
-    func withBlobLock<T>(_ sha256: String, _ body: (PGConnection) throws -> T) throws -> T {
+    func inBlobTransaction<T>(_ sha256: String, _ body: (PGConnection) throws -> T) throws -> T {
         let key = DocumentStore.lockKey(sha256)
         return try db.withConnection { conn in
-            try conn.query("SELECT pg_advisory_lock($1::bigint)", [key])
-            defer { _ = try? conn.query("SELECT pg_advisory_unlock($1::bigint)", [key]) }
-            return try body(conn)
+            try conn.transaction(opening: [PGQuery("SELECT pg_advisory_xact_lock($1::bigint)", [key])]) {
+                try body(conn)
+            }
         }
     }
 
     /// Removes a stored file nothing refers to any more (`remove` unlinks it).
     func collectGarbage(_ sha256: String, remove: (String) throws -> Void) throws {
-        try withBlobLock(sha256) { conn in
+        try inBlobTransaction(sha256) { conn in
             if try conn.query("SELECT 1 FROM document_versions WHERE sha256 = $1 LIMIT 1", [sha256]).first == nil {
                 try remove(sha256)
             }
