@@ -167,6 +167,33 @@ def test_uncertified_user_is_limited_then_certified_by_its_unit_admin(gw, suite)
     r = requests.get(gw + rep + f"/form-imports/{dry.json()['importId']}", headers=again.headers, timeout=10)
     assert r.status_code == 403 and error_code(r) == "program_not_granted", r.text
     assert requests.get(gw + rep + f"/form-imports/{dry.json()['importId']}", headers=admin.headers, timeout=10).status_code == 200
+    # …nor reaches the Zhejiang report's files (its unit's path covers the folder; documents asks
+    # reporting whose program it is): no list, no file, no upload, no replacement, no deletion.
+    folder = f"report:{zj.json()['report']['id']}"
+    pdf = ("附件.pdf", helpers.pdf_document("zj attachment"), "application/pdf")
+    up = requests.post(gw + DOCS, params={"kind": "case_abstract_file", "object": folder}, files={"file": pdf},
+                       headers=admin.headers, timeout=30)
+    assert up.status_code == 201, up.text
+    zj_doc = up.json()["id"]
+    assert requests.get(gw + DOCS, params={"object": folder}, headers=admin.headers, timeout=10).json()["total"] == 1
+    assert requests.get(gw + DOCS, params={"object": folder}, headers=again.headers, timeout=10).status_code == 404
+    assert requests.get(gw + DOCS + f"/{zj_doc}", headers=again.headers, timeout=10).status_code == 404
+    assert requests.get(gw + DOCS + f"/{zj_doc}/content", headers=again.headers, timeout=10).status_code == 404
+    r = requests.post(gw + DOCS, params={"kind": "case_abstract_file", "object": folder}, files={"file": pdf},
+                      headers=again.headers, timeout=30)
+    assert r.status_code == 404, r.text
+    assert requests.get(gw + DOCS, params={"object": folder}, headers=admin.headers, timeout=10).json()["total"] == 1
+    # Its own program's folder it reaches: the stroke year's scan folder.
+    r = requests.post(gw + rep + "/programs/stroke_annual/enrolment", headers=admin.headers, timeout=10)
+    assert r.status_code in (200, 201), r.text
+    year = requests.get(gw + rep + "/registry-years/stroke_annual/2025", headers=again.headers, timeout=10)
+    assert year.status_code == 200 and year.json()["scanObject"], year.text
+    mine_up = requests.post(gw + DOCS, params={"kind": "annual_survey_scan", "object": year.json()["scanObject"]},
+                            files={"file": ("附件4.pdf", helpers.pdf_document("stroke scan"), "application/pdf")},
+                            headers=again.headers, timeout=30)
+    assert mine_up.status_code == 201, mine_up.text
+    listed = requests.get(gw + DOCS, params={"object": year.json()["scanObject"]}, headers=again.headers, timeout=10)
+    assert listed.status_code == 200 and listed.json()["total"] == 1, listed.text
     r = certify(gw, again, GOOD_NO, doc)
     assert r.status_code == 409 and error_code(r) == "already_certified", r.text
     listed = requests.get(gw + V1 + "/stroke-users", headers=admin.headers, timeout=10).json()["items"]

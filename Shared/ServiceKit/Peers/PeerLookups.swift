@@ -42,4 +42,20 @@ public enum PeerLookups {
         }
         return shown.scopePath
     }
+
+    /// The program of the documents folder `report:<id>` (a report or a registry year) at
+    /// reporting (`GET /api/reporting/v1/internal/report-folders/:id`); nil when reporting knows
+    /// no such report. Reporting unreachable: 503 (nothing is decided on a guess).
+    public static func reportFolderProgram(_ context: ServiceContext, id: String) throws -> String? {
+        struct Shown: Decodable { let program: String }
+        let url = "\(context.settings.reportingURL)/api/reporting/v1/internal/report-folders/\(id)"
+        do {
+            return try context.http.getJSON(url, headers: context.internalHeaders, as: Shown.self).program
+        } catch ClientError.status(404, _) {
+            return nil
+        } catch {
+            context.logger.error("report folder lookup failed", ["error": String(describing: error), "report": id])
+            throw APIError.unavailable
+        }
+    }
 }

@@ -10,6 +10,7 @@ struct DeleteHandler: Sendable {
         let caller = try app.caller(request)
         let id = try request.parameter("id")
         if let current = try app.store.document(id, access: .write(caller)) {
+            try app.requireProgramReach(current.objectKey, caller: caller)
             try app.lockedAfterReview(current.objectKey)
         }
         let released = try app.store.delete(id, caller: caller, request: request)

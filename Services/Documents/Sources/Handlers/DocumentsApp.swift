@@ -48,10 +48,21 @@ final class DocumentsApp: Sendable {
         if try approval.approverActed(on: object) { throw DocumentErrors.evidenceLocked }
     }
 
+    /// A caller confined to one program (a stroke registry user's tagged grant) reaches the
+    /// report folders of that program only: its unit's path covers every report of the unit,
+    /// so reporting is asked whose program the folder is (404 for another's, or none).
+    func requireProgramReach(_ objectKey: String, caller: Caller) throws {
+        guard let program = caller.confinedProgram, let object = ObjectRef(key: objectKey), object.type == .report else { return }
+        guard try PeerLookups.reportFolderProgram(context, id: object.id) == program else { throw APIError.notFound }
+    }
+
     /// A document the caller may read: owners and platform operators by the SQL rule; other
     /// signed-in users when approval says they hold a request on the document's object.
     func readableDocument(_ id: String, version: Int?, caller: Caller) throws -> DocumentRecord {
-        if let doc = try store.document(id, version: version, access: .read(caller)) { return doc }
+        if let doc = try store.document(id, version: version, access: .read(caller)) {
+            try requireProgramReach(doc.objectKey, caller: caller)
+            return doc
+        }
         guard let claims = caller.claims, let key = try store.objectKey(ofDocument: id), let object = ObjectRef(key: key),
               try approval.canView(object, claims: claims),
               let doc = try store.document(id, version: version, access: .read(caller, approved: object)) else {
@@ -63,6 +74,7 @@ final class DocumentsApp: Sendable {
     /// The access that lets the caller read an object's documents, or nil (404 for the caller):
     /// owner, operator, the application's own applicant (also before any upload), or an approver.
     func readAccess(to object: ObjectRef, caller: Caller) throws -> Access? {
+        try requireProgramReach(object.key, caller: caller)
         let plain = Access.read(caller)
         if caller.ownApplication == object || caller.isOperator { return plain }
         if try store.objectVisible(object.key, access: plain) { return plain }

@@ -72,10 +72,12 @@ struct UploadHandlers: Sendable {
         }
     }
 
-    /// May the caller add a document of `kind` to `object`? Someone else's object: 404 (the
-    /// transaction checks again); a folder locked after review: 409; the program's file count
-    /// (the transaction checks again). Gives the program's limits, if any.
+    /// May the caller add a document of `kind` to `object`? Someone else's object, or a report
+    /// folder of another program than the caller is confined to: 404 (the transaction checks the
+    /// owner again); a folder locked after review: 409; the program's file count (the
+    /// transaction checks again). Gives the program's limits, if any.
     func admitNew(object: ObjectRef, kind: DocumentKind, caller: Caller, mayCreate: Bool) throws -> ProgramLimits? {
+        try app.requireProgramReach(object.key, caller: caller)
         if caller.ownApplication != object {
             let exists = try app.store.objectExists(object.key)
             if !exists && !mayCreate { throw APIError.notFound }
@@ -96,6 +98,7 @@ struct UploadHandlers: Sendable {
     func admitReplacement(_ id: String, caller: Caller) throws -> (limits: ProgramLimits?, bounded: DocumentKind) {
         guard let current = try app.store.document(id, access: .write(caller)) else { throw APIError.notFound }
         guard let kind = app.catalog.kind(current.kind) else { throw DocumentErrors.unknownKind(current.kind) }
+        try app.requireProgramReach(current.objectKey, caller: caller)
         try app.lockedAfterReview(current.objectKey)
         let limits = try ObjectRef(key: current.objectKey).flatMap(programLimits)
         return (limits, limits?.restrict(kind) ?? kind)

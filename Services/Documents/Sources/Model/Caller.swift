@@ -41,6 +41,10 @@ enum Caller: Sendable {
         claims?.roles.max { $0.role.rank < $1.role.rank }
     }
 
+    /// The program a tagged data-entry grant confines the user to (`ProgramTags`; a stroke
+    /// registry user): its report folders are that program's only.
+    var confinedProgram: String? { claims?.taggedProgram }
+
     var orgID: String? { mainGrant?.orgID }
     var orgPath: String? { mainGrant?.scopePath }
 }

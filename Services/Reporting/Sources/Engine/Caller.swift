@@ -32,16 +32,9 @@ struct Caller: Sendable {
     /// a data-entry grant is tagged for.
     var program: String? { claims.program ?? taggedProgram }
 
-    /// Specialties identity puts on a data-entry grant as the tag of one program: the stroke
-    /// registry's individual users (docs/registration.md) are granted `data_entry` at their unit
-    /// with specialty `stroke`, which enters the stroke registry and nothing else of the unit.
-    static let programTags: [String: String] = ["stroke": "stroke_annual"]
-
-    /// The program of the caller's hospital grant when it is a tagged data-entry grant.
-    var taggedProgram: String? {
-        guard let g = institution, g.role == .dataEntry, let tag = g.specialty else { return nil }
-        return Caller.programTags[tag]
-    }
+    /// The program of the caller's hospital grant when it is a tagged data-entry grant
+    /// (`ProgramTags`: a stroke registry user enters the stroke registry and nothing else).
+    var taggedProgram: String? { claims.taggedProgram }
 
     /// 403 when the caller is confined to another program: `program_token_refused` for a
     /// program-bound token, `program_not_granted` for a tagged grant.

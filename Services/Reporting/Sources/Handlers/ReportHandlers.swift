@@ -108,6 +108,19 @@ struct InternalHandlers {
         return .json(["found": try DemoSeed.run(context)])
     }
 
+    /// `GET /api/reporting/v1/internal/report-folders/:id` → `{"program"}`: whose program the
+    /// documents folder `report:<id>` is (a report or a registry year); 404 for neither.
+    /// Documents asks it to confine a program-tagged caller to its program's folders.
+    func reportFolder(_ request: Request) throws -> Response {
+        try context.requireInternal(request)
+        let id = try request.parameter("id").lowercased()
+        guard ID.isValid(id) else { throw APIError.notFound }
+        guard let program = try context.database.withConnection({ try ReportFolderStore.program($0, id: id) }) else {
+            throw APIError.notFound
+        }
+        return .json(["program": program])
+    }
+
     /// `POST /api/reporting/v1/internal/approval-outcomes`: approval's final decision on a
     /// review or modification request, applied once to the opening it decides.
     func approvalOutcome(_ request: Request) throws -> Response {

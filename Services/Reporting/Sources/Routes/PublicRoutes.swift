@@ -30,5 +30,6 @@ enum InternalRoutes {
         router.put("/api/reporting/v1/internal/programs/:code/windows/:period", internalHandlers.announce)
         router.post("/api/reporting/v1/internal/approval-outcomes", internalHandlers.approvalOutcome)
         router.post("/api/reporting/v1/internal/demo-seed", internalHandlers.demoSeed)
+        router.get("/api/reporting/v1/internal/report-folders/:id", internalHandlers.reportFolder)
     }
 }
