@@ -108,3 +108,36 @@ def test_hospital_moving_city_is_seen_by_the_new_city_only(gw, suite):
         assert r.status_code == 403, r.text
     assert p01_sum(gw, ningbo, NINGBO) == nb_before + total
     assert sees(ningbo) == (200, True, 200) and sees(hangzhou) == (404, False, 404)
+
+
+def test_pending_requests_follow_the_moved_institution(gw, suite):
+    """Approval hears of the move too: a request still pending at the institution's own stage
+    (a specialty administrator applying there waits for the institution's administrator) takes
+    the new path, so the administrator, whose grant moved with the institution, still finds it
+    in the inbox and decides it; its history notes the move."""
+    from actors import actors_for
+    actors = actors_for(suite)
+    province = actors.random_city_province(exclude=("110000", "310000"))  # municipalities have one city
+    admin = actors.institution(province, tag="region-move")
+    applicant, req = actors.member_application("specialty_admin", admin, "coronary_intervention")
+    inbox = lambda who: {i["id"] for i in requests.get(gw + "/api/approval/v1/inbox", headers=who.headers,
+                                                        timeout=10).json()["items"]}
+    assert req["id"] in inbox(admin)
+    old_city = admin.scope_path.split("/")[2]
+    new_city = old_city[:2] + ("0200" if old_city[2:4] == "01" else "0100")
+    r = requests.post(gw + IDV1 + "/org-changes", json={"data": {"regionCode": new_city}}, headers=admin.headers, timeout=10)
+    assert r.status_code == 201, r.text
+    final = helpers.decide_for_real(gw, suite, r.json()["id"])
+    assert final["status"] == "approved", final
+    def org_city():
+        r = requests.get(suite.url("identity") + IDV1 + "/internal/organisations/" + admin.org_id,
+                         headers={"X-Internal-Token": suite.internal_token}, timeout=10)
+        return r.json()["scopePath"].split("/")[2]
+    until(lambda: org_city() == new_city, "identity to apply the approved change")
+    moved = actors.login_again(admin)
+    assert moved.scope_path.split("/")[2] == new_city and moved.org_id == admin.org_id
+    until(lambda: req["id"] in inbox(moved), "the pending request to follow the institution")
+    history = requests.get(gw + f"/api/approval/v1/requests/{req['id']}/history", headers=moved.headers, timeout=10)
+    assert history.status_code == 200 and any(e["title"] == "机构所在地区变更，转由新地区审批" for e in history.json()["items"]), history.text
+    r = actors.decide(moved, req["id"], "approve", "同意")
+    assert r.status_code == 200 and r.json()["status"] == "pending", r.text   # on to the provincial centre

@@ -73,6 +73,7 @@ enum Presenter {
         case "returned": return "已退回"
         case "withdrawn": return "申请已撤回"
         case "superseded": return "申请已修改，原申请作废"
+        case "moved": return "机构所在地区变更，转由新地区审批"
         default: return e.kind
         }
     }

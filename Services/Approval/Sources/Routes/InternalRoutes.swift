@@ -14,5 +14,6 @@ enum InternalRoutes {
         router.get("\(v1)/requests/:id/delivery", requests.delivery)
         router.post("\(v1)/can-view", requests.canView)
         router.put("\(v1)/chains/:code", chains.upsert)
+        router.post("\(v1)/org-moves", options: RouteOptions(maxBody: 4 * 1024), OrgMoveHandlers(context: context).move)
     }
 }

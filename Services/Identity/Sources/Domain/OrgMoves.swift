@@ -6,8 +6,9 @@ import ServiceKit
 
 /// An institution's region changed (变更资料 approved, docs/accounts.md): identity's own paths
 /// change in the approval's transaction (`OrgChangeStore.apply`); reporting (enrolments,
-/// reports, registry years, cases, imports, reminders, statistics) and documents (folder and
-/// document owner paths) are told through the outbox, in the same transaction, one message per
+/// reports, registry years, cases, imports, reminders, statistics), documents (folder and
+/// document owner paths) and approval (requests still pending about it) are told through the
+/// outbox, in the same transaction, one message per
 /// service, keyed by the change (`org-move:<change id>:<service>`). The message names the
 /// organisation only: each receiver asks identity for the organisation's path at delivery
 /// (`GET /internal/organisations/:id`), so retried or reordered messages all end at identity's
@@ -23,6 +24,7 @@ enum OrgMoves {
     static let targets: [(ServiceName, String)] = [
         (.reporting, "/api/reporting/v1/internal/org-moves"),
         (.documents, "/api/documents/v1/internal/org-moves"),
+        (.approval, "/api/approval/v1/internal/org-moves"),
     ]
 
     static func enqueue(_ conn: PGConnection, orgID: String, scopePath: String, changeID: String) throws {
