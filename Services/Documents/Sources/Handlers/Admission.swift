@@ -15,17 +15,22 @@ final class Admission<Verdict: Sendable>: UploadGate, @unchecked Sendable {
     private var outcome: Result<Verdict, Error>?
     private let kind: @Sendable (Verdict) -> DocumentKind
 
-    /// Starts `decide` on another thread. `kind` gives the file's kind, with its size bound,
-    /// under a verdict.
+    /// Starts `decide` on a thread of its own. `kind` gives the file's kind, with its size
+    /// bound, under a verdict. Not on a Dispatch queue: `decide` blocks on a database connection
+    /// and an HTTP call, and uploads waiting for their fsyncs (Dispatch work) hold connections;
+    /// sharing Dispatch's few threads with them could make each wait for the other.
     init(kind: @escaping @Sendable (Verdict) -> DocumentKind, decide: @escaping @Sendable () throws -> Verdict) {
         self.kind = kind
-        DispatchQueue.global().async { [self] in
+        let thread = Thread { [self] in
             let result = Result { try decide() }
             cond.lock()
             outcome = result
             cond.broadcast()
             cond.unlock()
         }
+        thread.name = "documents-admission"
+        thread.stackSize = 1 << 20
+        thread.start()
     }
 
     /// Waits for the verdict; throws the refusal.
