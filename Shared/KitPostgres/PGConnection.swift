@@ -249,6 +249,11 @@ public final class PGConnection {
     @discardableResult
     public func transaction<T>(isolation: PGIsolation = .readCommitted, _ body: () throws -> T) throws -> T {
         try execute(isolation == .readCommitted ? "BEGIN" : "BEGIN ISOLATION LEVEL " + isolation.rawValue)
+        return try committing(body)
+    }
+
+    /// The rest of a transaction once BEGIN went out: `body`, then COMMIT, or ROLLBACK when it throws.
+    func committing<T>(_ body: () throws -> T) throws -> T {
         let value: T
         do {
             value = try body()

@@ -107,15 +107,7 @@ extension PGConnection {
             rollbackQuietly()
             throw error
         }
-        let value: T
-        do {
-            value = try body()
-        } catch {
-            rollbackQuietly()
-            throw error
-        }
-        try commit()
-        return value
+        return try committing(body)
     }
 
     private static func send(_ conn: OpaquePointer, _ statement: PGQuery) -> Bool {

@@ -126,7 +126,8 @@ def test_pending_requests_follow_the_moved_institution(gw, suite):
                                                         timeout=10).json()["items"]}
     assert req["id"] in inbox(admin)
     old_city = admin.scope_path.split("/")[2]
-    new_city = old_city[:2] + ("0200" if old_city[2:4] == "01" else "0100")
+    cities = requests.get(gw + IDV1 + "/regions", params={"parent": province}, timeout=10).json()["items"]
+    new_city = next(c["code"] for c in cities if c["code"] != old_city)
     r = requests.post(gw + IDV1 + "/org-changes", json={"data": {"regionCode": new_city}}, headers=admin.headers, timeout=10)
     assert r.status_code == 201, r.text
     final = helpers.decide_for_real(gw, suite, r.json()["id"])

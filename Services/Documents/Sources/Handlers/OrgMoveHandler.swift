@@ -1,6 +1,4 @@
-import KitCore
 import KitHTTP
-import Models
 import ServiceKit
 
 /// `POST /internal/org-moves {orgId}` (internal token; identity's outbox with an idempotency
@@ -11,16 +9,13 @@ import ServiceKit
 struct OrgMoveHandler: Sendable {
     let app: DocumentsApp
 
-    struct Message: Decodable, Sendable { var orgId: String }
     struct Answer: Encodable, Sendable { var applied: Bool; var scopePath: String; var objects: Int; var documents: Int }
 
     func move(_ req: Request) throws -> Response {
-        try app.context.requireInternal(req)
-        let body = try req.decode(Message.self)
-        guard ID.isValid(body.orgId) else { throw APIError.invalid("orgId", "机构编号格式错误") }
-        let orgID = body.orgId.lowercased()
-        let path = try PeerLookups.organisationPath(app.context, orgID: orgID)
-        let (applied, objects, documents) = try app.store.moveOrganisation(orgID, to: path, key: req.headers["idempotency-key"])
-        return .json(Answer(applied: applied, scopePath: path, objects: objects, documents: documents))
+        try OrgMoveReceiver.receive(app.context, req, replayed: { Answer(applied: false, scopePath: $0, objects: 0, documents: 0) }) {
+            conn, orgID, path in
+            let (objects, documents) = try DocumentStore.moveOrganisation(conn, orgID, to: path)
+            return Answer(applied: true, scopePath: path, objects: objects, documents: documents)
+        }
     }
 }
