@@ -108,11 +108,6 @@ struct InternalHandlers: Sendable {
         }
     }
 
-    struct Outcome: Codable, Sendable {
-        let requestId: String; let type: String?; let subjectId: String; let outcome: String; let opinion: String?
-        let decidedBy: String?
-    }
-
     struct OutcomeAnswer: Codable, Sendable { let applied: Bool; let stale: Bool? }
 
     /// POST /api/identity/v1/internal/approval-outcomes: applies a final decision exactly once
@@ -123,12 +118,10 @@ struct InternalHandlers: Sendable {
     /// refused (409 `unknown_request`); while the current revision's opening is not yet
     /// confirmed, 503 (the sender retries).
     func approvalOutcome(_ req: Request) throws -> Response {
-        try app.context.requireInternal(req)
-        let body = try req.decode(Outcome.self)
-        guard ["approved", "rejected", "returned", "withdrawn"].contains(body.outcome) else { throw APIError.invalid("outcome", "审批结果有误") }
+        let body = try OutcomeCallback.read(app.context, req)
         let store = ApplicationStore(app: app)
         let answer = try app.db.transaction { conn -> OutcomeAnswer in
-            if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
+            if let key = try OutcomeCallback.idempotencyKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
             let unknown = APIError.conflict("该审批请求不是本申请发起的", code: "unknown_request")
             guard let a = try store.get(conn, id: body.subjectId, lock: true) else { throw unknown }
             let openings = try store.openings(conn, applicationID: a.id)

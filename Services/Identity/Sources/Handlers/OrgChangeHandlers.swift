@@ -79,17 +79,11 @@ struct OrgChangeHandlers: Sendable {
         return .json(view, status: 201)
     }
 
-    struct Outcome: Codable, Sendable {
-        let requestId: String; let type: String?; let subjectId: String; let outcome: String; let opinion: String?
-    }
-
     /// POST /api/identity/v1/internal/org-change-outcomes: approval's final decision.
     func outcome(_ req: Request) throws -> Response {
-        try app.context.requireInternal(req)
-        let body = try req.decode(Outcome.self)
-        guard ["approved", "rejected", "returned", "withdrawn"].contains(body.outcome) else { throw APIError.invalid("outcome", "审批结果有误") }
+        let body = try OutcomeCallback.read(app.context, req)
         let applied = try app.db.transaction { conn -> Bool in
-            if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return false }
+            if let key = try OutcomeCallback.idempotencyKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return false }
             guard let (change, requestedBy) = try store.get(conn, id: body.subjectId, lock: true), body.type == nil || body.type == "org_change" else {
                 throw APIError.conflict("该审批请求不是变更资料申请", code: "unknown_request")
             }

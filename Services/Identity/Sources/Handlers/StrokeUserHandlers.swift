@@ -214,18 +214,12 @@ struct StrokeUserHandlers: Sendable {
         return .json(answer, status: 201)
     }
 
-    struct Outcome: Codable, Sendable {
-        let requestId: String; let type: String?; let subjectId: String; let outcome: String; let opinion: String?
-    }
-
     /// POST /api/identity/v1/internal/stroke-certification-outcomes: approval's final decision
     /// (internal token, idempotent by the outbox key). Approved: the unit's data-entry grant for
     /// the stroke program, exactly that unit and program. Rejected: the opinion is kept and
     /// sent by SMS; the user may submit again.
     func outcome(_ req: Request) throws -> Response {
-        try app.context.requireInternal(req)
-        let body = try req.decode(Outcome.self)
-        guard ["approved", "rejected", "returned", "withdrawn"].contains(body.outcome) else { throw APIError.invalid("outcome", "审批结果有误") }
+        let body = try OutcomeCallback.read(app.context, req)
         guard body.type == nil || body.type == StrokeUsers.requestType else {
             throw APIError.conflict("该审批请求不是个人身份认证", code: "unknown_request")
         }
@@ -236,7 +230,7 @@ struct StrokeUserHandlers: Sendable {
             throw APIError.conflict("该审批请求不是当前的个人身份认证申请", code: "unknown_request")
         }
         let applied = try app.db.transaction { conn -> Bool in
-            if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return false }
+            if let key = try OutcomeCallback.idempotencyKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return false }
             guard ID.isValid(body.subjectId), let cert = try store.pending(conn, userID: body.subjectId) else { return false }
             let users = UserStore(app: app)
             guard let user = try users.get(conn, id: cert.userID) else { return false }

@@ -209,9 +209,8 @@ enum Enrolments {
     /// Applies approval's final decision on an enrolment request once. The request id must be
     /// the one approval opened for that subject (confirmed with approval the first time, then
     /// bound); any other is refused (409 `unknown_request`).
-    static func applyOutcome(_ context: ServiceContext, body: OutcomeBody, idempotencyKey: String?,
+    static func applyOutcome(_ context: ServiceContext, body: OutcomeCallback, idempotencyKey: String?,
                              request: Request) throws -> OutcomeAnswer {
-        try ApprovalOutcome.validate(body)
         let unknown = APIError.conflict("该审批请求不是本报名发起的", code: "unknown_request")
         let row = try context.database.withConnection { try EnrolmentRequestStore.bySubject($0, subjectID: body.subjectId) }
         try ApprovalOutcome.confirm(context, body: body, subjectID: row?.subjectID, boundRequestID: row?.requestID, unknown: unknown)

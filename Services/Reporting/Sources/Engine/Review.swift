@@ -28,16 +28,6 @@ struct ApprovalRequestBody: Encodable, Sendable {
 
 /// `POST /api/reporting/v1/internal/approval-outcomes`: approval's final decision on a request
 /// reporting opened.
-struct OutcomeBody: Decodable, Sendable {
-    var requestId: String
-    var type: String?
-    var chain: String?
-    var subjectId: String
-    var outcome: String
-    var opinion: String?
-    var decidedBy: String?
-}
-
 struct OutcomeAnswer: Encodable, Sendable {
     var applied: Bool
     var stale: Bool?
@@ -151,9 +141,8 @@ enum Review {
     /// the one approval opened for that subject (confirmed with approval the first time, then
     /// bound); any other is refused (409 `unknown_request`). An outcome of an opening that is no
     /// longer current is acknowledged and ignored (`stale`).
-    static func applyOutcome(_ context: ServiceContext, body: OutcomeBody, idempotencyKey: String?,
+    static func applyOutcome(_ context: ServiceContext, body: OutcomeCallback, idempotencyKey: String?,
                              request: Request) throws -> OutcomeAnswer {
-        try ApprovalOutcome.validate(body)
         let unknown = APIError.conflict("该审批请求不是本报告发起的", code: "unknown_request")
         let row = try context.database.withConnection { try ReviewStore.bySubject($0, subjectID: body.subjectId) }
         try ApprovalOutcome.confirm(context, body: body, subjectID: row?.subjectID, boundRequestID: row?.requestID, unknown: unknown)

@@ -18,9 +18,8 @@ struct EnrolmentHandlers {
     /// `POST /api/reporting/v1/internal/enrolment-outcomes`: approval's final decision on an
     /// enrolment request, applied once.
     func outcome(_ request: Request) throws -> Response {
-        try context.requireInternal(request)
-        let body = try request.decode(OutcomeBody.self)
-        let key = try ApprovalOutcome.idempotencyKey(request)
+        let body = try OutcomeCallback.read(context, request)
+        let key = try OutcomeCallback.idempotencyKey(request)
         return .json(try Enrolments.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
 }

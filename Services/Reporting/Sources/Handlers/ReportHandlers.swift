@@ -124,9 +124,8 @@ struct InternalHandlers {
     /// `POST /api/reporting/v1/internal/approval-outcomes`: approval's final decision on a
     /// review or modification request, applied once to the opening it decides.
     func approvalOutcome(_ request: Request) throws -> Response {
-        try context.requireInternal(request)
-        let body = try request.decode(OutcomeBody.self)
-        let key = try ApprovalOutcome.idempotencyKey(request)
+        let body = try OutcomeCallback.read(context, request)
+        let key = try OutcomeCallback.idempotencyKey(request)
         return .json(try Review.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
 }

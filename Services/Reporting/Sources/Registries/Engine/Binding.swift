@@ -262,9 +262,8 @@ enum Binding {
     /// request id is confirmed with approval the first time, then bound). Approved: the record
     /// is bound to the institution unless it is bound already (then the binding is `rejected`
     /// with a note). An outcome for a binding no longer pending is acknowledged as stale.
-    static func applyOutcome(_ context: ServiceContext, body: OutcomeBody, idempotencyKey: String?,
+    static func applyOutcome(_ context: ServiceContext, body: OutcomeCallback, idempotencyKey: String?,
                              request: Request) throws -> OutcomeAnswer {
-        try ApprovalOutcome.validate(body)
         let unknown = APIError.conflict("该审批请求不是本绑定申请发起的", code: "unknown_request")
         let row = try context.database.withConnection { try BindingStore.bySubject($0, subjectID: body.subjectId) }
         try ApprovalOutcome.confirm(context, body: body, subjectID: row?.subjectID, boundRequestID: row?.requestID, unknown: unknown)

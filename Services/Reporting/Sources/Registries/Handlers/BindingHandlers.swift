@@ -49,9 +49,8 @@ struct BindingHandlers {
     /// `POST /api/reporting/v1/internal/binding-outcomes`: approval's final decision on a
     /// binding request, applied once.
     func outcome(_ request: Request) throws -> Response {
-        try context.requireInternal(request)
-        let body = try request.decode(OutcomeBody.self)
-        let key = try ApprovalOutcome.idempotencyKey(request)
+        let body = try OutcomeCallback.read(context, request)
+        let key = try OutcomeCallback.idempotencyKey(request)
         return .json(try Binding.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
 }
