@@ -11,6 +11,9 @@ enum OrgMove {
     struct Moved: Sendable {
         var requests = 0
         var restartedStages = 0
+        /// Requests whose new path approval cannot take (its levels do not fit the chain): left
+        /// where they were, their ids for the log, rather than the whole move refused forever.
+        var skipped: [String] = []
     }
 
     static func apply(_ conn: PGConnection, orgID: String, orgPath: String) throws -> Moved {
@@ -20,11 +23,18 @@ enum OrgMove {
             guard let node = segments.firstIndex(of: orgID) else { continue }
             let newPath = ([orgPath] + segments[(node + 1)...]).joined(separator: "/")
             guard newPath != oldPath else { continue }
-            let scope = try SubjectScope(newPath, provinceCode: nil, cityCode: nil)
+            let stages = try StageStore.all(conn, requestID: id).filter { [.waiting, .resolving, .pending].contains($0.status) }
+            let scope: SubjectScope
+            let paths: [String]
+            do {
+                scope = try SubjectScope(newPath, provinceCode: nil, cityCode: nil)
+                paths = try stages.map { try scope.path(at: $0.scope) }
+            } catch is APIError {
+                moved.skipped.append(id)
+                continue
+            }
             try OrgMoveStore.moveRequest(conn, id: id, scopePath: newPath, provinceCode: scope.provinceCode, cityCode: scope.cityCode)
-            for stage in try StageStore.all(conn, requestID: id) where [.waiting, .resolving, .pending].contains(stage.status) {
-                let path = try scope.path(at: stage.scope)
-                guard path != stage.scopePath else { continue }
+            for (stage, path) in zip(stages, paths) where path != stage.scopePath {
                 let restart = stage.rule == .all && stage.status != .waiting
                 try OrgMoveStore.moveStage(conn, requestID: id, index: stage.index, scopePath: path, restart: restart)
                 if restart { moved.restartedStages += 1 }

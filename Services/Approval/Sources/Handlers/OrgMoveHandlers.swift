@@ -17,6 +17,9 @@ struct OrgMoveHandlers: Sendable {
         try OrgMoveReceiver.receive(context, req, replayed: { Answer(applied: false, scopePath: $0, requests: 0, restartedStages: 0) }) {
             conn, orgID, path in
             let moved = try OrgMove.apply(conn, orgID: orgID, orgPath: path)
+            if !moved.skipped.isEmpty {
+                context.logger.warning("org move: requests left on their old path", ["org": orgID, "requests": moved.skipped.joined(separator: ",")])
+            }
             return Answer(applied: true, scopePath: path, requests: moved.requests, restartedStages: moved.restartedStages)
         }
     }
