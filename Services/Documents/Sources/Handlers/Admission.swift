@@ -29,7 +29,6 @@ final class Admission<Verdict: Sendable>: UploadGate, @unchecked Sendable {
             cond.unlock()
         }
         thread.name = "documents-admission"
-        thread.stackSize = 1 << 20
         thread.start()
     }
 
