@@ -68,8 +68,3 @@ protocol UploadGate: Sendable {
     func refusal() -> Error?
 }
 
-/// No decision pending (a handler called with everything decided beforehand).
-struct AdmittedGate: UploadGate {
-    func decidedKind() throws -> DocumentKind? { nil }
-    func refusal() -> Error? { nil }
-}

@@ -23,7 +23,7 @@ struct IncomingFile {
 
     /// Reads the request's body (streamed, or buffered when the handler is called directly).
     static func receive(_ request: Request, kind: DocumentKind, blobs: BlobStore,
-                        gate: any UploadGate = AdmittedGate()) throws -> IncomingFile {
+                        gate: any UploadGate) throws -> IncomingFile {
         let stream: any RequestBodyStream = request.bodyStream ?? BufferedBodyStream(request.body)
         let contentType = request.headers["content-type"]
         let writer: BlobWriter

@@ -23,14 +23,14 @@ struct KindCatalog: Sendable {
 
     func kind(_ code: String) -> DocumentKind? { byCode[code] }
 
-    /// Largest file any kind accepts.
-    var largestFile: Int { kinds.map(\.maxBytes).max() ?? 0 }
-
     /// The kind that accepts the largest file (the bound of a body whose kind is not known yet).
     var largest: DocumentKind {
         kinds.max { $0.maxBytes < $1.maxBytes }
             ?? DocumentKind(code: "file", name: "文件", types: [], maxBytes: 0, maxFiles: 0, source: "none")
     }
+
+    /// Largest file any kind accepts.
+    var largestFile: Int { largest.maxBytes }
 
     /// Largest request body an upload of `kindCode` may have: the kind's file limit plus the
     /// multipart envelope. Without a known kind, the largest kind's limit (the handler then
