@@ -138,8 +138,10 @@ def test_uncertified_user_is_limited_then_certified_by_its_unit_admin(gw, suite)
     again = actors.login_again(user)
     assert again.grants == [{"role": "data_entry", "orgID": admin.org_id, "scopePath": admin.scope_path, "specialty": "stroke"}]
     assert other.org_id != admin.org_id
+    # The grant now passes the hospital-role check (uncertified it was 403 forbidden); the unit
+    # has not enrolled in the stroke registry yet.
     r = report_create(gw, again)
-    assert r.status_code != 403 or error_code(r) != "forbidden", r.text
+    assert r.status_code == 409 and error_code(r) == "not_enrolled", r.text
     # The grant enters the stroke registry only, not the unit's other programs (Zhejiang here).
     rep = "/api/reporting/v1"
     r = requests.post(gw + rep + "/programs/zj_monthly/enrolment", headers=admin.headers, timeout=10)

@@ -66,10 +66,4 @@ enum StrokeUsers {
         try Validate.name(l.name, field: "name")
         try checkPhone(l.phone)
     }
-
-    /// 110101********1234
-    static func maskID(_ s: String) -> String {
-        guard s.count == 18 else { return "***" }
-        return String(s.prefix(6)) + String(repeating: "*", count: 8) + String(s.suffix(4))
-    }
 }

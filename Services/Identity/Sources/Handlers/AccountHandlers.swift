@@ -28,6 +28,18 @@ struct AccountHandlers: Sendable {
         return (claims, user)
     }
 
+    /// The signed-in administrator (main account) of an institution: the token's grant and the
+    /// same grant, at the same institution, in the database now (one withdrawn since the token
+    /// was issued no longer counts); 403 with `message` for everyone else.
+    func institutionAdmin(_ req: Request, message: String) throws -> (User, RoleAssignment) {
+        let (claims, user) = try currentUser(req)
+        guard user.mainAccountID == nil, let grant = claims.roles.first(where: { $0.role == .institutionAdmin }),
+              try app.db.withConnection({ try users.holds($0, userID: user.id, role: .institutionAdmin, orgID: grant.orgID) }) else {
+            throw APIError(403, "forbidden", message)
+        }
+        return (user, grant)
+    }
+
     /// GET /api/identity/v1/me
     func me(_ req: Request) throws -> Response {
         let (_, user) = try currentUser(req, allowPasswordChange: true, allowProgram: true)

@@ -24,10 +24,7 @@ struct AdminBindingHandlers: Sendable {
     /// account) asks for a code to the phone of an account of the institution that is to become
     /// the data administrator. The usual per-phone limits apply.
     func sendCode(_ req: Request) throws -> Response {
-        let (claims, user) = try AccountHandlers(app: app).currentUser(req)
-        guard user.mainAccountID == nil, let grant = claims.roles.first(where: { $0.role == .institutionAdmin }) else {
-            throw APIError(403, "forbidden", "只有医疗机构管理员可以变更机构资料")
-        }
+        let (user, grant) = try AccountHandlers(app: app).institutionAdmin(req, message: "只有医疗机构管理员可以变更机构资料")
         let body = try req.decode(CodeRequest.self)
         guard ChineseFormats.isMobile(body.phone) else { throw APIError.invalid("phone", "请输入正确的11位手机号", code: "invalid_phone") }
         let target = try app.db.withConnection { try Self.accountHere($0, phone: body.phone, orgID: grant.orgID) }

@@ -13,11 +13,7 @@ struct OrgChangeHandlers: Sendable {
 
     /// The caller's institution as its admin (main account).
     private func admin(_ req: Request) throws -> (User, RoleAssignment) {
-        let (claims, user) = try AccountHandlers(app: app).currentUser(req)
-        guard user.mainAccountID == nil, let grant = claims.roles.first(where: { $0.role == .institutionAdmin }) else {
-            throw APIError(403, "forbidden", "只有医疗机构管理员可以变更机构资料")
-        }
-        return (user, grant)
+        try AccountHandlers(app: app).institutionAdmin(req, message: "只有医疗机构管理员可以变更机构资料")
     }
 
     struct Mine: Codable, Sendable { let current: [String: String]; let items: [OrgChangeView] }

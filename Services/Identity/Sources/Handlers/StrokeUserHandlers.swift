@@ -99,14 +99,12 @@ struct StrokeUserHandlers: Sendable {
 
     private func mine(_ conn: PGConnection, _ user: User, _ m: StrokeUserStore.Member) throws -> Mine {
         let certs = try store.certifications(conn, userID: user.id)
-        let certified = try UserStore(app: app).roles(conn, userID: user.id).contains {
-            $0.role == .dataEntry && $0.orgID == m.orgID && $0.specialty == StrokeUsers.program
-        }
+        let certified = try store.isCertified(conn, userID: user.id, orgID: m.orgID)
         // A withdrawn request, or an approval whose grant was removed since, leaves the user uncertified.
         let last = certs.first?.status ?? ""
         let status = certified ? "certified" : (["pending", "rejected"].contains(last) ? last : "uncertified")
-        let orgName = try conn.query("SELECT name FROM organisations WHERE id = $1::uuid", [m.orgID]).first?.string("name") ?? ""
-        return Mine(userId: user.id, displayName: user.displayName, idNumberMasked: m.idNumber.map(StrokeUsers.maskID),
+        let orgName = try OrganisationStore(app: app).get(conn, id: m.orgID)?.name ?? ""
+        return Mine(userId: user.id, displayName: user.displayName, idNumberMasked: m.idNumber.map(ChineseFormats.maskResidentID),
                     orgId: m.orgID, orgName: orgName, status: status, certified: certified,
                     documentObject: StrokeUsers.object(user.id), certifications: certs)
     }
@@ -143,7 +141,7 @@ struct StrokeUserHandlers: Sendable {
         }
         let id = ID.new()
         let out = try app.db.transaction { conn -> Mine in
-            if try UserStore(app: app).roles(conn, userID: user.id).contains(where: { $0.role == .dataEntry && $0.orgID == m.orgID }) {
+            if try store.isCertified(conn, userID: user.id, orgID: m.orgID) {
                 throw APIError.conflict("您的账号已通过认证，无需再次认证", code: "already_certified")
             }
             guard let org = try OrganisationStore(app: app).get(conn, id: m.orgID) else { throw APIError.notFound }
@@ -160,7 +158,7 @@ struct StrokeUserHandlers: Sendable {
                 scopePath: org.path, provinceCode: province, cityCode: city, specialty: nil, institutionOrgID: org.id,
                 attachments: [body.documentId.lowercased()],
                 details: ["applicant": user.displayName, "organisation": org.name, "licenceNo": number,
-                          "身份证号码": m.idNumber.map(StrokeUsers.maskID) ?? "", "填报项目": "脑卒中登记（个人身份认证）"],
+                          "身份证号码": m.idNumber.map(ChineseFormats.maskResidentID) ?? "", "填报项目": "脑卒中登记（个人身份认证）"],
                 callbackPath: "/api/identity/v1/internal/stroke-certification-outcomes")
             try Outbox.enqueue(conn, target: .approval, path: "/api/approval/v1/internal/requests", body: request, key: "stroke_certification:\(id)")
             try Audit.record(conn, AuditEntry(actorID: user.id, actorOrg: org.id, action: "stroke_certification_submitted", objectType: "user",
@@ -172,12 +170,8 @@ struct StrokeUserHandlers: Sendable {
 
     /// The caller as the administrator (main account) of a stroke unit.
     private func unitAdmin(_ req: Request) throws -> (User, Organisation) {
-        let (claims, user) = try AccountHandlers(app: app).currentUser(req)
-        guard user.mainAccountID == nil, let grant = claims.roles.first(where: { $0.role == .institutionAdmin }) else {
-            throw APIError(403, "forbidden", "只有医院管理员可以管理本单位的脑卒中登记用户")
-        }
-        guard try app.db.withConnection({ try UserStore(app: app).holds($0, userID: user.id, role: .institutionAdmin) }),
-              let org = try app.db.withConnection({ try store.unit($0, id: grant.orgID) }) else {
+        let (user, grant) = try AccountHandlers(app: app).institutionAdmin(req, message: "只有医院管理员可以管理本单位的脑卒中登记用户")
+        guard let org = try app.db.withConnection({ try store.unit($0, id: grant.orgID) }) else {
             throw APIError(403, "forbidden", "本单位不是脑卒中登记单位")
         }
         return (user, org)

@@ -136,6 +136,15 @@ struct StrokeUserStore: Sendable {
         !(try UserStore.activeAdminContacts(conn, orgID: orgID).isEmpty)
     }
 
+    /// The certification that counts: the unit's data-entry grant for the stroke program (the
+    /// same test the members list makes in SQL below).
+    func isCertified(_ conn: PGConnection, userID: String, orgID: String) throws -> Bool {
+        try !conn.query("""
+            SELECT 1 FROM role_assignments r WHERE r.user_id = $1::uuid AND r.role = 'data_entry' AND r.org_id = $2::uuid
+                   AND r.specialty = 'stroke'
+            """, [userID, orgID]).rows.isEmpty
+    }
+
     /// The unit's individual users and listed persons, newest first.
     func members(_ conn: PGConnection, orgID: String) throws -> [StrokeMember] {
         try conn.query("""

@@ -92,9 +92,11 @@ struct UserStore: Sendable {
 
     /// True when a live account holds `role` anywhere.
     /// True when `userID` holds `role` in the database now (not only in a token's claims).
-    func holds(_ conn: PGConnection, userID: String, role: Role) throws -> Bool {
-        try !conn.query("SELECT 1 FROM role_assignments WHERE user_id = $1::uuid AND role = $2 LIMIT 1",
-                        [userID, role.rawValue]).rows.isEmpty
+    /// True when the user holds `role` now (at `orgID` when given).
+    func holds(_ conn: PGConnection, userID: String, role: Role, orgID: String? = nil) throws -> Bool {
+        try !conn.query("""
+            SELECT 1 FROM role_assignments WHERE user_id = $1::uuid AND role = $2 AND ($3::uuid IS NULL OR org_id = $3::uuid) LIMIT 1
+            """, [userID, role.rawValue, orgID]).rows.isEmpty
     }
 
     func anyHolder(_ conn: PGConnection, of role: Role) throws -> Bool {
