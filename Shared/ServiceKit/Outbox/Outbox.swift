@@ -1,5 +1,6 @@
 import Foundation
 import KitCore
+import KitHTTP
 import KitPostgres
 import Models
 
@@ -14,6 +15,14 @@ public enum Outbox {
             INSERT INTO outbox (id, target, path, body, idempotency_key) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (idempotency_key) DO NOTHING
             """, [ID.new(), target.rawValue, path, json, key])
+    }
+
+    /// Receiver side: a delivery's Idempotency-Key (the outbox's key of the effect): nil when
+    /// absent or blank, 400 when longer than 200 bytes.
+    public static func deliveryKey(_ request: Request) throws -> String? {
+        guard let key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else { return nil }
+        if key.utf8.count > 200 { throw APIError.badRequest("Idempotency-Key 过长", code: "invalid_idempotency_key") }
+        return key
     }
 
     /// Receiver side: records `key` in the current transaction; false when it was seen before

@@ -20,7 +20,7 @@ public enum OrgMoveReceiver {
         let orgID = body.orgId.lowercased()
         let path = try PeerLookups.organisationPath(context, orgID: orgID)
         let answer = try context.database.transaction { conn -> T in
-            if let key = req.headers["idempotency-key"], !(try Outbox.firstDelivery(conn, key: key)) { return replayed(path) }
+            if let key = try Outbox.deliveryKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return replayed(path) }
             return try apply(conn, orgID, path)
         }
         return .json(answer)

@@ -3,8 +3,8 @@ import Models
 
 /// Approval's final decision as it calls back the service that opened the request
 /// (`callbackPath`, docs/contracts.md): what every outcome callback of identity and reporting
-/// reads before it applies anything — the internal token, a well-formed body, and the delivery's
-/// Idempotency-Key (the outbox's). Which request may decide what stays each callback's own.
+/// reads before it applies anything — the internal token and a well-formed body (the delivery's
+/// key is `Outbox.deliveryKey`). Which request may decide what stays each callback's own.
 public struct OutcomeCallback: Decodable, Sendable {
     public var requestId: String
     public var type: String?
@@ -33,13 +33,5 @@ public struct OutcomeCallback: Decodable, Sendable {
             throw APIError.invalid("subjectId", "申请对象编号无效", code: "invalid_subject")
         }
         if let o = opinion, o.count > 2000 { throw APIError.invalid("opinion", "审核意见过长", code: "too_long") }
-    }
-
-    /// The callback's Idempotency-Key (the outbox's key of the delivery): nil when absent or
-    /// blank, 400 when longer than 200 bytes.
-    public static func idempotencyKey(_ request: Request) throws -> String? {
-        guard let key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else { return nil }
-        if key.utf8.count > 200 { throw APIError.badRequest("Idempotency-Key 过长", code: "invalid_idempotency_key") }
-        return key
     }
 }

@@ -121,7 +121,7 @@ struct InternalHandlers: Sendable {
         let body = try OutcomeCallback.read(app.context, req)
         let store = ApplicationStore(app: app)
         let answer = try app.db.transaction { conn -> OutcomeAnswer in
-            if let key = try OutcomeCallback.idempotencyKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
+            if let key = try Outbox.deliveryKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
             let unknown = APIError.conflict("该审批请求不是本申请发起的", code: "unknown_request")
             guard let a = try store.get(conn, id: body.subjectId, lock: true) else { throw unknown }
             let openings = try store.openings(conn, applicationID: a.id)

@@ -79,7 +79,7 @@ struct OrgChangeHandlers: Sendable {
     func outcome(_ req: Request) throws -> Response {
         let body = try OutcomeCallback.read(app.context, req)
         let applied = try app.db.transaction { conn -> Bool in
-            if let key = try OutcomeCallback.idempotencyKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return false }
+            if let key = try Outbox.deliveryKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return false }
             guard let (change, requestedBy) = try store.get(conn, id: body.subjectId, lock: true), body.type == nil || body.type == "org_change" else {
                 throw APIError.conflict("该审批请求不是变更资料申请", code: "unknown_request")
             }

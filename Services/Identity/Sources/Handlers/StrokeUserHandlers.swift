@@ -224,7 +224,7 @@ struct StrokeUserHandlers: Sendable {
             throw APIError.conflict("该审批请求不是当前的个人身份认证申请", code: "unknown_request")
         }
         let applied = try app.db.transaction { conn -> Bool in
-            if let key = try OutcomeCallback.idempotencyKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return false }
+            if let key = try Outbox.deliveryKey(req), !(try Outbox.firstDelivery(conn, key: key)) { return false }
             guard ID.isValid(body.subjectId), let cert = try store.pending(conn, userID: body.subjectId) else { return false }
             let users = UserStore(app: app)
             guard let user = try users.get(conn, id: cert.userID) else { return false }

@@ -19,7 +19,7 @@ struct EnrolmentHandlers {
     /// enrolment request, applied once.
     func outcome(_ request: Request) throws -> Response {
         let body = try OutcomeCallback.read(context, request)
-        let key = try OutcomeCallback.idempotencyKey(request)
+        let key = try Outbox.deliveryKey(request)
         return .json(try Enrolments.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
 }

@@ -125,7 +125,7 @@ struct InternalHandlers {
     /// review or modification request, applied once to the opening it decides.
     func approvalOutcome(_ request: Request) throws -> Response {
         let body = try OutcomeCallback.read(context, request)
-        let key = try OutcomeCallback.idempotencyKey(request)
+        let key = try Outbox.deliveryKey(request)
         return .json(try Review.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
 }

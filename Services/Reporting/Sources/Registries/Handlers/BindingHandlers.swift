@@ -50,7 +50,7 @@ struct BindingHandlers {
     /// binding request, applied once.
     func outcome(_ request: Request) throws -> Response {
         let body = try OutcomeCallback.read(context, request)
-        let key = try OutcomeCallback.idempotencyKey(request)
+        let key = try Outbox.deliveryKey(request)
         return .json(try Binding.applyOutcome(context, body: body, idempotencyKey: key, request: request))
     }
 }
