@@ -58,6 +58,31 @@ enum Entry {
         }
     }
 
+    /// A program's windows read once, for lists that ask for many periods (`window` asks the
+    /// database each time).
+    struct Windows {
+        let program: ProgramRecord
+        let set: [String: Window]
+
+        init(_ conn: PGConnection, _ program: ProgramRecord) throws {
+            self.program = program
+            set = try DefinitionStore.windows(conn, programID: program.id)
+        }
+
+        func window(_ period: Period) -> Window? {
+            if let w = set[period.key] { return w }
+            switch program.windowRule {
+            case .offset: return program.offsetWindow(period)
+            case .announced: return nil
+            }
+        }
+
+        /// Periods the platform opened (announced, reopened or extended) that are open now, newest first.
+        func openPeriods(at now: Date) -> [(String, Window)] {
+            set.filter { $0.value.opensAt <= now && $0.value.closesAt > now }.sorted { $0.key > $1.key }.map { ($0.key, $0.value) }
+        }
+    }
+
     static func programView(_ context: ServiceContext, caller: Caller, code: String) throws -> ProgramView {
         try caller.requireProgram(code)
         return try context.database.withConnection { conn in
@@ -269,12 +294,13 @@ enum Entry {
         let program = program ?? caller.program
         if let period, period.utf8.count > 16 { throw APIError.invalid("period", "填报期间格式错误", code: "invalid_filter") }
         return try context.database.withConnection { conn in
-            var programs: [String: ProgramRecord] = [:]
+            var programs: [String: Windows] = [:]
             return try ReportStore.list(conn, caller: caller, program: program, period: period, status: status,
                                         after: after, limit: limit).map { r, names in
-                if programs[r.programCode] == nil { programs[r.programCode] = try self.program(conn, code: r.programCode) }
-                let p = programs[r.programCode]!
-                let w = try Period.parse(r.period, p.periodType).flatMap { try window(conn, p, $0) }
+                if programs[r.programCode] == nil { programs[r.programCode] = try Windows(conn, try self.program(conn, code: r.programCode)) }
+                let windows = programs[r.programCode]!
+                let p = windows.program
+                let w = Period.parse(r.period, p.periodType).flatMap { windows.window($0) }
                 let shown = EntryState.status(r.status, window: w, now: now)
                 return ReportListItem(id: r.id, program: r.programCode, programName: names.programName, form: names.form,
                                       formName: names.formName, period: r.period, periodLabel: Period.parse(r.period, p.periodType)?.label ?? r.period,
@@ -304,21 +330,18 @@ enum Entry {
             var items: [DueItem] = []
             for (p, enrolledAt) in try DefinitionStore.enrolledPrograms(conn, orgID: inst.orgID)
             where caller.program == nil || p.code == caller.program {
+                let windows = try Windows(conn, p)
                 var periods: [(Period, Window?)] = []
-                switch p.windowRule {
-                case .offset:
-                    periods = try p.duePeriods(enrolledAt: enrolledAt, now: now).map { ($0, try window(conn, p, $0)) }
-                case .announced:
-                    break
+                if p.windowRule == .offset {
+                    periods = p.duePeriods(enrolledAt: enrolledAt, now: now).map { ($0, windows.window($0)) }
                 }
                 // periods the platform opened (announced, reopened or extended) that are open now
-                for (key, w) in try DefinitionStore.openAnnouncedPeriods(conn, programID: p.id, now: now)
-                where !periods.contains(where: { $0.0.key == key }) {
+                for (key, w) in windows.openPeriods(at: now) where !periods.contains(where: { $0.0.key == key }) {
                     if let per = Period.parse(key, p.periodType) { periods.append((per, w)) }
                 }
                 let reports = try ReportStore.ofOrganisation(conn, orgID: inst.orgID, programID: p.id)
                 for r in reports where r.status.editable && !periods.contains(where: { $0.0.key == r.period }) {
-                    if let per = Period.parse(r.period, p.periodType) { periods.append((per, try window(conn, p, per))) }
+                    if let per = Period.parse(r.period, p.periodType) { periods.append((per, windows.window(per))) }
                 }
                 periods.sort { $0.0.key > $1.0.key }
                 for form in try DefinitionStore.forms(conn, programID: p.id) {

@@ -103,6 +103,17 @@ enum DefinitionStore {
             """, [programID, period]).first.map { Window(opensAt: try $0.date("opens_at"), closesAt: try $0.date("closes_at")) }
     }
 
+    /// Every window the platform set for the program, by period (a handful: announced surveys,
+    /// reopened or extended periods).
+    static func windows(_ conn: PGConnection, programID: String) throws -> [String: Window] {
+        var out: [String: Window] = [:]
+        for row in try conn.query("SELECT period, opens_at, closes_at FROM program_windows WHERE program_id = $1::uuid",
+                                  [programID]).rows {
+            out[try row.string("period")] = Window(opensAt: try row.date("opens_at"), closesAt: try row.date("closes_at"))
+        }
+        return out
+    }
+
     /// Announced periods whose window contains `now`.
     static func openAnnouncedPeriods(_ conn: PGConnection, programID: String, now: Date) throws -> [(String, Window)] {
         try conn.query("""
