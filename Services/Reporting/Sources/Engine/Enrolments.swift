@@ -72,7 +72,7 @@ enum Enrolments {
             throw APIError(403, "forbidden", "只有医疗机构管理员可以为本机构报名")
         }
         // before the transaction (no network call inside it); best effort
-        let orgName = Review.organisationName(context, orgID: inst.orgID, scopePath: inst.scopePath)
+        let orgName = OrganisationNames.name(context, orgID: inst.orgID)
         let needsApproval = try context.database.withConnection { conn in
             try EnrolmentRequestStore.rule(conn, programID: try Entry.program(conn, code: code).id).chain != nil
         }
@@ -179,29 +179,12 @@ enum Enrolments {
                                                           limit: participantsMax)
         }
         let shown = Array(rows.prefix(participantsMax))
-        let names = missingNames(context, shown)
+        // Rows enrolled at once before migration 012 carry no name: identity's directory has it.
+        let names = OrganisationNames.of(context, ids: shown.filter { $0.orgName == nil }.map(\.orgID))
         return ParticipantsView(program: code, items: shown.map {
             ParticipantView(orgId: $0.orgID, orgName: $0.orgName ?? names[$0.orgID], scopePath: $0.scopePath, status: $0.status,
                             since: $0.since, opinion: $0.opinion)
         }, truncated: rows.count > participantsMax)
-    }
-
-    /// Names identity knows for rows stored without one (enrolled at once before migration 012):
-    /// one directory call per parent region, at most 20 (best effort).
-    private static func missingNames(_ context: ServiceContext, _ rows: [ParticipantRow]) -> [String: String] {
-        struct Org: Decodable { let id: String; let name: String }
-        struct Page: Decodable { let items: [Org] }
-        let parents = Set(rows.filter { $0.orgName == nil }.map { $0.scopePath.split(separator: "/").dropLast().joined(separator: "/") })
-        var out: [String: String] = [:]
-        for parent in parents.sorted().prefix(20) where !parent.isEmpty {
-            var q = URLComponents()
-            q.queryItems = [URLQueryItem(name: "kind", value: "institution"), URLQueryItem(name: "under", value: parent)]
-            let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations?\(q.percentEncodedQuery ?? "")"
-            for org in (try? context.http.getJSON(url, headers: context.internalHeaders, as: Page.self))?.items ?? [] {
-                out[org.id] = org.name
-            }
-        }
-        return out
     }
 
     // MARK: outcomes

@@ -245,7 +245,7 @@ enum Entry {
         let inst = caller.institution
         let orgName = try inst.flatMap { g -> String? in
             guard ID.isValid(id), try context.database.withConnection({ try ReportStore.needsReview($0, id: id) }) else { return nil }
-            return OrgNameCache.name(context, orgID: g.orgID, scopePath: g.scopePath)
+            return OrgNameCache.name(context, orgID: g.orgID)
         }
         return try context.database.transaction { conn in
             let (r, p, per, w, def) = try lockForChange(conn, caller: caller, id: id, now: now)
@@ -452,12 +452,12 @@ enum OrgNameCache {
     }
     private static let store = Store()
 
-    static func name(_ context: ServiceContext, orgID: String, scopePath: String) -> String? {
+    static func name(_ context: ServiceContext, orgID: String) -> String? {
         store.lock.lock()
         let hit = store.names[orgID]
         store.lock.unlock()
         if let hit { return hit }
-        guard let name = Review.organisationName(context, orgID: orgID, scopePath: scopePath) else { return nil }
+        guard let name = OrganisationNames.name(context, orgID: orgID) else { return nil }
         store.lock.lock()
         if store.names.count > 50_000 { store.names.removeAll() }
         store.names[orgID] = name

@@ -79,16 +79,6 @@ enum Review {
         return opened
     }
 
-    /// The institution's name from identity's directory (best effort: nil when unknown).
-    static func organisationName(_ context: ServiceContext, orgID: String, scopePath: String) -> String? {
-        struct Org: Decodable { let id: String; let name: String }
-        struct Page: Decodable { let items: [Org] }
-        var q = URLComponents()
-        q.queryItems = [URLQueryItem(name: "kind", value: "institution"), URLQueryItem(name: "under", value: scopePath)]
-        let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations?\(q.percentEncodedQuery ?? "")"
-        return (try? context.http.getJSON(url, headers: context.internalHeaders, as: Page.self))?.items.first { $0.id == orgID }?.name
-    }
-
     // MARK: 申请修改
 
     /// `POST /reports/:id/modification` `{"reason"}`: after submission, a reason of at most 200
@@ -102,7 +92,7 @@ enum Review {
         }
         guard ID.isValid(id) else { throw APIError.notFound }
         let inst = try caller.requireInstitution()
-        let orgName = organisationName(context, orgID: inst.orgID, scopePath: inst.scopePath)
+        let orgName = OrganisationNames.name(context, orgID: inst.orgID)
         return try context.database.transaction { conn in
             guard let r = try ReportStore.lockForEntry(conn, id: id, caller: caller) else {
                 if try ReportStore.visible(conn, id: id, caller: caller) != nil {

@@ -329,7 +329,7 @@ enum Stats {
         }
         let orgIDs = view.rows.filter { institution($0.node) }.compactMap { $0.node.split(separator: "/").last.map(String.init) }
         if !orgIDs.isEmpty {
-            let names = organisationNames(context, ids: orgIDs)
+            let names = OrganisationNames.of(context, ids: orgIDs)
             for k in view.rows.indices where institution(view.rows[k].node) {
                 if let id = view.rows[k].node.split(separator: "/").last { view.rows[k].name = names[String(id)] }
             }
@@ -350,7 +350,7 @@ enum Stats {
                 MissingInstitution(orgId: $0.orgID, name: nil, scopePath: $0.scopePath, status: $0.status ?? "not_started")
             })
         }
-        let names = organisationNames(context, ids: view.items.map(\.orgId))
+        let names = OrganisationNames.of(context, ids: view.items.map(\.orgId))
         for k in view.items.indices { view.items[k].name = names[view.items[k].orgId] }
         return view
     }
@@ -395,19 +395,6 @@ enum Stats {
                                     formName: $0.formName, period: $0.period, message: $0.message, sentBy: $0.sentByName,
                                     sentAt: $0.sentAt) }
         }
-    }
-
-    /// id → name of these institutions from identity's directory ([:] when it does not answer:
-    /// the list still names the organisation ids).
-    static func organisationNames(_ context: ServiceContext, ids: [String]) -> [String: String] {
-        struct Query: Encodable { let ids: [String] }
-        struct Org: Decodable { let id: String; let name: String }
-        struct Page: Decodable { let items: [Org] }
-        guard !ids.isEmpty else { return [:] }
-        let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations/names"
-        guard let page = try? context.http.postJSON(url, body: Query(ids: Array(Set(ids))), headers: context.internalHeaders,
-                                                    as: Page.self) else { return [:] }
-        return Dictionary(page.items.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 }
 

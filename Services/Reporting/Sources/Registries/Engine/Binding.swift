@@ -161,7 +161,7 @@ enum Binding {
     static func request(_ context: ServiceContext, caller: Caller, id: String, request: Request) throws -> BindingView {
         let inst = try binder(caller)
         guard ID.isValid(id) else { throw notFound }
-        let orgName = Review.organisationName(context, orgID: inst.orgID, scopePath: inst.scopePath)
+        let orgName = OrganisationNames.name(context, orgID: inst.orgID)
         return try context.database.transaction { conn in
             guard let r = try BindingStore.visible(conn, caller: caller, id: id, lock: true) else { throw notFound }
             let p = try Entry.program(conn, code: try BindingStore.programCode(conn, programID: r.programID))

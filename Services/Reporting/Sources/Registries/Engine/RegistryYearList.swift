@@ -62,7 +62,7 @@ enum RegistryYearList {
                                               after: paging.after, limit: paging.limit)
             return (rows, try Binding.lists(conn, programID: program.id))
         }
-        let names = rows.isEmpty ? [:] : institutionNames(context, caller: caller)
+        let names = OrganisationNames.of(context, ids: rows.map(\.orgID))
         return paging.page(rows.map { view($0, lists: lists, name: names[$0.orgID]) }, id: \.id)
     }
 
@@ -70,20 +70,5 @@ enum RegistryYearList {
         YearRowView(id: r.id, source: "platform", orgId: r.orgID, institutionName: name, period: r.period, status: r.status,
                     statusLabel: r.status == "submitted" ? "已提交" : "未提交", countsLabel: Binding.countsLabel(r.counts, lists: lists),
                     counts: r.counts, submittedAt: r.submittedAt, enteredAt: nil, boundAt: nil, bindingId: nil)
-    }
-
-    /// The institutions under the caller's reader grants (identity's directory; best effort:
-    /// no names when identity is silent).
-    static func institutionNames(_ context: ServiceContext, caller: Caller) -> [String: String] {
-        struct Org: Decodable { let id: String; let name: String }
-        struct Page: Decodable { let items: [Org] }
-        var out: [String: String] = [:]
-        for path in Set(caller.scopePaths).sorted().prefix(5) {
-            var q = URLComponents()
-            q.queryItems = [URLQueryItem(name: "kind", value: "institution"), URLQueryItem(name: "under", value: path)]
-            let url = "\(context.settings.identityURL)/api/identity/v1/internal/organisations?\(q.percentEncodedQuery ?? "")"
-            for o in (try? context.http.getJSON(url, headers: context.internalHeaders, as: Page.self))?.items ?? [] { out[o.id] = o.name }
-        }
-        return out
     }
 }
