@@ -86,8 +86,8 @@ enum Enrolments {
                               status: status, opinion: r?.opinion, requestedAt: r?.requestedAt, subject: r?.subjectID)
             }
             guard let chain = rule.chain else {
-                let created = try EnrolmentRequestStore.enrolAtOnce(conn, programID: p.id, orgID: inst.orgID,
-                                                                    scopePath: inst.scopePath, orgName: orgName, by: caller.id)
+                let created = try EnrolmentStore.enrol(conn, programID: p.id, orgID: inst.orgID,
+                                                   scopePath: inst.scopePath, orgName: orgName, by: caller.id)
                 if created {
                     try Audit.record(conn, AuditEntry(actorID: caller.id, actorOrg: inst.orgID, action: "enrolment.create",
                                                       objectType: "program", objectID: p.code,

@@ -147,19 +147,8 @@ enum EnrolmentRequestStore {
 
     /// Active enrolment, written when approval approves (the request's asker is the one who enrolled).
     static func activate(_ conn: PGConnection, _ r: EnrolmentRequestRecord) throws {
-        try conn.query("""
-            INSERT INTO enrolments (id, program_id, org_id, scope_path, enrolled_by, org_name)
-            VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6) ON CONFLICT (program_id, org_id) DO NOTHING
-            """, [ID.new(), r.programID, r.orgID, r.scopePath, r.requestedBy, r.orgName])
-    }
-
-    /// Immediate enrolment (programs without approval), with the institution's name.
-    static func enrolAtOnce(_ conn: PGConnection, programID: String, orgID: String, scopePath: String, orgName: String?,
-                            by: String) throws -> Bool {
-        try conn.query("""
-            INSERT INTO enrolments (id, program_id, org_id, scope_path, enrolled_by, org_name)
-            VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6) ON CONFLICT (program_id, org_id) DO NOTHING
-            """, [ID.new(), programID, orgID, scopePath, by, orgName]).affectedRows == 1
+        try EnrolmentStore.enrol(conn, programID: r.programID, orgID: r.orgID, scopePath: r.scopePath, orgName: r.orgName,
+                                 by: r.requestedBy)
     }
 
     private static func record(_ r: PGRow) throws -> EnrolmentRequestRecord {

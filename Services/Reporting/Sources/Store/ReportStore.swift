@@ -171,11 +171,14 @@ extension Caller {
 /// Enrolment of an institution in a program.
 enum EnrolmentStore {
     /// True when the row was created now.
-    static func enrol(_ conn: PGConnection, programID: String, orgID: String, scopePath: String, by: String) throws -> Bool {
+    /// An active enrolment, with the institution's name; false when it was enrolled already.
+    @discardableResult
+    static func enrol(_ conn: PGConnection, programID: String, orgID: String, scopePath: String, orgName: String?,
+                      by: String) throws -> Bool {
         try conn.query("""
-            INSERT INTO enrolments (id, program_id, org_id, scope_path, enrolled_by) VALUES ($1::uuid, $2::uuid, $3, $4, $5)
-            ON CONFLICT (program_id, org_id) DO NOTHING
-            """, [ID.new(), programID, orgID, scopePath, by]).affectedRows == 1
+            INSERT INTO enrolments (id, program_id, org_id, scope_path, enrolled_by, org_name)
+            VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6) ON CONFLICT (program_id, org_id) DO NOTHING
+            """, [ID.new(), programID, orgID, scopePath, by, orgName]).affectedRows == 1
     }
 
     static func isEnrolled(_ conn: PGConnection, programID: String, orgID: String) throws -> Bool {
