@@ -30,9 +30,9 @@ enum OrgMoveStore {
         }
         try conn.query("DELETE FROM stage_approver_orgs WHERE request_id = $1::uuid AND stage_idx = $2", [requestID, index])
         try conn.query("""
-            UPDATE request_stages SET scope_path = $3, status = 'resolving', resolve_after = now(), resolve_attempts = 0,
-                   resolve_error = NULL
+            UPDATE request_stages SET scope_path = $3, resolve_attempts = 0, resolve_error = NULL
             WHERE request_id = $1::uuid AND idx = $2
             """, [requestID, index, scopePath])
+        try StageStore.open(conn, requestID: requestID, index: index, status: .resolving)
     }
 }
