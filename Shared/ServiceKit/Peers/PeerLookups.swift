@@ -4,18 +4,28 @@ import Models
 
 /// Lookups of another service's internal API that several services make, written once.
 public enum PeerLookups {
-    /// The id of the latest request approval opened for `subject` of `service`
-    /// (`GET /api/approval/v1/internal/requests/by-subject`); nil when it has none. Throws 503
-    /// `approval_unavailable` when approval does not answer (nothing is decided on a guess).
-    public static func latestApprovalRequest(_ context: ServiceContext, service: String, subject: String) throws -> String? {
-        struct Latest: Decodable { let id: String }
+    /// The latest request approval opened for `subject` of `service`
+    /// (`GET /api/approval/v1/internal/requests/by-subject`), decoded as `T`; nil when it has
+    /// none. Any other failure is thrown: the caller decides what a silent approval means.
+    public static func approvalRequest<T: Decodable>(_ context: ServiceContext, service: String, subject: String,
+                                                     as type: T.Type) throws -> T? {
         var q = URLComponents()
         q.queryItems = [URLQueryItem(name: "service", value: service), URLQueryItem(name: "id", value: subject)]
         let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?\(q.percentEncodedQuery ?? "")"
         do {
-            return try context.http.getJSON(url, headers: context.internalHeaders, as: Latest.self).id
+            return try context.http.getJSON(url, headers: context.internalHeaders, as: T.self)
         } catch ClientError.status(404, _) {
             return nil
+        }
+    }
+
+    /// The id of the latest request approval opened for `subject` of `service`; nil when it has
+    /// none. Throws 503 `approval_unavailable` when approval does not answer (nothing is decided
+    /// on a guess).
+    public static func latestApprovalRequest(_ context: ServiceContext, service: String, subject: String) throws -> String? {
+        struct Latest: Decodable { let id: String }
+        do {
+            return try approvalRequest(context, service: service, subject: subject, as: Latest.self)?.id
         } catch {
             throw APIError(503, "approval_unavailable", "暂时无法向审批服务确认，请稍后重试")
         }

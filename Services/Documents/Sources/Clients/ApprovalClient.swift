@@ -48,15 +48,9 @@ struct ApprovalClient: Sendable {
     /// the approvers judged and stays as it is. No request yet is "no"; approval unreachable
     /// is 503 (nothing is changed on a guess).
     func approverActed(on object: ObjectRef) throws -> Bool {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-_")
-        let id = object.id.addingPercentEncoding(withAllowedCharacters: allowed) ?? object.id
-        let url = context.settings.approvalURL + "/api/approval/v1/internal/requests/by-subject?service="
-            + object.type.subjectService + "&id=" + id
         do {
-            return try context.http.getJSON(url, headers: context.internalHeaders, as: SubjectStatus.self).acted
-        } catch ClientError.status(404, _) {
-            return false
+            return try PeerLookups.approvalRequest(context, service: object.type.subjectService, subject: object.id,
+                                                   as: SubjectStatus.self)?.acted ?? false
         } catch {
             context.logger.error("by-subject failed", ["error": String(describing: error), "object": object.key])
             throw APIError.unavailable

@@ -35,17 +35,14 @@ struct ApprovalClient: Sendable {
 
     /// Progress of the request on an application; nil when there is none (or approval is down).
     func progress(applicationID: String) -> ApprovalProgress? {
-        let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?service=identity&id=\(applicationID)"
-        return try? context.http.getJSON(url, headers: context.internalHeaders, as: ApprovalProgress.self)
+        (try? PeerLookups.approvalRequest(context, service: "identity", subject: applicationID, as: ApprovalProgress.self)) ?? nil
     }
 
-    /// True when an approver has acted (the application is no longer editable). Unknown → true (safe).
+    /// True when an approver has acted (the application is no longer editable). No request yet
+    /// (not arrived: nobody could have acted) → false; approval silent → true (safe).
     func hasActed(applicationID: String) -> Bool {
-        let url = "\(context.settings.approvalURL)/api/approval/v1/internal/requests/by-subject?service=identity&id=\(applicationID)"
         do {
-            return try context.http.getJSON(url, headers: context.internalHeaders, as: ApprovalProgress.self).acted
-        } catch ClientError.status(404, _) {
-            return false // not arrived yet: nobody could have acted
+            return try PeerLookups.approvalRequest(context, service: "identity", subject: applicationID, as: ApprovalProgress.self)?.acted ?? false
         } catch {
             return true
         }
