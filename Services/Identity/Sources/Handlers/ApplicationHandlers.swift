@@ -224,9 +224,7 @@ struct ApplicationHandlers: Sendable {
             a.submittedAt = Date()
             a.opinion = nil
             try store.save(conn, a)
-            // Six-digit codes: the province (330000) and, below province level, the city (330100).
-            let province = String(region.prefix(2)) + "0000"
-            let city: String? = regionRow?.level == "province" ? nil : String(region.prefix(4)) + "00"
+            let (province, city) = OrganisationStore.approvalCodes(regionCode: region, level: regionRow?.level)
             let regionPath = try orgs.regionPath(region) ?? "86/\(province)"
             let scopePath = org2?.path ?? regionPath
             let orgName = org2?.name ?? a.orgData?.name ?? ""

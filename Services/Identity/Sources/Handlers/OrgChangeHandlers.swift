@@ -55,9 +55,7 @@ struct OrgChangeHandlers: Sendable {
             let newAdmin = try body.newAdmin.map { try AdminBindingHandlers(app: app).resolve(conn, $0, orgID: org.id, caller: user) }
             try store.insert(conn, id: id, orgID: org.id, by: user.id, old: old, new: changed, newAdmin: newAdmin)
             // The request is reviewed where the institution is now.
-            let code = org.regionCode ?? ""
-            let province = String(code.prefix(2)) + "0000"
-            let city: String? = try orgs.region(conn, code)?.level == "province" ? nil : String(code.prefix(4)) + "00"
+            let (province, city) = try orgs.approvalCodes(conn, regionCode: org.regionCode ?? "")
             let programs = try store.programs(conn, orgID: org.id)
             var details = Dictionary(uniqueKeysWithValues: changed.map { ("\(OrgChange.label($0.key))", "\(old[$0.key] ?? "（空）") → \($0.value.isEmpty ? "（空）" : $0.value)") })
             if let a = body.newAdmin { details["数据管理员"] = "\(user.displayName) → \(a.name)（\(ChineseFormats.maskMobile(a.phone))）" }

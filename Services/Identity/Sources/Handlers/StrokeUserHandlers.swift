@@ -148,9 +148,7 @@ struct StrokeUserHandlers: Sendable {
             let chain = try store.hasActiveAdmin(conn, orgID: org.id) ? StrokeUsers.unitChain : StrokeUsers.provinceChain
             try store.insertCertification(conn, id: id, userID: user.id, orgID: org.id, registrationNo: number,
                                           documentID: body.documentId.lowercased(), chain: chain)
-            let code = org.regionCode ?? ""
-            let province = String(code.prefix(2)) + "0000"
-            let city: String? = try OrganisationStore(app: app).region(conn, code)?.level == "province" ? nil : String(code.prefix(4)) + "00"
+            let (province, city) = try OrganisationStore(app: app).approvalCodes(conn, regionCode: org.regionCode ?? "")
             let request = ApprovalRequestBody(
                 type: StrokeUsers.requestType, chain: chain, subject: .init(service: "identity", id: user.id),
                 title: "\(org.name) \(user.displayName) 个人身份认证",

@@ -110,12 +110,8 @@ struct AccountImportStore: Sendable {
                                                          contactName: r.adminName, contactPhone: r.adminPhone),
                                   regionCode: r.regionCode)
         try conn.query("UPDATE organisations SET programs = $2::text[] WHERE id = $1::uuid", [org.id, r.programs])
-        let userID = ID.new()
-        try conn.query("""
-            INSERT INTO users (id, username, phone, email, display_name, org_id, password_hash, must_change_password, status, sms_login)
-            VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, '!', false, 'pending_activation', $7)
-            """, [userID, try users.newUsername(conn), r.adminPhone, r.adminEmail, r.adminName, org.id, app.config.smsLogin])
-        try users.grant(conn, userID: userID, role: .institutionAdmin, orgID: org.id, scopePath: org.scopePath, specialty: nil)
+        let userID = try users.createPendingActivation(conn, phone: r.adminPhone, email: r.adminEmail, displayName: r.adminName,
+                                                       orgID: org.id, grant: .institutionAdmin, scopePath: org.scopePath, specialty: nil)
         return (org.id, userID)
     }
 

@@ -100,15 +100,8 @@ struct OrgChangeStore: Sendable {
     /// A new data administrator: an account waiting for activation with the institution admin's
     /// grant; the old admins' sub-accounts move to it.
     func newAdmin(_ conn: PGConnection, orgID: String, scopePath: String, admin: OrgChange.NewAdmin) throws -> String {
-        let users = UserStore(app: app)
-        let userID = ID.new()
-        try conn.query("""
-            INSERT INTO users (id, username, phone, email, display_name, org_id, password_hash, must_change_password, status, sms_login)
-            VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, '!', false, 'pending_activation', $7)
-            """, [userID, try users.newUsername(conn), admin.phone, admin.email.flatMap { $0.isEmpty ? nil : $0 }, admin.name, orgID,
-                  app.config.smsLogin])
-        try users.grant(conn, userID: userID, role: .institutionAdmin, orgID: orgID, scopePath: scopePath, specialty: nil)
-        return userID
+        try UserStore(app: app).createPendingActivation(conn, phone: admin.phone, email: admin.email, displayName: admin.name,
+                                                        orgID: orgID, grant: .institutionAdmin, scopePath: scopePath, specialty: nil)
     }
 
     func moveSubAccounts(_ conn: PGConnection, from oldID: String, to newID: String) throws -> Int {

@@ -104,6 +104,17 @@ struct OrganisationStore: Sendable {
         try conn.query("SELECT \(Self.regionColumns) \(Self.regionJoins) WHERE r.code = $1", [code]).first.map(Self.decodeRegion)
     }
 
+    /// The six-digit codes approval scopes a request by: the region's province (330000) and,
+    /// below province level, its city (330100).
+    func approvalCodes(_ conn: PGConnection, regionCode code: String) throws -> (province: String, city: String?) {
+        Self.approvalCodes(regionCode: code, level: try region(conn, code)?.level)
+    }
+
+    /// The same from a region already read (`level` its level).
+    static func approvalCodes(regionCode code: String, level: String?) -> (province: String, city: String?) {
+        (String(code.prefix(2)) + "0000", level == "province" ? nil : String(code.prefix(4)) + "00")
+    }
+
     /// The tree path of a region: "86/330000", "86/330000/330100" or "86/330000/330100/330106"
     /// (a county under its prefecture-level city, a city under its province).
     func regionPath(_ code: String) throws -> String? {

@@ -166,14 +166,9 @@ struct StrokeUserStore: Sendable {
 
     /// A listed person: an account waiting for activation, with the unit's stroke data-entry grant.
     func createListed(_ conn: PGConnection, org: Organisation, listing: StrokeUsers.Listing, by adminID: String) throws -> String {
-        let users = UserStore(app: app)
-        let userID = ID.new()
-        try conn.query("""
-            INSERT INTO users (id, username, phone, display_name, org_id, password_hash, must_change_password, status, sms_login)
-            VALUES ($1::uuid, $2, $3, $4, $5::uuid, '!', false, 'pending_activation', $6)
-            """, [userID, try users.newUsername(conn), listing.phone, listing.name.trimmingCharacters(in: .whitespaces), org.id,
-                  app.config.smsLogin])
-        try users.grant(conn, userID: userID, role: .dataEntry, orgID: org.id, scopePath: org.scopePath, specialty: StrokeUsers.program)
+        let userID = try UserStore(app: app).createPendingActivation(
+            conn, phone: listing.phone, email: nil, displayName: listing.name.trimmingCharacters(in: .whitespaces), orgID: org.id,
+            grant: .dataEntry, scopePath: org.scopePath, specialty: StrokeUsers.program)
         try insert(conn, userID: userID, orgID: org.id, source: "listed", idNumber: nil, listedBy: adminID)
         return userID
     }

@@ -92,6 +92,19 @@ struct UserStore: Sendable {
 
     /// True when a live account holds `role` anywhere.
     /// True when `userID` holds `role` in the database now (not only in a token's claims).
+    /// An account waiting for 账号激活 (no password yet: the person activates with phone and
+    /// code, then chooses a username and password) holding one grant; its id.
+    func createPendingActivation(_ conn: PGConnection, phone: String, email: String?, displayName: String, orgID: String,
+                                 grant role: Role, scopePath: String, specialty: String?) throws -> String {
+        let userID = ID.new()
+        try conn.query("""
+            INSERT INTO users (id, username, phone, email, display_name, org_id, password_hash, must_change_password, status, sms_login)
+            VALUES ($1::uuid, $2, $3, $4, $5, $6::uuid, '!', false, 'pending_activation', $7)
+            """, [userID, try newUsername(conn), phone, email.flatMap { $0.isEmpty ? nil : $0 }, displayName, orgID, app.config.smsLogin])
+        try grant(conn, userID: userID, role: role, orgID: orgID, scopePath: scopePath, specialty: specialty)
+        return userID
+    }
+
     /// True when the user holds `role` now (at `orgID` when given).
     func holds(_ conn: PGConnection, userID: String, role: Role, orgID: String? = nil) throws -> Bool {
         try !conn.query("""
