@@ -176,17 +176,9 @@ public final class PGConnection {
                     buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "N"))
                     continue
                 }
-                for b in field.utf8 {
-                    switch b {
-                    case UInt8(ascii: "\\"): buffer.append(92); buffer.append(92)
-                    case 9: buffer.append(92); buffer.append(UInt8(ascii: "t"))
-                    case 10: buffer.append(92); buffer.append(UInt8(ascii: "n"))
-                    case 13: buffer.append(92); buffer.append(UInt8(ascii: "r"))
-                    case 0:
-                        abortReason = "a COPY field contains a NUL character"
-                        break rowLoop
-                    default: buffer.append(b)
-                    }
+                guard PGCopyText.append(field, to: &buffer) else {
+                    abortReason = "a COPY field contains a NUL character"
+                    break rowLoop
                 }
             }
             buffer.append(10)

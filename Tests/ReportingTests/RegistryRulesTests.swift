@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import KitCore
+import KitPostgres
 import Models
 @testable import ReportingService
 
@@ -270,8 +271,9 @@ final class RegistryRulesTests: XCTestCase {
 
     func testSharedColumnsAreEscapedForCopy() {
         var out: [UInt8] = []
-        ImportStore.copyEscape("a\\b\tc\nd\re", into: &out)
+        XCTAssertTrue(PGCopyText.append("a\\b\tc\nd\re", to: &out))
         XCTAssertEqual(String(decoding: out, as: UTF8.self), #"a\\b\tc\nd\re"#)
+        XCTAssertFalse(PGCopyText.append("a\u{0}b", to: &out), "PostgreSQL text holds no NUL")
     }
 
     func testBase64TextMatchesFoundation() {

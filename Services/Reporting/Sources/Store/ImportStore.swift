@@ -111,7 +111,7 @@ enum ImportStore {
         var shared: [UInt8] = []
         for value in [imp.registryID, imp.programID, imp.orgID, imp.scopePath, imp.period, "import", imp.id, by, by] {
             shared.append(9)
-            copyEscape(value, into: &shared)
+            guard PGCopyText.append(value, to: &shared) else { throw PGError(kind: .query, message: "a COPY field contains a NUL character") }
         }
         shared.append(10)
         var buffers: [[UInt8]] = []
@@ -139,19 +139,6 @@ enum ImportStore {
         let copied = expected == 0 ? 0 : try conn.copyIn(casesCopy, text: buffers)
         try conn.query("UPDATE imports SET status = 'committed', committed_at = now() WHERE id = $1::uuid", [imp.id])
         return copied
-    }
-
-    /// A value as a field of COPY text.
-    static func copyEscape(_ value: String, into out: inout [UInt8]) {
-        for b in value.utf8 {
-            switch b {
-            case UInt8(ascii: "\\"): out.append(92); out.append(92)
-            case 9: out.append(92); out.append(UInt8(ascii: "t"))
-            case 10: out.append(92); out.append(UInt8(ascii: "n"))
-            case 13: out.append(92); out.append(UInt8(ascii: "r"))
-            default: out.append(b)
-            }
-        }
     }
 
     /// Classifies the staged rows against the stored cases (set-based; rows are staged as
