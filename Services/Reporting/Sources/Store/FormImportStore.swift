@@ -8,7 +8,6 @@ struct FormImportRecord: Sendable {
     let reportID: String
     let orgID: String
     let versionID: String
-    let clearBlanks: Bool
     let seen: String
     let comments: String
     let answer: String
@@ -32,7 +31,7 @@ enum FormImportStore {
     }
 
     private static let columns = """
-        id::text AS id, report_id::text AS report_id, org_id, version_id::text AS version_id, clear_blanks, seen::text AS seen,
+        id::text AS id, report_id::text AS report_id, org_id, version_id::text AS version_id, seen::text AS seen,
         comments::text AS comments, answer::text AS answer, status, created_at < now() - $3::interval AS expired
         """
 
@@ -54,7 +53,7 @@ enum FormImportStore {
 
     private static func record(_ r: PGRow) throws -> FormImportRecord {
         FormImportRecord(id: try r.string("id"), reportID: try r.string("report_id"), orgID: try r.string("org_id"),
-                         versionID: try r.string("version_id"), clearBlanks: try r.bool("clear_blanks"), seen: try r.string("seen"),
+                         versionID: try r.string("version_id"), seen: try r.string("seen"),
                          comments: try r.string("comments"), answer: try r.string("answer"), status: try r.string("status"),
                          expired: try r.bool("expired"))
     }
