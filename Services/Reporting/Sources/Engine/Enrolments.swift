@@ -195,13 +195,9 @@ enum Enrolments {
     static func applyOutcome(_ context: ServiceContext, body: OutcomeCallback, idempotencyKey: String?,
                              request: Request) throws -> OutcomeAnswer {
         let unknown = APIError.conflict("该审批请求不是本报名发起的", code: "unknown_request")
-        let row = try context.database.withConnection { try EnrolmentRequestStore.bySubject($0, subjectID: body.subjectId) }
-        try ApprovalOutcome.confirm(context, body: body, subjectID: row?.subjectID, boundRequestID: row?.requestID, unknown: unknown)
-        return try context.database.transaction { conn -> OutcomeAnswer in
-            if let key = idempotencyKey, !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
-            guard let r = try EnrolmentRequestStore.bySubject(conn, subjectID: body.subjectId, lock: true) else { throw unknown }
-            if let bound = r.requestID, bound != body.requestId { throw unknown }
-            try EnrolmentRequestStore.bindRequest(conn, id: r.id, requestID: body.requestId)
+        return try ApprovalOutcome.apply(context, body: body, idempotencyKey: idempotencyKey, unknown: unknown,
+                                         find: { try EnrolmentRequestStore.bySubject($0, subjectID: $1, lock: $2) },
+                                         bind: { try EnrolmentRequestStore.bindRequest($0, id: $1, requestID: $2) }) { conn, r -> OutcomeAnswer in
             guard r.status == "pending" else { return OutcomeAnswer(applied: false, stale: true) }
             let opinion = body.opinion.flatMap { $0.isEmpty ? nil : $0 }
             let status: String

@@ -134,13 +134,9 @@ enum Review {
     static func applyOutcome(_ context: ServiceContext, body: OutcomeCallback, idempotencyKey: String?,
                              request: Request) throws -> OutcomeAnswer {
         let unknown = APIError.conflict("该审批请求不是本报告发起的", code: "unknown_request")
-        let row = try context.database.withConnection { try ReviewStore.bySubject($0, subjectID: body.subjectId) }
-        try ApprovalOutcome.confirm(context, body: body, subjectID: row?.subjectID, boundRequestID: row?.requestID, unknown: unknown)
-        return try context.database.transaction { conn -> OutcomeAnswer in
-            if let key = idempotencyKey, !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
-            guard let review = try ReviewStore.bySubject(conn, subjectID: body.subjectId, lock: true) else { throw unknown }
-            if let bound = review.requestID, bound != body.requestId { throw unknown }
-            try ReviewStore.bindRequest(conn, id: review.id, requestID: body.requestId)
+        return try ApprovalOutcome.apply(context, body: body, idempotencyKey: idempotencyKey, unknown: unknown,
+                                         find: { try ReviewStore.bySubject($0, subjectID: $1, lock: $2) },
+                                         bind: { try ReviewStore.bindRequest($0, id: $1, requestID: $2) }) { conn, review -> OutcomeAnswer in
             guard review.status == "open", let r = try ReportStore.lock(conn, id: review.reportID) else {
                 return OutcomeAnswer(applied: false, stale: true)
             }

@@ -265,13 +265,9 @@ enum Binding {
     static func applyOutcome(_ context: ServiceContext, body: OutcomeCallback, idempotencyKey: String?,
                              request: Request) throws -> OutcomeAnswer {
         let unknown = APIError.conflict("该审批请求不是本绑定申请发起的", code: "unknown_request")
-        let row = try context.database.withConnection { try BindingStore.bySubject($0, subjectID: body.subjectId) }
-        try ApprovalOutcome.confirm(context, body: body, subjectID: row?.subjectID, boundRequestID: row?.requestID, unknown: unknown)
-        return try context.database.transaction { conn -> OutcomeAnswer in
-            if let key = idempotencyKey, !(try Outbox.firstDelivery(conn, key: key)) { return OutcomeAnswer(applied: false, stale: nil) }
-            guard let b = try BindingStore.bySubject(conn, subjectID: body.subjectId, lock: true) else { throw unknown }
-            if let bound = b.requestID, bound != body.requestId { throw unknown }
-            try BindingStore.bindRequest(conn, id: b.id, requestID: body.requestId)
+        return try ApprovalOutcome.apply(context, body: body, idempotencyKey: idempotencyKey, unknown: unknown,
+                                         find: { try BindingStore.bySubject($0, subjectID: $1, lock: $2) },
+                                         bind: { try BindingStore.bindRequest($0, id: $1, requestID: $2) }) { conn, b -> OutcomeAnswer in
             guard b.status == "pending" else { return OutcomeAnswer(applied: false, stale: true) }
             var opinion = body.opinion.flatMap { $0.isEmpty ? nil : $0 }
             var decided: String
