@@ -27,6 +27,13 @@ struct ProgramRecord: Sendable {
     var reviewSpecialty: String? = nil
     /// The approval chain of 申请修改 (nil: the program has none).
     var modificationChain: String? = nil
+    /// The approval chain an enrolment opens (nil: enrolment is immediate).
+    var enrolmentChain: String? = nil
+    /// The specialty whose grants read the program (nil: every reader role).
+    var specialty: String? = nil
+    /// 绑定既往数据: the approval chain of a binding request and its specialty (nil: no old data to bind).
+    var bindingChain: String? = nil
+    var bindingSpecialty: String? = nil
 
     /// The window of `period` under an offset rule; announced programs keep theirs in
     /// `program_windows` (nil here).

@@ -74,18 +74,17 @@ enum Enrolments {
         // before the transaction (no network call inside it); best effort
         let orgName = OrganisationNames.name(context, orgID: inst.orgID)
         let needsApproval = try context.database.withConnection { conn in
-            try EnrolmentRequestStore.rule(conn, programID: try Entry.program(conn, code: code).id).chain != nil
+            try Entry.program(conn, code: code).enrolmentChain != nil
         }
         let registration = needsApproval ? verifiedRegistration(context, orgID: inst.orgID) : nil
         return try context.database.transaction { conn in
             let p = try Entry.program(conn, code: code)
             guard p.entered(by: inst.role) else { throw APIError(403, "forbidden", "本机构的角色不参加该项目") }
-            let rule = try EnrolmentRequestStore.rule(conn, programID: p.id)
             func view(_ status: String, created: Bool, _ r: EnrolmentRequestRecord? = nil) -> EnrolmentView {
                 EnrolmentView(program: p.code, orgId: inst.orgID, enrolled: status == "active", created: created,
                               status: status, opinion: r?.opinion, requestedAt: r?.requestedAt, subject: r?.subjectID)
             }
-            guard let chain = rule.chain else {
+            guard let chain = p.enrolmentChain else {
                 let created = try EnrolmentStore.enrol(conn, programID: p.id, orgID: inst.orgID,
                                                    scopePath: inst.scopePath, orgName: orgName, by: caller.id)
                 if created {
@@ -116,7 +115,7 @@ enum Enrolments {
                 title: String("\(name) 申请参加 \(p.name)".prefix(100)),
                 applicant: .init(name: caller.name, orgName: orgName, userId: caller.id, orgId: inst.orgID),
                 scopePath: inst.scopePath, provinceCode: segments.count > 1 ? segments[1] : nil,
-                cityCode: segments.count > 2 ? segments[2] : nil, specialty: rule.specialty, institutionOrgID: inst.orgID,
+                cityCode: segments.count > 2 ? segments[2] : nil, specialty: p.specialty, institutionOrgID: inst.orgID,
                 attachments: Array((registration?.documentIds ?? []).prefix(20)), details: details, callbackPath: callbackPath)
             try Outbox.enqueue(conn, target: .approval, path: "/api/approval/v1/internal/requests", body: body,
                                key: "reporting:\(opened.subjectID)")
@@ -208,7 +207,7 @@ enum Enrolments {
             }
             try EnrolmentRequestStore.decide(conn, id: r.id, status: status, opinion: opinion, by: body.decidedBy)
             if status == "active" { try EnrolmentRequestStore.activate(conn, r) }
-            let program = try EnrolmentRequestStore.programCode(conn, programID: r.programID)
+            let program = try DefinitionStore.program(conn, id: r.programID)?.code
             try Audit.record(conn, AuditEntry(actorID: "service:approval", actorOrg: r.orgID, action: "enrolment.outcome",
                                               objectType: "program", objectID: program ?? r.programID,
                                               oldValue: Audit.json(["status": r.status]),

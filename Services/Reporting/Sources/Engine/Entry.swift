@@ -34,6 +34,12 @@ enum Entry {
         return p
     }
 
+    /// The program of a stored row (a request, a binding): it exists (foreign key).
+    static func program(_ conn: PGConnection, id: String) throws -> ProgramRecord {
+        guard let p = try DefinitionStore.program(conn, id: id) else { throw PGError(kind: .query, message: "program \(id) vanished") }
+        return p
+    }
+
     static func period(_ key: String, _ program: ProgramRecord) throws -> Period {
         guard let p = Period.parse(key, program.periodType) else {
             let example: String

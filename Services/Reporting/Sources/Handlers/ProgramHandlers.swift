@@ -16,7 +16,7 @@ struct ProgramHandlers {
             let states = try orgID.map { org in
                 try Enrolments.states(conn, orgID: org, enrolled: Dictionary(rows.map { ($0.0.id, $0.1) }) { a, _ in a })
             } ?? [:]
-            return (rows, try EnrolmentRequestStore.approvingPrograms(conn), states)
+            return (rows, Set(rows.filter { $0.0.enrolmentChain != nil }.map(\.0.id)), states)
         }
         return .json(PageView(items: rows.filter { caller.program == nil || $0.0.code == caller.program }.map { row in
             var v = Presenter.program(row.0, enrolled: row.1)

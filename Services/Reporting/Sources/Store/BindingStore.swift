@@ -77,21 +77,8 @@ enum BindingStore {
              AND (path_covers(g.scope_path, h.scope_path) OR path_covers(g.scope_path, coalesce(h.bound_scope_path, h.scope_path))))
         """
 
-    static func programCode(_ conn: PGConnection, programID: String) throws -> String {
-        guard let code = try conn.query("SELECT code FROM programs WHERE id = $1::uuid", [programID]).first?.optionalString("code") else {
-            throw PGError(kind: .query, message: "program vanished")
-        }
-        return code
-    }
-
     static func lockRecord(_ conn: PGConnection, id: String) throws {
         try conn.query("SELECT 1 FROM history_records WHERE id = $1::uuid FOR UPDATE", [id])
-    }
-
-    static func settings(_ conn: PGConnection, programID: String) throws -> BindingSettings? {
-        guard let row = try conn.query("SELECT binding_chain, binding_specialty FROM programs WHERE id = $1::uuid", [programID]).first,
-              let chain = row.optionalString("binding_chain") else { return nil }
-        return BindingSettings(chain: chain, specialty: row.optionalString("binding_specialty"))
     }
 
     /// Unbound records of the program in the caller's province matching the keyword (institution

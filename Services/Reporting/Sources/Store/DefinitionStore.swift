@@ -7,7 +7,8 @@ enum DefinitionStore {
     private static let programColumns = """
         p.id::text AS id, p.code, p.name, p.description, p.period_type, p.window_rule, p.open_after_months, p.open_after_days,
         p.close_after_months, p.close_after_days, p.deadline_text, p.late_entry, p.entry_roles, p.reader_roles,
-        p.reviewer_roles, p.org_kinds, p.review_chain, p.review_specialty, p.modification_chain
+        p.reviewer_roles, p.org_kinds, p.review_chain, p.review_specialty, p.modification_chain, p.enrolment_chain, p.specialty,
+        p.binding_chain, p.binding_specialty
         """
 
     /// Every program, with whether `orgID` is enrolled (false when nil).
@@ -21,6 +22,10 @@ enum DefinitionStore {
 
     static func program(_ conn: PGConnection, code: String) throws -> ProgramRecord? {
         try conn.query("SELECT \(programColumns) FROM programs p WHERE p.code = $1", [code]).first.map(program)
+    }
+
+    static func program(_ conn: PGConnection, id: String) throws -> ProgramRecord? {
+        try conn.query("SELECT \(programColumns) FROM programs p WHERE p.id = $1::uuid", [id]).first.map(program)
     }
 
     /// Programs `orgID` is enrolled in, with the time it enrolled.
@@ -145,7 +150,9 @@ enum DefinitionStore {
             entryRoles: try r.stringArray("entry_roles"), readerRoles: try r.stringArray("reader_roles"),
             reviewerRoles: try r.stringArray("reviewer_roles"), orgKinds: try r.stringArray("org_kinds"),
             reviewChain: r.optionalString("review_chain"), reviewSpecialty: r.optionalString("review_specialty"),
-            modificationChain: r.optionalString("modification_chain"))
+            modificationChain: r.optionalString("modification_chain"), enrolmentChain: r.optionalString("enrolment_chain"),
+            specialty: r.optionalString("specialty"), bindingChain: r.optionalString("binding_chain"),
+            bindingSpecialty: r.optionalString("binding_specialty"))
     }
 
     private static func form(_ r: PGRow) throws -> FormRecord {

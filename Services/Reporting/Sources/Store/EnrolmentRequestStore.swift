@@ -37,23 +37,6 @@ enum EnrolmentRequestStore {
         opinion, requested_by, requested_at, decided_at
         """
 
-    /// The program's enrolment chain (nil: enrolment is immediate) and specialty.
-    static func rule(_ conn: PGConnection, programID: String) throws -> (chain: String?, specialty: String?) {
-        guard let r = try conn.query("SELECT enrolment_chain, specialty FROM programs WHERE id = $1::uuid", [programID]).first else {
-            return (nil, nil)
-        }
-        return (r.optionalString("enrolment_chain"), r.optionalString("specialty"))
-    }
-
-    /// Ids of the programs that approve their participants.
-    static func approvingPrograms(_ conn: PGConnection) throws -> Set<String> {
-        Set(try conn.query("SELECT id::text AS id FROM programs WHERE enrolment_chain IS NOT NULL").rows.map { try $0.string("id") })
-    }
-
-    static func programCode(_ conn: PGConnection, programID: String) throws -> String? {
-        try conn.query("SELECT code FROM programs WHERE id = $1::uuid", [programID]).first?.optionalString("code")
-    }
-
     /// The institution's latest request for the program.
     static func latest(_ conn: PGConnection, programID: String, orgID: String) throws -> EnrolmentRequestRecord? {
         try conn.query("""

@@ -75,7 +75,7 @@ enum Binding {
         guard let code, !code.isEmpty else { throw APIError.invalid("program", "请选择填报项目", code: "missing_field") }
         try caller.requireProgram(code)
         let p = try Entry.program(conn, code: code)
-        guard let s = try BindingStore.settings(conn, programID: p.id) else {
+        guard let s = p.bindingChain.map({ BindingSettings(chain: $0, specialty: p.bindingSpecialty) }) else {
             throw APIError(404, "binding_not_supported", "该项目没有既往数据可绑定")
         }
         return (p, s)
@@ -146,7 +146,7 @@ enum Binding {
         guard ID.isValid(id) else { throw notFound }
         return try context.database.withConnection { conn in
             guard let r = try BindingStore.visible(conn, caller: caller, id: id) else { throw notFound }
-            let p = try Entry.program(conn, code: try BindingStore.programCode(conn, programID: r.programID))
+            let p = try Entry.program(conn, id: r.programID)
             try caller.requireProgram(p.code)
             return view(r, program: p.code, lists: try lists(conn, programID: p.id), orgID: caller.institution?.orgID, preview: true)
         }
@@ -164,9 +164,9 @@ enum Binding {
         let orgName = OrganisationNames.name(context, orgID: inst.orgID)
         return try context.database.transaction { conn in
             guard let r = try BindingStore.visible(conn, caller: caller, id: id, lock: true) else { throw notFound }
-            let p = try Entry.program(conn, code: try BindingStore.programCode(conn, programID: r.programID))
+            let p = try Entry.program(conn, id: r.programID)
             try caller.requireProgram(p.code)
-            guard let settings = try BindingStore.settings(conn, programID: p.id) else {
+            guard let settings = p.bindingChain.map({ BindingSettings(chain: $0, specialty: p.bindingSpecialty) }) else {
                 throw APIError(404, "binding_not_supported", "该项目没有既往数据可绑定")
             }
             _ = try Cases.entering(conn, caller: caller, program: p)
@@ -241,7 +241,7 @@ enum Binding {
             guard let b = try BindingStore.binding(conn, id: id, lock: true), b.orgID == inst.orgID else {
                 throw APIError(404, "binding_not_found", "绑定记录不存在")
             }
-            let p = try Entry.program(conn, code: try BindingStore.programCode(conn, programID: b.programID))
+            let p = try Entry.program(conn, id: b.programID)
             try caller.requireProgram(p.code)
             guard b.status == "approved" else { throw APIError.conflict("该数据未绑定，无需解绑", code: "not_bound") }
             try BindingStore.unbind(conn, binding: b, by: caller.id)
