@@ -1,4 +1,5 @@
 import KitPostgres
+import Models
 
 /// Who may act on or see a request, decided in SQL from the caller's grants.
 enum ScopeStore {
@@ -27,8 +28,8 @@ enum ScopeStore {
     }
 
     /// The detail of a program enrolment request that names the institution's approved
-    /// registration application (reporting's Enrolments; approval migration 007 indexes it).
-    static let registrationKey = "注册申请编号"
+    /// registration application (`Models.ApprovalDetails`; migration 007 indexes it).
+    static let registrationKey = ApprovalDetails.registrationApplication
 
     /// True when the caller approves any stage of any request on the subject (contracts.md:
     /// documents asks before showing an attachment), or of a program enrolment request that

@@ -108,7 +108,7 @@ enum Enrolments {
                 "注册材料": registration.map { "已在机构注册时审核通过（复用，不再重新上传）：附件\($0.documentIds.count)份" }
                     ?? "已在机构注册时审核通过（复用，不再重新上传）",
             ]
-            if let registration { details["注册申请编号"] = registration.applicationId }
+            if let registration { details[ApprovalDetails.registrationApplication] = registration.applicationId }
             if opened.seq > 1 { details["申请次数"] = "第\(opened.seq)次申请" }
             let body = EnrolmentApprovalBody(
                 chain: chain, subject: .init(service: "reporting", id: opened.subjectID),
