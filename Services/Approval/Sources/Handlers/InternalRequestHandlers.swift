@@ -11,9 +11,7 @@ struct InternalRequestHandlers {
     func create(_ request: Request) throws -> Response {
         try context.requireInternal(request)
         let body = try request.decode(CreateRequestBody.self)
-        var key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces)
-        if key?.isEmpty == true { key = nil }
-        if let k = key, k.count > 200 { throw APIError.badRequest("Idempotency-Key 过长", code: "invalid_idempotency_key") }
+        let key = try Outbox.deliveryKey(request)
         let opened = try Opener.open(context, body: body, idempotencyKey: key, request: request)
         let r = opened.record
         return .json(CreatedAnswer(id: r.id, status: r.status, currentStage: r.currentStage),

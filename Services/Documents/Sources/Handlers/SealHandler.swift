@@ -1,3 +1,4 @@
+import ServiceKit
 import KitHTTP
 import Models
 
@@ -15,8 +16,7 @@ struct SealHandler: Sendable {
         try app.context.requireInternal(request)
         let body = try request.decode(Body.self)
         let object = try ObjectRef.parse(body.object)
-        var key = request.headers["idempotency-key"]?.trimmingCharacters(in: .whitespaces)
-        if key?.isEmpty == true || (key?.utf8.count ?? 0) > 200 { key = nil }
+        let key = try Outbox.deliveryKey(request)
         return .json(try app.store.seal(object, actor: "service:internal", idempotencyKey: key, request: request))
     }
 }

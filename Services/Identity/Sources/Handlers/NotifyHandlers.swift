@@ -29,7 +29,7 @@ struct NotifyHandlers: Sendable {
         let body = try req.decode(Body.self)
         try Validate.text(body.subject, field: "subject", label: "标题", max: 60)
         try Validate.text(body.text, field: "text", label: "内容", max: 300)
-        let key = req.headers["idempotency-key"].flatMap { $0.isEmpty || $0.utf8.count > 200 ? nil : $0 }
+        let key = try Outbox.deliveryKey(req)
         let answer = try app.db.transaction { conn -> Answer in
             var sms = 0, email = 0
             for admin in try UserStore.activeAdminContacts(conn, orgID: orgID) {
